@@ -1,0 +1,327 @@
+"""Change chunks: one transaction's ops with actor, seq, start op, time, message and deps
+(rust/automerge/src/storage/change.rs, storage/change/change_op_columns.rs,
+storage/change/change_actors.rs, op_set2/change.rs `build_change_inner`).
+
+The encoder must be byte-identical to the reference: the change hash is SHA-256 over these bytes,
+and heads, deps and sync all speak in hashes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import columns as col
+from .chunk import CHANGE, DOCUMENT, build_chunk, read_chunk
+from .errors import DecodeError
+from .leb import encode_sleb, encode_uleb, read_sleb, read_uleb
+from .op import Op
+from .values import DEL, HEAD, INC, MARK, SET, OpId
+
+# Op column specs in a change chunk (column id << 4 | type).
+OBJ_ACTOR, OBJ_CTR = col.spec(0, col.ACTOR), col.spec(0, col.ULEB)
+KEY_ACTOR, KEY_CTR, KEY_STR = col.spec(1, col.ACTOR), col.spec(1, col.DELTA), col.spec(1, col.STRING)
+ID_ACTOR, ID_CTR = col.spec(2, col.ACTOR), col.spec(2, col.DELTA)
+INSERT = col.spec(3, col.BOOLEAN)
+ACTION = col.spec(4, col.ULEB)
+VALUE_META, VALUE_RAW = col.spec(5, col.VALUE_META), col.spec(5, col.VALUE)
+PRED_GROUP, PRED_ACTOR, PRED_CTR = col.spec(7, col.GROUP), col.spec(7, col.ACTOR), col.spec(7, col.DELTA)
+SUCC_GROUP, SUCC_ACTOR, SUCC_CTR = col.spec(8, col.GROUP), col.spec(8, col.ACTOR), col.spec(8, col.DELTA)
+EXPAND = col.spec(9, col.BOOLEAN)
+MARK_NAME = col.spec(10, col.STRING)
+
+ROOT_ID: OpId = (0, b"")
+
+
+@dataclass(slots=True, eq=False)
+class Change:
+    """A decoded change. `raw` is the uncompressed type-1 chunk the hash was taken over."""
+
+    actor: bytes
+    seq: int
+    start_op: int
+    time: int
+    message: str | None
+    deps: list[bytes]
+    ops: list[Op]
+    extra: bytes
+    hash: bytes = b""
+    raw: bytes = b""
+    other_actors: list[bytes] = field(default_factory=list)
+
+    @property
+    def max_op(self) -> int:
+        return self.start_op + len(self.ops) - 1
+
+
+def encode_change(change: Change) -> None:
+    """Fill change.raw and change.hash from its fields and ops (ops already in id order)."""
+    actor = change.actor
+    others: set[bytes] = set()
+    for op in change.ops:
+        if op.obj[0]:
+            others.add(op.obj[1])
+        if type(op.key) is tuple and op.key[0]:
+            others.add(op.key[1])
+        for p in op.pred:
+            others.add(p[1])
+    others.discard(actor)
+    other_actors = sorted(others)
+    index = {a: i + 1 for i, a in enumerate(other_actors)}
+    index[actor] = 0
+
+    obj_actor: list[int | None] = []
+    obj_ctr: list[int | None] = []
+    key_actor: list[int | None] = []
+    key_ctr: list[int | None] = []
+    key_str: list[str | None] = []
+    insert: list[bool] = []
+    action: list[int] = []
+    meta: list[int] = []
+    raw = bytearray()
+    pred_n: list[int] = []
+    pred_actor: list[int] = []
+    pred_ctr: list[int] = []
+    expand: list[bool] = []
+    mark_name: list[str | None] = []
+    for op in change.ops:
+        if op.obj[0]:
+            obj_actor.append(index[op.obj[1]])
+            obj_ctr.append(op.obj[0])
+        else:
+            obj_actor.append(None)
+            obj_ctr.append(None)
+        key = op.key
+        if type(key) is str:
+            key_actor.append(None)
+            key_ctr.append(None)
+            key_str.append(key)
+        elif key[0]:
+            key_actor.append(index[key[1]])
+            key_ctr.append(key[0])
+            key_str.append(None)
+        else:
+            key_actor.append(None)
+            key_ctr.append(0)
+            key_str.append(None)
+        insert.append(op.insert)
+        action.append(op.action)
+        meta.append(col.encode_value(op.vtype, op.value, raw))
+        pred_n.append(len(op.pred))
+        for p in op.pred:
+            pred_actor.append(index[p[1]])
+            pred_ctr.append(p[0])
+        expand.append(op.expand)
+        mark_name.append(op.mark_name)
+
+    columns = [
+        (OBJ_ACTOR, col.encode_uleb_column(obj_actor)),
+        (OBJ_CTR, col.encode_uleb_column(obj_ctr)),
+        (KEY_ACTOR, col.encode_uleb_column(key_actor)),
+        (KEY_CTR, col.encode_delta_column(key_ctr)),
+        (KEY_STR, col.encode_string_column(key_str)),
+        (INSERT, col.encode_boolean_column(insert)),
+        (ACTION, col.encode_uleb_column(action)),
+        (VALUE_META, col.encode_uleb_column(meta)),
+        (VALUE_RAW, bytes(raw)),
+        (PRED_GROUP, col.encode_uleb_column(pred_n)),
+        (PRED_ACTOR, col.encode_uleb_column(pred_actor)),
+        (PRED_CTR, col.encode_delta_column(pred_ctr)),
+        (EXPAND, col.encode_boolean_column(expand) if any(expand) else b""),
+        (MARK_NAME, col.encode_string_column(mark_name)),
+    ]
+    col_meta, col_data = col.encode_columns(columns)
+
+    out = bytearray()
+    deps = sorted(change.deps)
+    encode_uleb(len(deps), out)
+    for dep in deps:
+        out += dep
+    encode_uleb(len(actor), out)
+    out += actor
+    encode_uleb(change.seq, out)
+    encode_uleb(change.start_op, out)
+    encode_sleb(change.time, out)
+    message = (change.message or "").encode("utf-8")
+    encode_uleb(len(message), out)
+    out += message
+    encode_uleb(len(other_actors), out)
+    for other in other_actors:
+        encode_uleb(len(other), out)
+        out += other
+    out += col_meta
+    out += col_data
+    out += change.extra
+    change.deps = deps
+    change.other_actors = other_actors
+    change.raw, change.hash = build_chunk(CHANGE, bytes(out))
+
+
+def decode_change(data: bytes) -> Change:
+    """Decode one change chunk (type 1 or 2); DecodeError for anything else or trailing bytes."""
+    try:
+        chunk, end = read_chunk(bytes(data), 0)
+    except IndexError:
+        raise DecodeError("truncated chunk", 0) from None
+    if end != len(data):
+        raise DecodeError("bytes after the change chunk", end)
+    if chunk.chunk_type == DOCUMENT:
+        raise DecodeError("expected a change chunk, got a document", 0)
+    return parse_change_body(chunk.data, chunk.hash)
+
+
+def _read_bytes(data: bytes, pos: int, what: str) -> tuple[bytes, int]:
+    length, pos = read_uleb(data, pos)
+    end = pos + length
+    if end > len(data):
+        raise DecodeError(f"{what} runs past the end of the change", pos)
+    return data[pos:end], end
+
+
+def parse_change_body(data: bytes, digest: bytes) -> Change:
+    pos = 0
+    ndeps, pos = read_uleb(data, pos)
+    if pos + 32 * ndeps > len(data):
+        raise DecodeError("dependency list runs past the end of the change", pos)
+    deps = [data[pos + 32 * i : pos + 32 * i + 32] for i in range(ndeps)]
+    pos += 32 * ndeps
+    if deps != sorted(deps):
+        raise DecodeError("change dependencies are not sorted", pos)
+    actor, pos = _read_bytes(data, pos, "actor")
+    seq, pos = read_uleb(data, pos)
+    start_op, pos = read_uleb(data, pos)
+    time, pos = read_sleb(data, pos)
+    message_bytes, pos = _read_bytes(data, pos, "message")
+    try:
+        message = message_bytes.decode("utf-8") or None
+    except UnicodeDecodeError:
+        raise DecodeError("change message is not valid UTF-8", pos) from None
+    nothers, pos = read_uleb(data, pos)
+    if nothers > len(data):
+        raise DecodeError("too many actors", pos)
+    other_actors: list[bytes] = []
+    for _ in range(nothers):
+        other, pos = _read_bytes(data, pos, "actor")
+        other_actors.append(other)
+    if seq < 1 or start_op < 1:
+        raise DecodeError("change seq and start op must be at least 1", pos)
+    meta, pos = read_column_meta_checked(data, pos)
+    cols, pos = col.slice_columns(meta, data, pos, allow_deflate=False)
+    extra = data[pos:]
+    actors = [actor, *other_actors]
+    ops = decode_ops(cols, actors, start_op, actor, is_document=False)
+    change = Change(actor, seq, start_op, time, message, deps, ops, bytes(extra), digest, b"",
+                    other_actors)
+    change.raw, _ = build_chunk(CHANGE, bytes(data))
+    return change
+
+
+def read_column_meta_checked(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
+    return col.read_column_meta(data, pos)
+
+
+def _actor(actors: list[bytes], index: int | None, pos: str) -> bytes:
+    if index is None or index >= len(actors):
+        raise DecodeError(f"{pos}: actor index out of range")
+    return actors[index]
+
+
+def decode_ops(
+    cols: dict[int, bytes],
+    actors: list[bytes],
+    start_op: int,
+    author: bytes,
+    is_document: bool,
+) -> list[Op]:
+    """Read the op columns. For changes, ids are implicit and preds given; for documents, ids are
+    explicit and succs given (returned on op.pred as *successor* ids for the caller to invert)."""
+    get = cols.get
+    action = col.decode_uleb_column(get(ACTION, b""))
+    n = len(action)
+    if is_document:
+        id_actor = col.decode_uleb_column(get(ID_ACTOR, b""))
+        id_ctr = col.decode_delta_column(get(ID_CTR, b""))
+        n = max(n, len(id_ctr))
+    insert = col.decode_boolean_column(get(INSERT, b""))
+    obj_actor = col.decode_uleb_column(get(OBJ_ACTOR, b""))
+    obj_ctr = col.decode_uleb_column(get(OBJ_CTR, b""))
+    key_actor = col.decode_uleb_column(get(KEY_ACTOR, b""))
+    key_ctr = col.decode_delta_column(get(KEY_CTR, b""))
+    key_str = col.decode_string_column(get(KEY_STR, b""))
+    values = col.decode_values(get(VALUE_META, b""), get(VALUE_RAW, b""))
+    link_group, link_actor, link_ctr = (
+        (SUCC_GROUP, SUCC_ACTOR, SUCC_CTR) if is_document else (PRED_GROUP, PRED_ACTOR, PRED_CTR)
+    )
+    group = col.decode_uleb_column(get(link_group, b""))
+    l_actor = col.decode_uleb_column(get(link_actor, b""))
+    l_ctr = col.decode_delta_column(get(link_ctr, b""))
+    expand = col.decode_boolean_column(get(EXPAND, b""))
+    mark_name = col.decode_string_column(get(MARK_NAME, b""))
+    for name, column in (("insert", insert), ("object", obj_ctr), ("object actor", obj_actor),
+                         ("key", key_ctr), ("key actor", key_actor), ("key string", key_str),
+                         ("value", values), ("pred/succ", group), ("expand", expand),
+                         ("mark name", mark_name)):
+        if len(column) > n:
+            raise DecodeError(f"{name} column is longer than the action column")
+    total_links = 0
+    for g in group:
+        total_links += g or 0
+    if len(l_ctr) != total_links or len(l_actor) != total_links:
+        raise DecodeError("pred/succ columns do not match their group counts")
+    if is_document and len(id_ctr) != n:
+        raise DecodeError("op id column does not match the action column")
+
+    def at(column: list, i: int, default: object = None):  # type: ignore[no-untyped-def,type-arg]
+        return column[i] if i < len(column) else default
+
+    ops: list[Op] = []
+    link = 0
+    for i in range(n):
+        act = at(action, i)
+        if act is None or act > MARK:
+            raise DecodeError(f"op {i}: unknown or missing action {act}")
+        octr, oact = at(obj_ctr, i), at(obj_actor, i)
+        if octr is None and oact is None:
+            obj = ROOT_ID
+        elif octr is None or oact is None or octr == 0:
+            raise DecodeError(f"op {i}: malformed object id")
+        else:
+            obj = (octr, _actor(actors, oact, f"op {i} object"))
+        kstr = at(key_str, i)
+        if kstr is not None:
+            key: str | OpId = kstr
+        else:
+            kctr, kact = at(key_ctr, i), at(key_actor, i)
+            if kctr == 0 and kact is None:
+                key = HEAD
+            elif kctr is None or kact is None or kctr <= 0:
+                raise DecodeError(f"op {i}: malformed key")
+            else:
+                key = (kctr, _actor(actors, kact, f"op {i} key"))
+        vtype, value = at(values, i, (0, None))
+        links: list[OpId] = []
+        for _ in range(at(group, i, 0) or 0):
+            lctr, lact = l_ctr[link], l_actor[link]
+            link += 1
+            if lctr is None or lctr <= 0 or lact is None:
+                raise DecodeError(f"op {i}: malformed pred/succ id")
+            links.append((lctr, _actor(actors, lact, f"op {i} pred/succ")))
+        if is_document:
+            ictr, iact = id_ctr[i], at(id_actor, i)
+            if ictr is None or ictr <= 0 or iact is None:
+                raise DecodeError(f"op {i}: malformed op id")
+            op_id = (ictr, _actor(actors, iact, f"op {i} id"))
+        else:
+            op_id = (start_op + i, author)
+        if act == INC and vtype not in (col.V_INT, col.V_UINT):
+            raise DecodeError(f"op {i}: increment by a non-integer")
+        if act == DEL and vtype != col.V_NULL:
+            raise DecodeError(f"op {i}: delete with a value")
+        if act != SET and act != INC and act != MARK and vtype != col.V_NULL:
+            raise DecodeError(f"op {i}: object creation with a value")
+        op = Op(op_id, obj, key, bool(at(insert, i, False)), act, vtype, value, links,
+                bool(at(expand, i, False)), at(mark_name, i))
+        if not is_document:
+            if links != sorted(links):
+                raise DecodeError(f"op {i}: preds are not in order")
+        ops.append(op)
+    return ops

@@ -1,0 +1,100 @@
+"""LEB128 integers as Automerge writes them (rust/automerge/src/storage/parse/leb128.rs).
+
+Writers always emit the shortest form; readers refuse overlong forms and values outside 64 bits,
+as the reference does, because change hashes depend on the exact bytes.
+"""
+
+from __future__ import annotations
+
+from .errors import DecodeError
+
+U64_MAX = (1 << 64) - 1
+I64_MIN = -(1 << 63)
+I64_MAX = (1 << 63) - 1
+
+
+def encode_uleb(n: int, out: bytearray) -> None:
+    if n < 0:
+        raise ValueError("uLEB128 cannot hold a negative number")
+    while n >= 0x80:
+        out.append((n & 0x7F) | 0x80)
+        n >>= 7
+    out.append(n)
+
+
+def encode_sleb(n: int, out: bytearray) -> None:
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if (n == 0 and not byte & 0x40) or (n == -1 and byte & 0x40):
+            out.append(byte)
+            return
+        out.append(byte | 0x80)
+
+
+def uleb_bytes(n: int) -> bytes:
+    out = bytearray()
+    encode_uleb(n, out)
+    return bytes(out)
+
+
+def sleb_bytes(n: int) -> bytes:
+    out = bytearray()
+    encode_sleb(n, out)
+    return bytes(out)
+
+
+def read_uleb(data: bytes, pos: int) -> tuple[int, int]:
+    """Read one uLEB128 at pos; return (value, next position)."""
+    try:
+        byte = data[pos]
+    except IndexError:
+        raise DecodeError("unexpected end of data in an unsigned integer", pos) from None
+    if byte < 0x80:
+        return byte, pos + 1
+    start = pos
+    result = 0
+    shift = 0
+    while True:
+        try:
+            byte = data[pos]
+        except IndexError:
+            raise DecodeError("unexpected end of data in an unsigned integer", start) from None
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if byte == 0 and shift > 7:
+                raise DecodeError("overlong unsigned integer", start)
+            if result > U64_MAX:
+                raise DecodeError("unsigned integer does not fit in 64 bits", start)
+            return result, pos
+        if shift >= 70:
+            raise DecodeError("unsigned integer does not fit in 64 bits", start)
+
+
+def read_sleb(data: bytes, pos: int) -> tuple[int, int]:
+    """Read one sLEB128 at pos; return (value, next position)."""
+    start = pos
+    result = 0
+    shift = 0
+    while True:
+        try:
+            byte = data[pos]
+        except IndexError:
+            raise DecodeError("unexpected end of data in a signed integer", start) from None
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            if byte & 0x40:
+                result -= 1 << shift
+            if shift > 7 and (
+                (byte == 0 and not data[pos - 2] & 0x40) or (byte == 0x7F and data[pos - 2] & 0x40)
+            ):
+                raise DecodeError("overlong signed integer", start)
+            if not I64_MIN <= result <= I64_MAX:
+                raise DecodeError("signed integer does not fit in 64 bits", start)
+            return result, pos
+        if shift >= 70:
+            raise DecodeError("signed integer does not fit in 64 bits", start)

@@ -1,0 +1,77 @@
+"""One operation, as held in a change and in the op set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .columns import V_COUNTER
+from .values import INC, MARK, SET, OpId
+
+
+class Op:
+    """An op: `id` is (counter, actor); `key` is a str for maps, an elem OpId for sequences.
+
+    `succ` holds the op objects that overwrote, deleted or incremented this one; an op is visible
+    while it has none, except a counter, which stays visible while its successors are all
+    increments (rust/automerge/src/op_set2/op.rs `visible`).
+    """
+
+    __slots__ = ("action", "elem", "expand", "id", "insert", "key", "mark_name", "obj", "pred",
+                 "succ", "value", "vtype")
+
+    def __init__(
+        self,
+        id: OpId,
+        obj: OpId,
+        key: str | OpId,
+        insert: bool,
+        action: int,
+        vtype: int,
+        value: Any,
+        pred: list[OpId],
+        expand: bool = False,
+        mark_name: str | None = None,
+    ) -> None:
+        self.id = id
+        self.obj = obj
+        self.key = key
+        self.insert = insert
+        self.action = action
+        self.vtype = vtype
+        self.value = value
+        self.pred = pred
+        self.expand = expand
+        self.mark_name = mark_name
+        self.succ: list[Op] = []
+        self.elem: Any = None  # the sequence element this op lives in, if any
+
+    def is_visible(self) -> bool:
+        if self.action == INC or self.action == MARK:
+            return False
+        if not self.succ:
+            return True
+        if self.action == SET and self.vtype == V_COUNTER:
+            return all(s.action == INC for s in self.succ)
+        return False
+
+    def is_visible_at(self, clock: dict[bytes, int]) -> bool:
+        """Visible in the document state that `clock` (actor → max op counter) describes."""
+        if self.action == INC or self.action == MARK:
+            return False
+        if self.id[0] > clock.get(self.id[1], 0):
+            return False
+        counter = self.action == SET and self.vtype == V_COUNTER
+        for s in self.succ:
+            if s.id[0] <= clock.get(s.id[1], 0) and not (counter and s.action == INC):
+                return False
+        return True
+
+    def counter_value(self, clock: dict[bytes, int] | None = None) -> int:
+        total: int = self.value
+        for s in self.succ:
+            if s.action == INC and (clock is None or s.id[0] <= clock.get(s.id[1], 0)):
+                total += s.value
+        return total
+
+    def __repr__(self) -> str:
+        return f"Op({self.id[0]}@{self.id[1].hex()[:6]} a={self.action} key={self.key!r} v={self.value!r})"
