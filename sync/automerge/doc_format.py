@@ -1,0 +1,282 @@
+"""Document chunks: the compressed columnar save format (rust/automerge/src/storage/document.rs,
+storage/document/{doc_change_columns,doc_op_columns,compression}.rs, op_set2/columns.rs export).
+
+A document stores ops once, with successors instead of predecessors and no delete ops, plus one
+row per change. Loading rebuilds every change from that (rust/automerge/src/storage/load/
+reconstruct_document.rs), re-encodes it and checks the hashes against the stored heads, so a
+document that loads is exactly the history it claims to be.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from . import change as ch
+from . import columns as col
+from .chunk import DOCUMENT, build_chunk
+from .errors import DecodeError
+from .leb import encode_uleb, read_uleb
+from .op import Op
+from .values import DEL, HEAD, OpId
+
+if TYPE_CHECKING:
+    from .document import Document
+
+C_ACTOR, C_SEQ = col.spec(0, col.ACTOR), col.spec(0, col.DELTA)
+C_MAX_OP, C_TIME = col.spec(1, col.DELTA), col.spec(2, col.DELTA)
+C_MESSAGE = col.spec(3, col.STRING)
+C_DEPS_N, C_DEPS = col.spec(4, col.GROUP), col.spec(4, col.DELTA)
+C_EXTRA_META, C_EXTRA = col.spec(5, col.VALUE_META), col.spec(5, col.VALUE)
+
+
+def encode_document(doc: Document, deflate: bool) -> bytes:
+    changes = doc._changes
+    actors = sorted(doc._by_actor)
+    index = {a: i for i, a in enumerate(actors)}
+    row_of = {c.hash: i for i, c in enumerate(changes)}
+
+    c_actor, c_seq, c_max, c_time, c_msg, c_ndeps, c_deps, c_meta = [], [], [], [], [], [], [], []
+    extra = bytearray()
+    for c in changes:
+        c_actor.append(index[c.actor])
+        c_seq.append(c.seq)
+        c_max.append(c.max_op)
+        c_time.append(c.time)
+        c_msg.append(c.message)
+        c_ndeps.append(len(c.deps))
+        c_deps.extend(row_of[d] for d in c.deps)
+        c_meta.append((len(c.extra) << 4) | col.V_BYTES)
+        extra += c.extra
+    change_columns = [
+        (C_ACTOR, col.encode_uleb_column(c_actor)),
+        (C_SEQ, col.encode_delta_column(c_seq)),
+        (C_MAX_OP, col.encode_delta_column(c_max)),
+        (C_TIME, col.encode_delta_column(c_time)),
+        (C_MESSAGE, col.encode_string_column(c_msg)),
+        (C_DEPS_N, col.encode_uleb_column(c_ndeps)),
+        (C_DEPS, col.encode_delta_column(c_deps)),
+        (C_EXTRA_META, col.encode_uleb_column(c_meta)),
+        (C_EXTRA, bytes(extra)),
+    ]
+
+    o_obj_a: list[int | None] = []
+    o_obj_c: list[int | None] = []
+    o_key_a: list[int | None] = []
+    o_key_c: list[int | None] = []
+    o_key_s: list[str | None] = []
+    o_id_a: list[int] = []
+    o_id_c: list[int] = []
+    o_ins: list[bool] = []
+    o_act: list[int] = []
+    o_meta: list[int] = []
+    raw = bytearray()
+    s_n: list[int] = []
+    s_a: list[int] = []
+    s_c: list[int] = []
+    o_exp: list[bool] = []
+    o_mark: list[str | None] = []
+    encode_value = col.encode_value
+    for op in doc._opset.ops_in_document_order():
+        obj = op.obj
+        if obj[0]:
+            o_obj_a.append(index[obj[1]])
+            o_obj_c.append(obj[0])
+        else:
+            o_obj_a.append(None)
+            o_obj_c.append(None)
+        key = op.key
+        if type(key) is str:
+            o_key_a.append(None)
+            o_key_c.append(None)
+            o_key_s.append(key)
+        else:
+            o_key_a.append(index[key[1]] if key[0] else None)
+            o_key_c.append(key[0])
+            o_key_s.append(None)
+        o_id_a.append(index[op.id[1]])
+        o_id_c.append(op.id[0])
+        o_ins.append(op.insert)
+        o_act.append(op.action)
+        o_meta.append(encode_value(op.vtype, op.value, raw))
+        succ = sorted(s.id for s in op.succ) if op.succ else ()
+        s_n.append(len(succ))
+        for s in succ:
+            s_a.append(index[s[1]])
+            s_c.append(s[0])
+        o_exp.append(op.expand)
+        o_mark.append(op.mark_name)
+    op_columns = [
+        (ch.OBJ_ACTOR, col.encode_uleb_column(o_obj_a)),
+        (ch.OBJ_CTR, col.encode_uleb_column(o_obj_c)),
+        (ch.KEY_ACTOR, col.encode_uleb_column(o_key_a)),
+        (ch.KEY_CTR, col.encode_delta_column(o_key_c)),
+        (ch.KEY_STR, col.encode_string_column(o_key_s)),
+        (ch.ID_ACTOR, col.encode_uleb_column(o_id_a)),
+        (ch.ID_CTR, col.encode_delta_column(o_id_c)),
+        (ch.INSERT, col.encode_boolean_column(o_ins)),
+        (ch.ACTION, col.encode_uleb_column(o_act)),
+        (ch.VALUE_META, col.encode_uleb_column(o_meta)),
+        (ch.VALUE_RAW, bytes(raw)),
+        (ch.SUCC_GROUP, col.encode_uleb_column(s_n)),
+        (ch.SUCC_ACTOR, col.encode_uleb_column(s_a)),
+        (ch.SUCC_CTR, col.encode_delta_column(s_c)),
+        (ch.EXPAND, col.encode_boolean_column(o_exp) if any(o_exp) else b""),
+        (ch.MARK_NAME, col.encode_string_column(o_mark)),
+    ]
+    change_meta, change_data = col.encode_columns(change_columns, deflate)
+    op_meta, op_data = col.encode_columns(op_columns, deflate)
+
+    out = bytearray()
+    encode_uleb(len(actors), out)
+    for actor in actors:
+        encode_uleb(len(actor), out)
+        out += actor
+    heads = doc.get_heads()
+    encode_uleb(len(heads), out)
+    for head in heads:
+        out += head
+    out += change_meta
+    out += op_meta
+    out += change_data
+    out += op_data
+    for head in heads:
+        encode_uleb(row_of[head], out)
+    return build_chunk(DOCUMENT, bytes(out))[0]
+
+
+def decode_document(data: bytes, digest: bytes) -> list[ch.Change]:
+    """Rebuild the changes a document chunk holds, in the order stored (topological)."""
+    pos = 0
+    nactors, pos = read_uleb(data, pos)
+    if nactors > len(data):
+        raise DecodeError("too many actors", pos)
+    actors: list[bytes] = []
+    for _ in range(nactors):
+        length, pos = read_uleb(data, pos)
+        if pos + length > len(data):
+            raise DecodeError("actor runs past the end of the document", pos)
+        actors.append(data[pos : pos + length])
+        pos += length
+    nheads, pos = read_uleb(data, pos)
+    if pos + 32 * nheads > len(data):
+        raise DecodeError("heads run past the end of the document", pos)
+    heads = [data[pos + 32 * i : pos + 32 * i + 32] for i in range(nheads)]
+    pos += 32 * nheads
+    change_meta, pos = col.read_column_meta(data, pos)
+    op_meta, pos = col.read_column_meta(data, pos)
+    change_cols, pos = col.slice_columns(change_meta, data, pos, allow_deflate=True)
+    op_cols, pos = col.slice_columns(op_meta, data, pos, allow_deflate=True)
+    # The head index section that follows is advisory; heads are checked against the hashes.
+
+    ops = ch.decode_ops(op_cols, actors, 0, b"", is_document=True)
+    changes = _change_rows(change_cols, actors)
+    _attach_ops(changes, ops)
+    for change in changes:
+        change.deps = sorted(changes[d].hash for d in change.deps)  # type: ignore[index]
+        ch.encode_change(change)
+    computed = {c.hash for c in changes}
+    for c in changes:
+        computed.difference_update(c.deps)
+    if sorted(computed) != sorted(heads):
+        raise DecodeError("document heads do not match the changes it holds")
+    return changes
+
+
+def _change_rows(cols: dict[int, bytes], actors: list[bytes]) -> list[ch.Change]:
+    get = cols.get
+    actor = col.decode_uleb_column(get(C_ACTOR, b""))
+    seq = col.decode_delta_column(get(C_SEQ, b""))
+    max_op = col.decode_delta_column(get(C_MAX_OP, b""))
+    time = col.decode_delta_column(get(C_TIME, b""))
+    message = col.decode_string_column(get(C_MESSAGE, b""))
+    ndeps = col.decode_uleb_column(get(C_DEPS_N, b""))
+    deps = col.decode_delta_column(get(C_DEPS, b""))
+    extras = col.decode_values(get(C_EXTRA_META, b""), get(C_EXTRA, b""))
+    n = len(actor)
+    if any(len(c) > n for c in (seq, max_op, time, message, ndeps, extras)):
+        raise DecodeError("change columns have different lengths")
+    changes: list[ch.Change] = []
+    dep_pos = 0
+    last_seq: dict[bytes, tuple[int, int]] = {}
+    for i in range(n):
+        a = actor[i]
+        if a is None or a >= len(actors):
+            raise DecodeError(f"change row {i}: actor index out of range")
+        who = actors[a]
+        s = seq[i] if i < len(seq) else None
+        m = max_op[i] if i < len(max_op) else None
+        if s is None or m is None or s < 1 or m < 0:
+            raise DecodeError(f"change row {i}: missing seq or max op")
+        prev_seq, prev_max = last_seq.get(who, (0, 0))
+        if s != prev_seq + 1 or m < prev_max:
+            raise DecodeError(f"change row {i}: changes of one actor out of order")
+        last_seq[who] = (s, m)
+        dep_hashes: list[bytes] = []
+        for _ in range((ndeps[i] if i < len(ndeps) else 0) or 0):
+            if dep_pos >= len(deps):
+                raise DecodeError(f"change row {i}: dependency list too short")
+            d = deps[dep_pos]
+            dep_pos += 1
+            if d is None or not 0 <= d < i:
+                raise DecodeError(f"change row {i}: dependency on a later or unknown row")
+            dep_hashes.append(d)  # type: ignore[arg-type]  # row index, resolved below
+        vtype, value = extras[i] if i < len(extras) else (col.V_BYTES, b"")
+        extra = value if vtype == col.V_BYTES and isinstance(value, bytes) else b""
+        t = time[i] if i < len(time) else 0
+        change = ch.Change(who, s, m + 1, t or 0, message[i] if i < len(message) else None,
+                           dep_hashes, [], extra)
+        changes.append(change)
+    if dep_pos != len(deps):
+        raise DecodeError("dependency column has rows no change accounts for")
+    return changes
+
+
+def _attach_ops(changes: list[ch.Change], ops: list[Op]) -> None:
+    """Give every change its ops, with preds rebuilt from successors and deletes restored."""
+    by_id: dict[OpId, Op] = {}
+    for op in ops:
+        if op.id in by_id:
+            raise DecodeError(f"op {op.id[0]} appears twice")
+        by_id[op.id] = op
+    preds: dict[OpId, list[OpId]] = {}
+    deletes: dict[OpId, Op] = {}
+    for op in ops:
+        for s in op.pred:  # successor ids, as decoded from a document
+            preds.setdefault(s, []).append(op.id)
+            if s not in by_id and s not in deletes:
+                if op.insert or type(op.key) is str:
+                    key = op.id if op.insert else op.key
+                else:
+                    key = op.key
+                deletes[s] = Op(s, op.obj, key, False, DEL, 0, None, [])
+    for op in ops:
+        op.pred = sorted(preds.get(op.id, ()))
+    for d in deletes.values():
+        d.pred = sorted(preds[d.id])
+        if type(d.key) is str:
+            continue
+        first = by_id[d.pred[0]]
+        d.key = first.id if first.insert else first.key
+    ranges: dict[bytes, tuple[list[int], list[ch.Change]]] = {}
+    for change in changes:
+        maxes, owners = ranges.setdefault(change.actor, ([], []))
+        maxes.append(change.start_op - 1)
+        owners.append(change)
+    for op in [*ops, *deletes.values()]:
+        entry = ranges.get(op.id[1])
+        if entry is None:
+            raise DecodeError(f"op {op.id[0]} by an actor with no changes")
+        maxes, owners = entry
+        i = bisect_left(maxes, op.id[0])
+        if i == len(maxes):
+            raise DecodeError(f"op {op.id[0]} is beyond its actor's last change")
+        owners[i].ops.append(op)
+    for change in changes:
+        change.ops.sort(key=lambda o: o.id[0])
+        max_op = change.start_op - 1
+        change.start_op = max_op - len(change.ops) + 1
+        for k, op in enumerate(change.ops):
+            if op.id[0] != change.start_op + k:
+                raise DecodeError("a change's ops are not consecutive")
+            op.succ = []

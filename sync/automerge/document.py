@@ -1,0 +1,429 @@
+"""A document: the op set plus the change graph that produced it (rust/automerge/src/automerge.rs).
+
+Changes are kept in the order they were applied, which is always a topological order; heads are
+the changes nothing depends on yet. Changes whose dependencies have not arrived wait in a queue.
+"""
+
+from __future__ import annotations
+
+import os
+import time as _time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import doc_format
+from .change import Change, decode_change, encode_change
+from .chunk import DOCUMENT, read_chunks
+from .columns import V_COUNTER
+from .errors import DecodeError
+from .op import Op
+from .opset import ObjState, OpSet
+from .sync_protocol import SyncState, generate_sync_message, receive_sync_message
+from .transaction import Transaction
+from .values import (
+    MAKE_ACTIONS,
+    MAKE_TEXT,
+    SET,
+    ObjId,
+    ObjType,
+    OpId,
+    scalar_to_py,
+)
+
+Clock = dict[bytes, int]
+
+
+def _actor_bytes(actor: bytes | str | None) -> bytes:
+    if actor is None:
+        return os.urandom(16)
+    if isinstance(actor, str):
+        try:
+            actor = bytes.fromhex(actor)
+        except ValueError:
+            raise ValueError("an actor id given as str must be hex") from None
+    if not actor:
+        raise ValueError("an actor id cannot be empty")
+    return bytes(actor)
+
+
+class Document:
+    """An Automerge document. See sync/automerge/API.md for the calls other layers rely on."""
+
+    def __init__(self, actor: bytes | str | None = None) -> None:
+        self.actor: bytes = _actor_bytes(actor)
+        self._opset = OpSet()
+        self._changes: list[Change] = []
+        self._by_hash: dict[bytes, Change] = {}
+        self._heads: set[bytes] = set()
+        self._by_actor: dict[bytes, list[Change]] = {}
+        self._queue: list[Change] = []
+        self._saved = 0  # how many changes save()/save_incremental() have written out
+        self._tx: Transaction | None = None
+
+    # ------------------------------------------------------------------ local changes
+
+    @contextmanager
+    def change(self, message: str | None = None, time: int | None = None) -> Iterator[Transaction]:
+        """One block = one change. An exception inside the block undoes every op of it."""
+        if self._tx is not None:
+            raise RuntimeError("a change is already open on this document")
+        tx = Transaction(self)
+        self._tx = tx
+        try:
+            yield tx
+        except BaseException:
+            for op in reversed(tx.ops):
+                self._opset.undo(op)
+            self._recompute_max_op()
+            raise
+        finally:
+            self._tx = None
+        if tx.ops:
+            own = self._by_actor.get(self.actor)
+            change = Change(
+                self.actor,
+                (own[-1].seq if own else 0) + 1,
+                tx.start_op,
+                int(_time.time()) if time is None else int(time),
+                message or None,
+                sorted(self._heads),
+                tx.ops,
+                b"",
+            )
+            encode_change(change)
+            self._record(change)
+
+    def _recompute_max_op(self) -> None:
+        self._opset.max_op = max((c.max_op for c in self._changes), default=0)
+
+    def _record(self, change: Change) -> None:
+        self._changes.append(change)
+        self._by_hash[change.hash] = change
+        self._heads.difference_update(change.deps)
+        self._heads.add(change.hash)
+        self._by_actor.setdefault(change.actor, []).append(change)
+
+    # ------------------------------------------------------------------ remote changes
+
+    def _check_open(self) -> None:
+        if self._tx is not None:
+            raise RuntimeError("finish the open change before applying other changes")
+
+    def apply_changes(self, changes: Iterable[bytes]) -> None:
+        """Apply encoded change chunks; ones whose deps are missing wait until those arrive."""
+        self._check_open()
+        decoded: list[Change] = []
+        for data in changes:
+            if not isinstance(data, bytes | bytearray | memoryview):
+                raise DecodeError("a change must be bytes")
+            decoded.extend(self._decode_chunks(bytes(data), allow_document=False))
+        self._apply_batch(decoded)
+
+    def load_incremental(self, data: bytes) -> int:
+        """Apply a saved document and/or change chunks; returns how many changes were added."""
+        self._check_open()
+        before = len(self._changes)
+        self._apply_batch(self._decode_chunks(bytes(data), allow_document=True))
+        return len(self._changes) - before
+
+    @classmethod
+    def load(cls, data: bytes, actor: bytes | str | None = None) -> Document:
+        doc = cls(actor)
+        doc.load_incremental(data)
+        doc._saved = len(doc._changes)
+        return doc
+
+    def _decode_chunks(self, data: bytes, allow_document: bool) -> list[Change]:
+        out: list[Change] = []
+        try:
+            for chunk in read_chunks(data):
+                if chunk.chunk_type == DOCUMENT:
+                    if not allow_document:
+                        raise DecodeError("a document chunk where a change was expected",
+                                          chunk.offset)
+                    out.extend(doc_format.decode_document(chunk.data, chunk.hash))
+                else:
+                    from .change import parse_change_body
+
+                    change = parse_change_body(chunk.data, chunk.hash)
+                    out.append(change)
+        except DecodeError:
+            raise
+        except (IndexError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
+            raise DecodeError(f"malformed data: {exc}") from None
+        return out
+
+    def _apply_batch(self, changes: list[Change]) -> None:
+        """Apply what can be applied; queue the rest. On a bad change, roll the batch back."""
+        mark = len(self._changes)
+        queue_before = list(self._queue)
+        pending = self._queue + changes
+        self._queue = []
+        try:
+            progress = True
+            while pending and progress:
+                progress = False
+                waiting: list[Change] = []
+                for change in pending:
+                    if change.hash in self._by_hash:
+                        progress = True
+                        continue
+                    if all(d in self._by_hash for d in change.deps):
+                        self._apply_one(change)
+                        progress = True
+                    else:
+                        waiting.append(change)
+                pending = waiting
+            seen: set[bytes] = set()
+            self._queue = [c for c in pending if not (c.hash in seen or seen.add(c.hash))]
+        except DecodeError:
+            self._rollback(mark)
+            self._queue = [c for c in queue_before if c.hash not in self._by_hash]
+            raise
+
+    def _apply_one(self, change: Change) -> None:
+        own = self._by_actor.get(change.actor)
+        expected = (own[-1].seq if own else 0) + 1
+        if change.seq != expected:
+            raise DecodeError(
+                f"change {change.actor.hex()[:8]}/{change.seq} arrived but seq {expected} was due")
+        self._opset.check_change(change)
+        for op in change.ops:
+            self._opset.apply(op)
+        self._record(change)
+
+    def _rollback(self, count: int) -> None:
+        for change in reversed(self._changes[count:]):
+            for op in reversed(change.ops):
+                self._opset.undo(op)
+            del self._by_hash[change.hash]
+            self._by_actor[change.actor].pop()
+            if not self._by_actor[change.actor]:
+                del self._by_actor[change.actor]
+        del self._changes[count:]
+        self._heads = set(c.hash for c in self._changes)
+        for change in self._changes:
+            self._heads.difference_update(change.deps)
+        self._recompute_max_op()
+        self._saved = min(self._saved, count)
+
+    # ------------------------------------------------------------------ change graph
+
+    def get_heads(self) -> list[bytes]:
+        return sorted(self._heads)
+
+    def _ancestors(self, heads: Iterable[bytes]) -> set[bytes]:
+        """Hashes of the known changes in `heads` and everything they depend on."""
+        seen: set[bytes] = set()
+        stack = [h for h in heads if h in self._by_hash]
+        by_hash = self._by_hash
+        while stack:
+            h = stack.pop()
+            if h in seen:
+                continue
+            seen.add(h)
+            stack.extend(d for d in by_hash[h].deps if d not in seen)
+        return seen
+
+    def _changes_since(self, have_deps: Iterable[bytes]) -> list[Change]:
+        have = self._ancestors(have_deps)
+        if not have:
+            return list(self._changes)
+        return [c for c in self._changes if c.hash not in have]
+
+    def get_changes(self, have_deps: list[bytes] | None = None) -> list[bytes]:
+        """Encoded changes that are not reachable from have_deps, in a topological order."""
+        return [c.raw for c in self._changes_since(have_deps or [])]
+
+    def get_all_changes(self) -> list[bytes]:
+        return [c.raw for c in self._changes]
+
+    def get_change_by_hash(self, change_hash: bytes) -> bytes | None:
+        change = self._by_hash.get(change_hash)
+        return change.raw if change else None
+
+    def get_missing_deps(self, heads: list[bytes] | None = None) -> list[bytes]:
+        """Hashes we need before the queued changes (and the given heads) can be applied."""
+        queued = {c.hash for c in self._queue}
+        missing: set[bytes] = set()
+        for change in self._queue:
+            for dep in change.deps:
+                if dep not in self._by_hash and dep not in queued:
+                    missing.add(dep)
+        for head in heads or []:
+            if head not in self._by_hash and head not in queued:
+                missing.add(head)
+        return sorted(missing)
+
+    def _clock(self, heads: Iterable[bytes]) -> Clock:
+        heads = list(heads)
+        for h in heads:
+            if h not in self._by_hash:
+                raise KeyError(f"unknown head {h.hex()}")
+        clock: Clock = {}
+        for h in self._ancestors(heads):
+            change = self._by_hash[h]
+            if change.max_op > clock.get(change.actor, 0):
+                clock[change.actor] = change.max_op
+        return clock
+
+    # ------------------------------------------------------------------ save, fork, merge
+
+    def save(self) -> bytes:
+        """The whole document as one compressed document chunk, as the reference writes it."""
+        self._saved = len(self._changes)
+        return doc_format.encode_document(self, deflate=True)
+
+    def save_no_compress(self) -> bytes:
+        return doc_format.encode_document(self, deflate=False)
+
+    def save_incremental(self) -> bytes:
+        """The changes added since the last save or save_incremental, concatenated."""
+        new = self._changes[self._saved :]
+        self._saved = len(self._changes)
+        return b"".join(c.raw for c in new)
+
+    def fork(self, actor: bytes | str | None = None, heads: list[bytes] | None = None) -> Document:
+        doc = Document(actor)
+        if heads is None:
+            source = self._changes
+        else:
+            keep = self._ancestors(heads)
+            if len(keep) < len(set(heads)):
+                raise KeyError("fork at heads this document does not have")
+            source = [c for c in self._changes if c.hash in keep]
+        doc._apply_batch([_clone(c) for c in source])
+        return doc
+
+    def merge(self, other: Document) -> None:
+        """Take every change `other` has that this document lacks."""
+        self._check_open()
+        self._apply_batch([_clone(c) for c in other._changes if c.hash not in self._by_hash])
+
+    # ------------------------------------------------------------------ reading
+
+    def _state(self, obj: ObjId | str | OpId) -> ObjState:
+        if isinstance(obj, str):
+            obj = ObjId.parse(obj)
+        state = self._opset.objects.get(obj)  # type: ignore[arg-type]
+        if state is None:
+            raise KeyError(f"no object {obj}")
+        return state
+
+    def object_type(self, obj: ObjId | str) -> ObjType:
+        return ObjType(self._state(obj).type)
+
+    def _value(self, op: Op, clock: Clock | None) -> Any:
+        if op.action in MAKE_ACTIONS:
+            return ObjId(*op.id)
+        if op.vtype == V_COUNTER:
+            return op.counter_value(clock)
+        return scalar_to_py(op.vtype, op.value)
+
+    def get(self, obj: ObjId | str, key: str | int, heads: list[bytes] | None = None) -> Any:
+        """The winning value at a key or index: a scalar, an ObjId for an object, or None."""
+        values = self.get_all(obj, key, heads)
+        return values[-1] if values else None
+
+    def get_all(self, obj: ObjId | str, key: str | int, heads: list[bytes] | None = None) -> list[Any]:
+        """Every concurrent value at a key or index, in op id order (the winner last)."""
+        clock = None if heads is None else self._clock(heads)
+        state = self._state(obj)
+        ops = self._opset.visible_ops(state, key, clock)
+        return [self._value(op, clock) for op in ops]
+
+    def keys(self, obj: ObjId | str = ObjId(0, b""), heads: list[bytes] | None = None) -> list[str]:
+        clock = None if heads is None else self._clock(heads)
+        state = self._state(obj)
+        if state.keys is None:
+            raise TypeError("keys() needs a map")
+        return [k for k in sorted(state.keys) if self._opset.visible_ops(state, k, clock)]
+
+    def length(self, obj: ObjId | str, heads: list[bytes] | None = None) -> int:
+        state = self._state(obj)
+        if state.seq is not None:
+            if heads is None:
+                return state.seq.width
+            clock = self._clock(heads)
+            if state.type == MAKE_TEXT:
+                return len(self._text(state, clock))
+            return sum(1 for _ in self._opset.visible_elements(state, clock))
+        return len(self.keys(obj, heads))
+
+    def text(self, obj: ObjId | str, heads: list[bytes] | None = None) -> str:
+        state = self._state(obj)
+        if state.seq is None:
+            raise TypeError("text() needs a text or list object")
+        return self._text(state, None if heads is None else self._clock(heads))
+
+    def _text(self, state: ObjState, clock: Clock | None) -> str:
+        parts = []
+        for elem in self._opset.visible_elements(state, clock):
+            op = elem.winner() if clock is None else elem.winner_at(clock)
+            assert op is not None
+            value = op.value
+            parts.append(value if op.action == SET and type(value) is str else "\ufffc")
+        return "".join(parts)
+
+    def to_py(self, heads: list[bytes] | None = None) -> dict[str, Any]:
+        """The document as plain Python: text → str, counter → int, timestamp → UTC datetime."""
+        clock = None if heads is None else self._clock(heads)
+        return self._materialize(self._opset.objects[(0, b"")], clock)  # type: ignore[no-any-return]
+
+    def _materialize(self, state: ObjState, clock: Clock | None) -> Any:
+        opset = self._opset
+        if state.type == MAKE_TEXT:
+            return self._text(state, clock)
+        if state.keys is not None:
+            out: dict[str, Any] = {}
+            for key, bucket in state.keys.items():
+                winner = None
+                for op in reversed(bucket):
+                    if (op.is_visible() if clock is None else op.is_visible_at(clock)):
+                        winner = op
+                        break
+                if winner is not None:
+                    out[key] = self._op_py(winner, clock)
+            return out
+        items = []
+        for elem in opset.visible_elements(state, clock):
+            op = elem.winner() if clock is None else elem.winner_at(clock)
+            assert op is not None
+            items.append(self._op_py(op, clock))
+        return items
+
+    def _op_py(self, op: Op, clock: Clock | None) -> Any:
+        if op.action in MAKE_ACTIONS:
+            return self._materialize(self._opset.objects[op.id], clock)
+        if op.vtype == V_COUNTER:
+            return op.counter_value(clock)
+        return scalar_to_py(op.vtype, op.value)
+
+    def diff(self, before: list[bytes], after: list[bytes]) -> list[Any]:
+        from .patches import diff
+
+        return diff(self, before, after)
+
+    # ------------------------------------------------------------------ sync
+
+    def generate_sync_message(self, state: SyncState) -> bytes | None:
+        return generate_sync_message(self, state)
+
+    def receive_sync_message(self, state: SyncState, message: bytes) -> None:
+        self._check_open()
+        receive_sync_message(self, state, message)
+
+
+def _clone(change: Change) -> Change:
+    """A copy of a change with fresh op objects, for another document's op set."""
+    ops = [
+        Op(op.id, op.obj, op.key, op.insert, op.action, op.vtype, op.value, op.pred, op.expand,
+           op.mark_name)
+        for op in change.ops
+    ]
+    return Change(change.actor, change.seq, change.start_op, change.time, change.message,
+                  change.deps, ops, change.extra, change.hash, change.raw, change.other_actors)
+
+
+__all__ = ["Document", "decode_change"]

@@ -1,0 +1,237 @@
+"""All ops of a document, grouped by object: maps keep every op per key, sequences keep elements
+in RGA order (rust/automerge/src/op_set2/op_set.rs).
+
+Changes are checked completely before the first op is applied (`check_change`), so a bad change
+never leaves half of itself behind; local transactions can be undone op by op (`undo`).
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Iterator
+from typing import Any
+
+from .change import ROOT_ID, Change
+from .errors import DecodeError
+from .op import Op
+from .sequence import Element, Sequence
+from .values import (
+    DEL,
+    HEAD,
+    MAKE_ACTIONS,
+    MAKE_LIST,
+    MAKE_MAP,
+    MAKE_TABLE,
+    MAKE_TEXT,
+    MARK,
+    OpId,
+)
+
+
+def _op_id(op: Op) -> OpId:
+    return op.id
+
+
+class ObjState:
+    """One object: a map (keys → ops in id order) or a sequence. `op` made it (None for root)."""
+
+    __slots__ = ("id", "keys", "op", "seq", "type")
+
+    def __init__(self, obj_id: OpId, obj_type: int, op: Op | None) -> None:
+        self.id = obj_id
+        self.type = obj_type
+        self.op = op
+        self.keys: dict[str, list[Op]] | None = None
+        self.seq: Sequence | None = None
+        if obj_type in (MAKE_LIST, MAKE_TEXT):
+            self.seq = Sequence(obj_type == MAKE_TEXT)
+        else:
+            self.keys = {}
+
+
+class OpSet:
+    __slots__ = ("max_op", "objects", "ops")
+
+    def __init__(self) -> None:
+        self.objects: dict[OpId, ObjState] = {ROOT_ID: ObjState(ROOT_ID, MAKE_MAP, None)}
+        self.ops: dict[OpId, Op] = {}
+        self.max_op = 0
+
+    # ------------------------------------------------------------------ applying
+
+    def check_change(self, change: Change) -> None:
+        """Raise DecodeError if any op of the change refers to something that does not exist."""
+        new_ids: set[OpId] = set()
+        new_objs: dict[OpId, int] = {}
+        new_elems: set[tuple[OpId, OpId]] = set()
+        objects = self.objects
+        ops = self.ops
+        for op in change.ops:
+            where = f"change {change.actor.hex()[:8]}/{change.seq}, op {op.id[0]}"
+            if op.id in ops or op.id in new_ids:
+                raise DecodeError(f"{where}: op id used twice")
+            state = objects.get(op.obj)
+            obj_type = state.type if state is not None else new_objs.get(op.obj)
+            if obj_type is None:
+                raise DecodeError(f"{where}: unknown object {op.obj[0]}@{op.obj[1].hex()}")
+            key = op.key
+            if obj_type in (MAKE_MAP, MAKE_TABLE):
+                if type(key) is not str or op.insert or op.action == MARK:
+                    raise DecodeError(f"{where}: map op without a string key")
+            else:
+                if type(key) is str:
+                    raise DecodeError(f"{where}: sequence op with a string key")
+                if op.action == MARK and not op.insert:
+                    raise DecodeError(f"{where}: mark that is not an insert")
+                known = (
+                    (state is not None and state.seq is not None and key in state.seq.by_id)
+                    or (op.obj, key) in new_elems
+                )
+                if op.insert:
+                    if key != HEAD and not known:
+                        raise DecodeError(f"{where}: insert after an unknown element")
+                    new_elems.add((op.obj, op.id))
+                elif key == HEAD or not known:
+                    raise DecodeError(f"{where}: update of an unknown element")
+            for p in op.pred:
+                target = ops.get(p)
+                if target is None and p not in new_ids:
+                    raise DecodeError(f"{where}: predecessor {p[0]}@{p[1].hex()} does not exist")
+                if target is not None and target.obj != op.obj:
+                    raise DecodeError(f"{where}: predecessor in another object")
+            if op.action in MAKE_ACTIONS:
+                new_objs[op.id] = op.action
+            new_ids.add(op.id)
+
+    def apply(self, op: Op) -> None:
+        """Apply one op whose references exist (see check_change)."""
+        ops = self.ops
+        obj = self.objects[op.obj]
+        touched: list[Element] = []
+        for p in op.pred:
+            pred_op = ops[p]
+            pred_op.succ.append(op)
+            if pred_op.elem is not None:
+                touched.append(pred_op.elem)
+        ops[op.id] = op
+        if op.id[0] > self.max_op:
+            self.max_op = op.id[0]
+        if op.action != DEL:
+            if obj.keys is not None:
+                bucket = obj.keys.get(op.key)  # type: ignore[arg-type]
+                if bucket is None:
+                    obj.keys[op.key] = [op]  # type: ignore[index]
+                elif bucket[-1].id < op.id:
+                    bucket.append(op)
+                else:
+                    insort(bucket, op, key=_op_id)
+            else:
+                seq = obj.seq
+                assert seq is not None
+                if op.insert:
+                    seq.integrate(op)
+                else:
+                    elem = seq.by_id[op.key]  # type: ignore[index]
+                    op.elem = elem
+                    if elem.ops[-1].id < op.id:
+                        elem.ops.append(op)
+                    else:
+                        insort(elem.ops, op, key=_op_id)
+                    touched.append(elem)
+            if op.action in MAKE_ACTIONS:
+                self.objects[op.id] = ObjState(op.id, op.action, op)
+        if touched:
+            seq = obj.seq
+            if seq is not None:
+                for elem in touched:
+                    seq.refresh(elem)
+
+    def undo(self, op: Op) -> None:
+        """Take back the most recently applied op (rollback of a local transaction)."""
+        obj = self.objects[op.obj]
+        touched: list[Element] = []
+        for p in op.pred:
+            pred_op = self.ops[p]
+            pred_op.succ.remove(op)
+            if pred_op.elem is not None:
+                touched.append(pred_op.elem)
+        del self.ops[op.id]
+        if op.action != DEL:
+            if op.action in MAKE_ACTIONS:
+                del self.objects[op.id]
+            if obj.keys is not None:
+                bucket = obj.keys[op.key]  # type: ignore[index]
+                bucket.remove(op)
+                if not bucket:
+                    del obj.keys[op.key]  # type: ignore[arg-type]
+            else:
+                assert obj.seq is not None
+                if op.insert:
+                    obj.seq.remove(op.elem)
+                    touched = [e for e in touched if e is not op.elem]
+                else:
+                    op.elem.ops.remove(op)
+                    touched.append(op.elem)
+        if touched and obj.seq is not None:
+            for elem in touched:
+                obj.seq.refresh(elem)
+
+    # ------------------------------------------------------------------ reading
+
+    def visible_ops(self, obj: ObjState, key: Any, clock: dict[bytes, int] | None) -> list[Op]:
+        """The visible ops at a map key or sequence index (conflicts), in id order."""
+        if obj.keys is not None:
+            bucket = obj.keys.get(key, ())
+        else:
+            elem = self.element_at(obj, key, clock)
+            if elem is None:
+                return []
+            bucket = elem.ops
+        if clock is None:
+            return [op for op in bucket if op.is_visible()]
+        return [op for op in bucket if op.is_visible_at(clock)]
+
+    def element_at(self, obj: ObjState, index: int, clock: dict[bytes, int] | None) -> Element | None:
+        seq = obj.seq
+        assert seq is not None
+        if clock is None:
+            try:
+                elem, _ = seq.find(index)
+            except IndexError:
+                return None
+            return elem
+        for elem in self.visible_elements(obj, clock):
+            if index == 0:
+                return elem
+            index -= 1
+        return None
+
+    def visible_elements(self, obj: ObjState, clock: dict[bytes, int] | None) -> Iterator[Element]:
+        seq = obj.seq
+        assert seq is not None
+        if clock is None:
+            for block in seq.blocks:
+                if block.width:
+                    for elem in block.elems:
+                        if elem.width:
+                            yield elem
+        else:
+            for elem in seq:
+                if elem.winner_at(clock) is not None:
+                    yield elem
+
+    def ops_in_document_order(self) -> Iterator[Op]:
+        """Every stored op (deletes excluded) in the order a document chunk lists them:
+        objects root first then by id; map keys in UTF-8 byte order, ops by id; sequences in
+        element order, each element's insert op then its other ops by id."""
+        objects = sorted(self.objects)
+        for obj_id in objects:
+            obj = self.objects[obj_id]
+            if obj.keys is not None:
+                keys = sorted(obj.keys, key=lambda k: k.encode("utf-8"))
+                for k in keys:
+                    yield from obj.keys[k]
+            else:
+                assert obj.seq is not None
+                for elem in obj.seq:
+                    yield from elem.ops
