@@ -201,8 +201,12 @@ class Oracle:
     def decode_change(self, data: bytes) -> dict[str, Any]:
         return dict(self.call("decodeChange", data=data.hex()))
 
+    def compress_change(self, data: bytes) -> bytes:
+        """The change chunk as a compressed (type 2) chunk, built in oracle.mjs."""
+        return bytes.fromhex(self.call("compressChange", data=data.hex()))
+
     def reencode_change(self, data: bytes) -> bytes | None:
-        """encodeChange(decodeChange(data)), or None where the reference cannot express the change
-        in its JSON form (bytes values: legacy/serde_impls/scalar_value.rs has no bytes visitor)."""
+        """encodeChange(decodeChange(data)), or None where the reference's JSON change form cannot
+        carry a value of the change (bytes, float -0.0; see reencodeChange in oracle.mjs)."""
         result = self.call("reencodeChange", data=data.hex())
         return None if "unsupported" in result else bytes.fromhex(result["hex"])

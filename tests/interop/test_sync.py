@@ -1,0 +1,155 @@
+"""Our engine and the reference reach the same document by sync messages alone.
+
+Each case starts from a shared history, then both sides make changes the other lacks (several
+actors on the reference side), and only sync messages pass between them: no saves, no changes
+handed over directly. Converged means identical heads and identical content, and both sides fall
+silent (generate None) within a bounded number of messages.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import pytest
+
+from sync.automerge import Document, SyncState
+from tests.interop.oracle import Oracle
+from tests.interop.py_edits import random_edits
+from tests.interop.scenarios import actor, assert_same_document
+
+pytestmark = pytest.mark.interop
+
+Side = Literal["py", "js"]
+SEEDS = range(12)
+MAX_MESSAGES = 40
+
+
+class Peers:
+    """One of our documents and one reference document, each with its sync state for the other."""
+
+    def __init__(self, js: Oracle, doc: Document, js_doc: str = "doc") -> None:
+        self.js = js
+        self.doc = doc
+        self.state = SyncState()
+        self.js_doc = js_doc
+        self.js_state = "state"
+        js.init_sync_state(self.js_state)
+        self.sent = 0
+
+    def run(self, first: Side, limit: int | None = None) -> int:
+        """Pass messages, alternating sides, until both are silent (or `limit` messages were
+        sent). Returns the number of messages sent in this run."""
+        sent_before = self.sent
+        turn: Side = first
+        quiet = 0
+        while quiet < 2:
+            if limit is not None and self.sent - sent_before >= limit:
+                break
+            if turn == "py":
+                msg = self.doc.generate_sync_message(self.state)
+                if msg is not None:
+                    self.js.receive_sync_message(self.js_doc, self.js_state, msg)
+            else:
+                msg = self.js.generate_sync_message(self.js_doc, self.js_state)
+                if msg is not None:
+                    self.doc.receive_sync_message(self.state, msg)
+            quiet = quiet + 1 if msg is None else 0
+            self.sent += msg is not None
+            assert self.sent <= MAX_MESSAGES, "sync did not settle"
+            turn = "js" if turn == "py" else "py"
+        return self.sent - sent_before
+
+    def reencode_states(self) -> None:
+        """Both sides keep only what a persisted sync state keeps (the shared heads)."""
+        self.state = SyncState.decode(self.state.encode())
+        self.js.decode_sync_state("state.decoded", self.js.encode_sync_state(self.js_state))
+        self.js_state = "state.decoded"
+
+    def restart(self) -> None:
+        """Both sides start over from storage: a fresh document loaded from its save and the
+        sync state decoded from its encoding, as after a process restart."""
+        self.doc = Document.load(self.doc.save(), actor=self.doc.actor)
+        self.js.load("doc.restarted", self.js.save(self.js_doc))
+        self.js_doc = "doc.restarted"
+        self.reencode_states()
+
+
+def _diverged(js: Oracle, seed: int) -> Peers:
+    """A shared history made by the reference, then changes on each side the other lacks: two
+    reference actors (merged) and one of ours."""
+    js.create("doc", actor(seed, 0))
+    js.random_edits("doc", seed=seed, changes=3, edits=5)
+    doc = Document.load(js.save("doc"), actor=actor(seed, 1))
+    js.clone("doc", "other", actor(seed, 2))
+    js.random_edits("doc", seed=seed * 13 + 1, changes=3, edits=5)
+    js.random_edits("other", seed=seed * 13 + 2, changes=2, edits=5)
+    js.merge("doc", "other")
+    random_edits(doc, seed * 13 + 3, changes=4, edits=5)
+    assert doc.get_heads() != js.heads("doc")
+    return Peers(js, doc)
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_diverged_peers_converge_by_sync_messages(js: Oracle, seed: int, first: Side) -> None:
+    peers = _diverged(js, seed)
+    peers.run(first)
+    assert_same_document(js, peers.js_doc, peers.doc, f"seed {seed}, {first} first")
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_sync_resumes_after_both_sync_states_are_encoded_midway(
+    js: Oracle, seed: int, first: Side
+) -> None:
+    peers = _diverged(js, seed)
+    peers.run(first, limit=2)
+    assert peers.doc.get_heads() != js.heads(peers.js_doc), "must stop midway, not after"
+    peers.reencode_states()
+    peers.run(first)
+    assert_same_document(js, peers.js_doc, peers.doc, f"seed {seed}, {first} first")
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_sync_resumes_after_both_peers_restart_from_storage(
+    js: Oracle, seed: int, first: Side
+) -> None:
+    peers = _diverged(js, seed)
+    peers.run(first, limit=2)
+    assert peers.doc.get_heads() != js.heads(peers.js_doc), "must stop midway, not after"
+    peers.restart()
+    # New work while apart, then the restarted peers finish the sync.
+    random_edits(peers.doc, seed * 13 + 4, changes=2, edits=4)
+    js.random_edits(peers.js_doc, seed=seed * 13 + 5, changes=2, edits=4)
+    peers.run(first)
+    assert_same_document(js, peers.js_doc, peers.doc, f"seed {seed}, {first} first")
+
+
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_synced_peers_exchange_only_new_edits_afterwards(js: Oracle, seed: int) -> None:
+    peers = _diverged(js, seed)
+    peers.run("py")
+    random_edits(peers.doc, seed * 13 + 6, changes=1, edits=3)
+    js.random_edits(peers.js_doc, seed=seed * 13 + 7, changes=1, edits=3)
+    assert peers.run("js") <= 4
+    assert_same_document(js, peers.js_doc, peers.doc, f"seed {seed}")
+    assert peers.run("py") == 0, "converged peers must have nothing left to say"
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+@pytest.mark.parametrize("empty", ["py", "js"])
+def test_empty_peer_receives_the_whole_document(js: Oracle, empty: Side, first: Side) -> None:
+    """A peer with nothing gets the whole history (the reference sends a document chunk)."""
+    if empty == "py":
+        js.create("doc", actor(7, 0))
+        js.random_edits("doc", seed=7, changes=5, edits=6)
+        doc = Document(actor=actor(7, 1))
+    else:
+        js.create("doc", actor(7, 0))
+        doc = Document(actor=actor(7, 1))
+        random_edits(doc, 7, changes=5, edits=6)
+    peers = Peers(js, doc)
+    peers.run(first)
+    assert_same_document(js, "doc", peers.doc, f"{empty} was empty, {first} first")
+    assert peers.doc.get_heads()
