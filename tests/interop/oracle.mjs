@@ -257,7 +257,14 @@ function randomEdits(name, { seed, changes = 1, edits = 5, time = 1700000000 }) 
 
 // ---------------------------------------------------------------------------------------------
 // Explicit edits for fixed cases: ["put", path, key, typed], ["delete", path, key],
-// ["increment", path, key, n], ["insert", path, index, typed], ["splice", path, index, del, str].
+// ["increment", path, key, n], ["insert", path, index, typed], ["splice", path, index, del, str],
+// ["mark", path, start, end, expand, name, typed], ["unmark", path, start, end, expand, name].
+
+// Mark values are plain JS scalars: A.mark refuses the ImmutableString wrapper.
+function markValue(t) {
+  const v = typed(t);
+  return A.isImmutableString(v) ? v.val : v;
+}
 
 function applyOps(d, ops) {
   for (const op of ops) {
@@ -272,6 +279,9 @@ function applyOps(d, ops) {
       case "increment": target[op[2]].increment(op[3]); break;
       case "insert": target.insertAt(op[2], typed(op[3])); break;
       case "splice": A.splice(d, path, op[2], op[3], op[4] ?? ""); break;
+      // ["mark", path, start, end, expand, name, typed]; expand: "before"|"after"|"both"|"none"
+      case "mark": A.mark(d, path, { start: op[2], end: op[3], expand: op[4] }, op[5], markValue(op[6])); break;
+      case "unmark": A.unmark(d, path, { start: op[2], end: op[3], expand: op[4] }, op[5]); break;
       default: throw new Error(`unknown op ${JSON.stringify(name)}`);
     }
   }
@@ -332,7 +342,15 @@ const handlers = {
   hang: ({ ms }) => { const end = Date.now() + ms; while (Date.now() < end); return null; },
   version: () => A.releaseInfo?.() ?? null,
   reset: () => { docs.clear(); states.clear(); return null; },
-  create: ({ doc, actor }) => { docs.set(doc, A.init(actor ? { actor } : undefined)); return A.getActorId(docs.get(doc)); },
+  // With an author (new in 3.5), every change carries it in its extra bytes, and the reference
+  // picks a fresh random actor.
+  create: ({ doc, actor, author }) => {
+    const opts = {};
+    if (actor) opts.actor = actor;
+    if (author) opts.author = author;
+    docs.set(doc, A.init(opts));
+    return A.getActorId(docs.get(doc));
+  },
   load: ({ doc, data, actor }) => { docs.set(doc, A.load(unhex(data), actor ? { actor } : undefined)); return null; },
   drop: ({ doc }) => { docs.delete(doc); return null; },
   actor: ({ doc }) => A.getActorId(getDoc(doc)),
@@ -364,6 +382,14 @@ const handlers = {
     docs.set(doc, A.change(getDoc(doc), opts, (d) => applyOps(d, ops)));
     return [...A.getHeads(docs.get(doc))].sort();
   },
+  emptyChange: ({ doc, message, time = 1700000000 }) => {
+    const opts = { time };
+    if (message) opts.message = message;
+    docs.set(doc, A.emptyChange(getDoc(doc), opts));
+    return null;
+  },
+  marks: ({ doc, path }) =>
+    A.marks(getDoc(doc), path).map((m) => ({ name: m.name, value: canon(m.value), start: m.start, end: m.end })),
   randomEdits: ({ doc, ...opts }) => { randomEdits(doc, opts); return null; },
   clone: ({ doc, as, actor }) => { docs.set(as, A.clone(getDoc(doc), actor ? { actor } : undefined)); return A.getActorId(docs.get(as)); },
   merge: ({ into, from }) => { docs.set(into, A.merge(getDoc(into), getDoc(from))); return null; },

@@ -139,8 +139,11 @@ class Oracle:
     def reset(self) -> None:
         self.call("reset")
 
-    def create(self, doc: str, actor: bytes | None = None) -> str:
-        return str(self.call("create", doc=doc, actor=actor.hex() if actor else None))
+    def create(self, doc: str, actor: bytes | None = None, author: str | None = None) -> str:
+        """A new empty document; returns its actor id (hex)."""
+        return str(
+            self.call("create", doc=doc, actor=actor.hex() if actor else None, author=author)
+        )
 
     def load(self, doc: str, data: bytes, actor: bytes | None = None) -> None:
         self.call("load", doc=doc, data=data.hex(), actor=actor.hex() if actor else None)

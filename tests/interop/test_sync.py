@@ -35,6 +35,7 @@ class Peers:
         self.js_state = "state"
         js.init_sync_state(self.js_state)
         self.sent = 0
+        self.bytes_sent = 0
 
     def run(self, first: Side, limit: int | None = None) -> int:
         """Pass messages, alternating sides, until both are silent (or `limit` messages were
@@ -55,6 +56,7 @@ class Peers:
                     self.doc.receive_sync_message(self.state, msg)
             quiet = quiet + 1 if msg is None else 0
             self.sent += msg is not None
+            self.bytes_sent += len(msg or b"")
             assert self.sent <= MAX_MESSAGES, "sync did not settle"
             turn = "js" if turn == "py" else "py"
         return self.sent - sent_before
@@ -153,3 +155,61 @@ def test_empty_peer_receives_the_whole_document(js: Oracle, empty: Side, first: 
     peers.run(first)
     assert_same_document(js, "doc", peers.doc, f"{empty} was empty, {first} first")
     assert peers.doc.get_heads()
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+def test_long_shared_history_syncs_only_the_new_changes(js: Oracle, first: Side) -> None:
+    """With most history shared, the peers send the few new changes (found through the Bloom
+    filters of their `have`), not whole documents."""
+    js.create("doc", actor(99, 0))
+    js.random_edits("doc", seed=99, changes=90, edits=2)
+    doc = Document.load(js.save("doc"), actor=actor(99, 1))
+    peers = Peers(js, doc)
+    assert peers.run(first) <= 3  # same heads: nothing to exchange but heads
+    random_edits(peers.doc, 991, changes=3, edits=2)
+    js.random_edits("doc", seed=992, changes=3, edits=2)
+    before = peers.bytes_sent
+    peers.run(first)
+    assert_same_document(js, "doc", peers.doc, f"{first} first")
+    assert peers.bytes_sent - before < len(js.save("doc")), "sent whole documents"
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+def test_many_concurrent_changes_on_both_sides_converge(js: Oracle, first: Side) -> None:
+    js.create("doc", actor(98, 0))
+    js.random_edits("doc", seed=98, changes=20, edits=3)
+    doc = Document.load(js.save("doc"), actor=actor(98, 1))
+    random_edits(doc, 981, changes=40, edits=2)
+    js.random_edits("doc", seed=982, changes=40, edits=2)
+    peers = Peers(js, doc)
+    peers.run(first)
+    assert_same_document(js, "doc", peers.doc, f"{first} first")
+
+
+def test_python_peer_relays_between_two_reference_peers(js: Oracle) -> None:
+    """Our node in the middle, as a sync server: it holds nothing at first, and each reference
+    peer ends with the other's edits, having talked only to us."""
+    relay = Document(actor=actor(97, 0))
+    states = {name: SyncState() for name in ("left", "right")}
+    for i, name in enumerate(("left", "right"), start=1):
+        js.create(name, actor(97, i))
+        js.random_edits(name, seed=970 + i, changes=4, edits=4)
+        js.init_sync_state(f"{name}.s")
+    quiet = 0
+    for _ in range(MAX_MESSAGES):
+        said = False
+        for name in ("left", "right"):
+            msg = js.generate_sync_message(name, f"{name}.s")
+            if msg is not None:
+                relay.receive_sync_message(states[name], msg)
+                said = True
+            reply = relay.generate_sync_message(states[name])
+            if reply is not None:
+                js.receive_sync_message(name, f"{name}.s", reply)
+                said = True
+        quiet = 0 if said else quiet + 1
+        if quiet == 2:
+            break
+    assert quiet == 2, "sync did not settle"
+    assert_same_document(js, "left", relay, "left")
+    assert_same_document(js, "right", relay, "right")
