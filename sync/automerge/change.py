@@ -69,6 +69,38 @@ def encode_change(change: Change) -> None:
     index = {a: i + 1 for i, a in enumerate(other_actors)}
     index[actor] = 0
 
+    if len(change.ops) == 1:
+        columns = _single_op_columns(change.ops[0], index)
+    else:
+        columns = _op_columns(change.ops, index)
+    col_meta, col_data = col.encode_columns(columns)
+
+    out = bytearray()
+    deps = sorted(change.deps)
+    encode_uleb(len(deps), out)
+    for dep in deps:
+        out += dep
+    encode_uleb(len(actor), out)
+    out += actor
+    encode_uleb(change.seq, out)
+    encode_uleb(change.start_op, out)
+    encode_sleb(change.time, out)
+    message = (change.message or "").encode("utf-8")
+    encode_uleb(len(message), out)
+    out += message
+    encode_uleb(len(other_actors), out)
+    for other in other_actors:
+        encode_uleb(len(other), out)
+        out += other
+    out += col_meta
+    out += col_data
+    out += change.extra
+    change.deps = deps
+    change.other_actors = other_actors
+    change.raw, change.hash = build_chunk(CHANGE, bytes(out))
+
+
+def _op_columns(ops: list[Op], index: dict[bytes, int]) -> list[tuple[int, bytes]]:
     obj_actor: list[int | None] = []
     obj_ctr: list[int | None] = []
     key_actor: list[int | None] = []
@@ -83,7 +115,7 @@ def encode_change(change: Change) -> None:
     pred_ctr: list[int] = []
     expand: list[bool] = []
     mark_name: list[str | None] = []
-    for op in change.ops:
+    for op in ops:
         if op.obj[0]:
             obj_actor.append(index[op.obj[1]])
             obj_ctr.append(op.obj[0])
@@ -113,7 +145,7 @@ def encode_change(change: Change) -> None:
         expand.append(op.expand)
         mark_name.append(op.mark_name)
 
-    columns = [
+    return [
         (OBJ_ACTOR, col.encode_uleb_column(obj_actor)),
         (OBJ_CTR, col.encode_uleb_column(obj_ctr)),
         (KEY_ACTOR, col.encode_uleb_column(key_actor)),
@@ -129,31 +161,62 @@ def encode_change(change: Change) -> None:
         (EXPAND, col.encode_boolean_column(expand) if any(expand) else b""),
         (MARK_NAME, col.encode_string_column(mark_name)),
     ]
-    col_meta, col_data = col.encode_columns(columns)
 
+
+def _literal_uleb(value: int) -> bytes:
+    out = bytearray(b"\x7f")
+    encode_uleb(value, out)
+    return bytes(out)
+
+
+def _literal_sleb(value: int) -> bytes:
+    out = bytearray(b"\x7f")
+    encode_sleb(value, out)
+    return bytes(out)
+
+
+def _single_op_columns(op: Op, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
+    """The columns of a one-op change, written directly: each run is one literal value.
+    Produces the same bytes as _op_columns (tests/sync/test_changes.py checks both paths)."""
+    obj = op.obj
+    key = op.key
+    raw = bytearray()
+    meta = col.encode_value(op.vtype, op.value, raw)
+    pred = op.pred
+    if type(key) is str:
+        key_columns = [(KEY_STR, b"\x7f" + _str_bytes(key))]
+    elif key[0]:
+        key_columns = [(KEY_ACTOR, _literal_uleb(index[key[1]])), (KEY_CTR, _literal_sleb(key[0]))]
+    else:
+        key_columns = [(KEY_CTR, b"\x7f\x00")]
+    columns = [
+        (OBJ_ACTOR, _literal_uleb(index[obj[1]]) if obj[0] else b""),
+        (OBJ_CTR, _literal_uleb(obj[0]) if obj[0] else b""),
+        *key_columns,
+        (INSERT, b"\x00\x01" if op.insert else b"\x01"),
+        (ACTION, _literal_uleb(op.action)),
+        (VALUE_META, _literal_uleb(meta)),
+        (VALUE_RAW, bytes(raw)),
+        (PRED_GROUP, _literal_uleb(len(pred))),
+    ]
+    if len(pred) == 1:
+        columns.append((PRED_ACTOR, _literal_uleb(index[pred[0][1]])))
+        columns.append((PRED_CTR, _literal_sleb(pred[0][0])))
+    elif pred:
+        columns.append((PRED_ACTOR, col.encode_uleb_column([index[p[1]] for p in pred])))
+        columns.append((PRED_CTR, col.encode_delta_column([p[0] for p in pred])))
+    if op.expand:
+        columns.append((EXPAND, b"\x00\x01"))
+    if op.mark_name is not None:
+        columns.append((MARK_NAME, b"\x7f" + _str_bytes(op.mark_name)))
+    return columns
+
+
+def _str_bytes(value: str) -> bytes:
+    raw = value.encode("utf-8")
     out = bytearray()
-    deps = sorted(change.deps)
-    encode_uleb(len(deps), out)
-    for dep in deps:
-        out += dep
-    encode_uleb(len(actor), out)
-    out += actor
-    encode_uleb(change.seq, out)
-    encode_uleb(change.start_op, out)
-    encode_sleb(change.time, out)
-    message = (change.message or "").encode("utf-8")
-    encode_uleb(len(message), out)
-    out += message
-    encode_uleb(len(other_actors), out)
-    for other in other_actors:
-        encode_uleb(len(other), out)
-        out += other
-    out += col_meta
-    out += col_data
-    out += change.extra
-    change.deps = deps
-    change.other_actors = other_actors
-    change.raw, change.hash = build_chunk(CHANGE, bytes(out))
+    encode_uleb(len(raw), out)
+    return bytes(out) + raw
 
 
 def decode_change(data: bytes) -> Change:
@@ -270,43 +333,52 @@ def decode_ops(
     if is_document and len(id_ctr) != n:
         raise DecodeError("op id column does not match the action column")
 
-    def at(column: list, i: int, default: object = None):  # type: ignore[no-untyped-def,type-arg]
-        return column[i] if i < len(column) else default
+    def padded(column: list, fill: object = None) -> list:  # type: ignore[type-arg]
+        return column + [fill] * (n - len(column)) if len(column) < n else column
+
+    insert = padded(insert, False)
+    obj_ctr, obj_actor = padded(obj_ctr), padded(obj_actor)
+    key_ctr, key_actor, key_str = padded(key_ctr), padded(key_actor), padded(key_str)
+    values = padded(values, (0, None))
+    group = padded(group, 0)
+    expand, mark_name = padded(expand, False), padded(mark_name)
+    if is_document:
+        id_actor = padded(id_actor)
 
     ops: list[Op] = []
     link = 0
     for i in range(n):
-        act = at(action, i)
+        act = action[i] if i < len(action) else None
         if act is None or act > MARK:
             raise DecodeError(f"op {i}: unknown or missing action {act}")
-        octr, oact = at(obj_ctr, i), at(obj_actor, i)
+        octr, oact = obj_ctr[i], obj_actor[i]
         if octr is None and oact is None:
             obj = ROOT_ID
         elif octr is None or oact is None or octr == 0:
             raise DecodeError(f"op {i}: malformed object id")
         else:
             obj = (octr, _actor(actors, oact, f"op {i} object"))
-        kstr = at(key_str, i)
+        kstr = key_str[i]
         if kstr is not None:
             key: str | OpId = kstr
         else:
-            kctr, kact = at(key_ctr, i), at(key_actor, i)
+            kctr, kact = key_ctr[i], key_actor[i]
             if kctr == 0 and kact is None:
                 key = HEAD
             elif kctr is None or kact is None or kctr <= 0:
                 raise DecodeError(f"op {i}: malformed key")
             else:
                 key = (kctr, _actor(actors, kact, f"op {i} key"))
-        vtype, value = at(values, i, (0, None))
+        vtype, value = values[i]
         links: list[OpId] = []
-        for _ in range(at(group, i, 0) or 0):
+        for _ in range(group[i] or 0):
             lctr, lact = l_ctr[link], l_actor[link]
             link += 1
             if lctr is None or lctr <= 0 or lact is None:
                 raise DecodeError(f"op {i}: malformed pred/succ id")
             links.append((lctr, _actor(actors, lact, f"op {i} pred/succ")))
         if is_document:
-            ictr, iact = id_ctr[i], at(id_actor, i)
+            ictr, iact = id_ctr[i], id_actor[i]
             if ictr is None or ictr <= 0 or iact is None:
                 raise DecodeError(f"op {i}: malformed op id")
             op_id = (ictr, _actor(actors, iact, f"op {i} id"))
@@ -318,8 +390,7 @@ def decode_ops(
             raise DecodeError(f"op {i}: delete with a value")
         if act != SET and act != INC and act != MARK and vtype != col.V_NULL:
             raise DecodeError(f"op {i}: object creation with a value")
-        op = Op(op_id, obj, key, bool(at(insert, i, False)), act, vtype, value, links,
-                bool(at(expand, i, False)), at(mark_name, i))
+        op = Op(op_id, obj, key, insert[i], act, vtype, value, links, expand[i], mark_name[i])
         if not is_document:
             if links != sorted(links):
                 raise DecodeError(f"op {i}: preds are not in order")

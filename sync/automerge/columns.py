@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from itertools import groupby
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -39,77 +40,53 @@ def _write_str(out: bytearray, value: str) -> None:
 
 
 def _rle_encode(values: Iterable[Any], write: Callable[[bytearray, Any], None]) -> bytes:
-    """The reference RleEncoder: runs of ≥2 equal values, literal runs, null runs."""
-    out = bytearray()
-    # state: 0 empty, 1 initial nulls, 2 nulls, 3 lone value, 4 run, 5 literal
-    state = 0
-    count = 0
-    last: Any = None
-    literal: list[Any] = []
-
-    def flush_literal(items: list[Any]) -> None:
-        encode_sleb(-len(items), out)
-        for item in items:
-            write(out, item)
-
-    for value in values:
+    """The reference RleEncoder: runs of ≥2 equal values, literal runs, null runs; a column of
+    only nulls is empty, and nulls before the first value are written only if a value follows."""
+    if type(values) is list and len(values) == 1:  # most changes hold a single op
+        value = values[0]
         if value is None:
-            if state in (0, 1, 2):
-                state = 1 if state in (0, 1) else 2
-                count += 1 if state != 0 else 0
-                if count == 0:
-                    count = 1
+            return b""
+        out = bytearray(b"\x7f")
+        write(out, value)
+        return bytes(out)
+    out = bytearray()
+    literal: list[Any] = []
+    leading_nulls = 0
+    seen_value = False
+    for value, group in groupby(values):
+        count = len(list(group))
+        if value is None:
+            if not seen_value:
+                leading_nulls += count
                 continue
-            if state == 3:
-                flush_literal([last])
-            elif state == 4:
-                encode_sleb(count, out)
-                write(out, last)
-            else:
-                literal.append(last)
-                flush_literal(literal)
+            if literal:
+                _flush_literal(out, literal, write)
                 literal = []
-            state, count = 2, 1
-            continue
-        if state == 0:
-            state, last = 3, value
-        elif state in (1, 2):
             out.append(0)
             encode_uleb(count, out)
-            state, last = 3, value
-        elif state == 3:
-            if last == value:
-                state, count = 4, 2
-            else:
-                literal = [last]
-                state, last = 5, value
-        elif state == 4:
-            if last == value:
-                count += 1
-            else:
-                encode_sleb(count, out)
-                write(out, last)
-                state, last = 3, value
-        else:  # literal run
-            if last == value:
-                flush_literal(literal)
+            continue
+        if not seen_value:
+            seen_value = True
+            if leading_nulls:
+                out.append(0)
+                encode_uleb(leading_nulls, out)
+        if count == 1:
+            literal.append(value)
+        else:
+            if literal:
+                _flush_literal(out, literal, write)
                 literal = []
-                state, count = 4, 2
-            else:
-                literal.append(last)
-                last = value
-    if state == 2:
-        out.append(0)
-        encode_uleb(count, out)
-    elif state == 3:
-        flush_literal([last])
-    elif state == 4:
-        encode_sleb(count, out)
-        write(out, last)
-    elif state == 5:
-        literal.append(last)
-        flush_literal(literal)
+            encode_sleb(count, out)
+            write(out, value)
+    if literal:
+        _flush_literal(out, literal, write)
     return bytes(out)
+
+
+def _flush_literal(out: bytearray, items: list[Any], write: Callable[[bytearray, Any], None]) -> None:
+    encode_sleb(-len(items), out)
+    for item in items:
+        write(out, item)
 
 
 def encode_uleb_column(values: Iterable[int | None]) -> bytes:
@@ -309,8 +286,13 @@ def encode_columns(columns: Sequence[tuple[int, bytes]], deflate: bool = False) 
             compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
             payload = compressor.compress(payload) + compressor.flush()
             column_spec |= DEFLATE_BIT
-        encode_uleb(column_spec, meta)
-        encode_uleb(len(payload), meta)
+        size = len(payload)
+        if column_spec < 0x80 and size < 0x80:
+            meta.append(column_spec)
+            meta.append(size)
+        else:
+            encode_uleb(column_spec, meta)
+            encode_uleb(size, meta)
         data += payload
     return bytes(meta), bytes(data)
 

@@ -17,6 +17,7 @@ from .change import Change, decode_change, encode_change
 from .chunk import DOCUMENT, read_chunks
 from .columns import V_COUNTER
 from .errors import DecodeError
+from .gc_pause import gc_paused
 from .op import Op
 from .opset import ObjState, OpSet
 from .sync_protocol import SyncState, generate_sync_message, receive_sync_message
@@ -113,18 +114,20 @@ class Document:
     def apply_changes(self, changes: Iterable[bytes]) -> None:
         """Apply encoded change chunks; ones whose deps are missing wait until those arrive."""
         self._check_open()
-        decoded: list[Change] = []
-        for data in changes:
-            if not isinstance(data, bytes | bytearray | memoryview):
-                raise DecodeError("a change must be bytes")
-            decoded.extend(self._decode_chunks(bytes(data), allow_document=False))
-        self._apply_batch(decoded)
+        with gc_paused():
+            decoded: list[Change] = []
+            for data in changes:
+                if not isinstance(data, bytes | bytearray | memoryview):
+                    raise DecodeError("a change must be bytes")
+                decoded.extend(self._decode_chunks(bytes(data), allow_document=False))
+            self._apply_batch(decoded)
 
     def load_incremental(self, data: bytes) -> int:
         """Apply a saved document and/or change chunks; returns how many changes were added."""
         self._check_open()
         before = len(self._changes)
-        self._apply_batch(self._decode_chunks(bytes(data), allow_document=True))
+        with gc_paused():
+            self._apply_batch(self._decode_chunks(bytes(data), allow_document=True))
         return len(self._changes) - before
 
     @classmethod
@@ -273,7 +276,8 @@ class Document:
     def save(self) -> bytes:
         """The whole document as one compressed document chunk, as the reference writes it."""
         self._saved = len(self._changes)
-        return doc_format.encode_document(self, deflate=True)
+        with gc_paused():
+            return doc_format.encode_document(self, deflate=True)
 
     def save_no_compress(self) -> bytes:
         return doc_format.encode_document(self, deflate=False)
@@ -293,13 +297,15 @@ class Document:
             if len(keep) < len(set(heads)):
                 raise KeyError("fork at heads this document does not have")
             source = [c for c in self._changes if c.hash in keep]
-        doc._apply_batch([_clone(c) for c in source])
+        with gc_paused():
+            doc._apply_batch([_clone(c) for c in source])
         return doc
 
     def merge(self, other: Document) -> None:
         """Take every change `other` has that this document lacks."""
         self._check_open()
-        self._apply_batch([_clone(c) for c in other._changes if c.hash not in self._by_hash])
+        with gc_paused():
+            self._apply_batch([_clone(c) for c in other._changes if c.hash not in self._by_hash])
 
     # ------------------------------------------------------------------ reading
 

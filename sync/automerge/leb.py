@@ -14,8 +14,11 @@ I64_MAX = (1 << 63) - 1
 
 
 def encode_uleb(n: int, out: bytearray) -> None:
-    if n < 0:
-        raise ValueError("uLEB128 cannot hold a negative number")
+    if n < 0x80:
+        if n < 0:
+            raise ValueError("uLEB128 cannot hold a negative number")
+        out.append(n)
+        return
     while n >= 0x80:
         out.append((n & 0x7F) | 0x80)
         n >>= 7
@@ -23,6 +26,9 @@ def encode_uleb(n: int, out: bytearray) -> None:
 
 
 def encode_sleb(n: int, out: bytearray) -> None:
+    if -0x40 <= n < 0x40:
+        out.append(n & 0x7F)
+        return
     while True:
         byte = n & 0x7F
         n >>= 7

@@ -7,7 +7,7 @@ import zlib
 import pytest
 
 from sync.automerge import DecodeError, decode_change
-from sync.automerge.change import encode_change
+from sync.automerge.change import _op_columns, _single_op_columns, encode_change
 from sync.automerge.chunk import build_chunk, read_chunk
 from sync.automerge.leb import uleb_bytes
 
@@ -67,3 +67,18 @@ def test_a_flipped_byte_fails_the_checksum() -> None:
     chunk[-3] ^= 0x40
     with pytest.raises(DecodeError, match="checksum"):
         decode_change(bytes(chunk))
+
+
+def test_the_one_op_fast_path_writes_the_same_columns_as_the_general_encoder() -> None:
+    ops = [op for chunk in REFERENCE_CHANGES for op in decode_change(chunk).ops]
+    actors: set[bytes] = set()
+    for op in ops:
+        actors.update((op.id[1], op.obj[1], *(p[1] for p in op.pred)))
+        if isinstance(op.key, tuple):
+            actors.add(op.key[1])
+    index = {a: i for i, a in enumerate(sorted(actors))}
+    assert len(ops) > 30
+    for op in ops:
+        fast = [c for c in _single_op_columns(op, index) if c[1]]
+        general = [c for c in _op_columns([op], index) if c[1]]
+        assert fast == general, op
