@@ -378,26 +378,43 @@ class Document:
         return self._materialize(self._opset.objects[(0, b"")], clock)  # type: ignore[no-any-return]
 
     def _materialize(self, state: ObjState, clock: Clock | None) -> Any:
-        opset = self._opset
+        """Plain Python for an object and everything under it. Iterative, so a hostile peer's
+        deeply nested document cannot exhaust the interpreter's recursion limit."""
         if state.type == MAKE_TEXT:
             return self._text(state, clock)
-        if state.keys is not None:
-            out: dict[str, Any] = {}
-            for key, bucket in state.keys.items():
-                winner = None
-                for op in reversed(bucket):
-                    if (op.is_visible() if clock is None else op.is_visible_at(clock)):
-                        winner = op
-                        break
-                if winner is not None:
-                    out[key] = self._op_py(winner, clock)
-            return out
-        items = []
-        for elem in opset.visible_elements(state, clock):
-            op = elem.winner() if clock is None else elem.winner_at(clock)
-            assert op is not None
-            items.append(self._op_py(op, clock))
-        return items
+        top: Any = {} if state.keys is not None else []
+        stack: list[tuple[ObjState, Any]] = [(state, top)]
+        objects = self._opset.objects
+        while stack:
+            state, container = stack.pop()
+            if state.keys is not None:
+                for key, bucket in state.keys.items():
+                    winner = None
+                    for op in reversed(bucket):
+                        if op.is_visible() if clock is None else op.is_visible_at(clock):
+                            winner = op
+                            break
+                    if winner is not None:
+                        container[key] = self._child(winner, clock, objects, stack)
+            else:
+                for elem in self._opset.visible_elements(state, clock):
+                    op = elem.winner() if clock is None else elem.winner_at(clock)
+                    assert op is not None
+                    container.append(self._child(op, clock, objects, stack))
+        return top
+
+    def _child(self, op: Op, clock: Clock | None, objects: dict[OpId, ObjState],
+               stack: list[tuple[ObjState, Any]]) -> Any:
+        if op.action in MAKE_ACTIONS:
+            child = objects[op.id]
+            if child.type == MAKE_TEXT:
+                return self._text(child, clock)
+            container: Any = {} if child.keys is not None else []
+            stack.append((child, container))
+            return container
+        if op.vtype == V_COUNTER:
+            return op.counter_value(clock)
+        return scalar_to_py(op.vtype, op.value)
 
     def _op_py(self, op: Op, clock: Clock | None) -> Any:
         if op.action in MAKE_ACTIONS:

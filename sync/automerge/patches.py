@@ -43,7 +43,13 @@ def diff(doc: Document, before: list[bytes], after: list[bytes]) -> list[Patch]:
     clock_before = doc._clock(before)
     clock_after = doc._clock(after)
     patches: list[Patch] = []
-    _diff_obj(doc, doc._opset.objects[(0, b"")], [], clock_before, clock_after, patches)
+    # Objects edited in place are visited from a work list, not by recursion (deep documents from
+    # peers must not hit the recursion limit). Deferring a child is safe: the walk of its parent
+    # goes left to right, so later patches of the parent never shift the child's path.
+    pending: list[tuple[ObjState, Path]] = [(doc._opset.objects[(0, b"")], [])]
+    while pending:
+        obj, path = pending.pop()
+        _diff_obj(doc, obj, path, clock_before, clock_after, patches, pending)
     return patches
 
 
@@ -65,7 +71,7 @@ def _same_value(a: Op, b: Op, clock_before: Clock, clock_after: Clock) -> bool:
 
 
 def _diff_obj(doc: Document, obj: ObjState, path: Path, cb: Clock, ca: Clock,
-              out: list[Patch]) -> None:
+              out: list[Patch], pending: list[tuple[ObjState, Path]]) -> None:
     if obj.keys is not None:
         for key in sorted(obj.keys):
             ops = obj.keys[key]
@@ -76,7 +82,7 @@ def _diff_obj(doc: Document, obj: ObjState, path: Path, cb: Clock, ca: Clock,
                     out.append(Patch("delete", [*path, key]))
                 continue
             if old is not None and old is new and new.action in MAKE_ACTIONS:
-                _diff_obj(doc, doc._opset.objects[new.id], [*path, key], cb, ca, out)
+                pending.append((doc._opset.objects[new.id], [*path, key]))
             elif old is None or not _same_value(old, new, cb, ca):
                 out.append(Patch("put", [*path, key], _value(doc, new, ca), conflict=count > 1))
         return
@@ -112,7 +118,7 @@ def _diff_obj(doc: Document, obj: ObjState, path: Path, cb: Clock, ca: Clock,
             else:
                 out.append(Patch("insert", [*path, index], [value]))
         elif old is new and new.action in MAKE_ACTIONS:
-            _diff_obj(doc, doc._opset.objects[new.id], [*path, index], cb, ca, out)
+            pending.append((doc._opset.objects[new.id], [*path, index]))
         elif not _same_value(old, new, cb, ca):
             out.append(Patch("put", [*path, index], value, conflict=count > 1))
         index += width

@@ -250,3 +250,19 @@ def test_a_change_with_a_seq_gap_is_refused() -> None:
     encode_change(change)
     with pytest.raises(DecodeError, match="seq"):
         doc.apply_changes([change.raw])
+
+
+def test_a_deeply_nested_document_from_a_peer_reads_without_recursion_errors() -> None:
+    hostile = Document(actor=B)
+    with hostile.change() as tx:
+        obj = ROOT
+        for _ in range(3000):
+            obj = tx.put_object(obj, "x", ObjType.MAP)
+        tx.put(obj, "title", "<script>alert(1)</script>")
+    doc = Document.load(hostile.save())
+    depth, node = 0, doc.to_py()
+    while "x" in node:
+        node, depth = node["x"], depth + 1
+    assert depth == 3000
+    assert node == {"title": "<script>alert(1)</script>"}
+    assert len(doc.diff([], doc.get_heads())) == 1
