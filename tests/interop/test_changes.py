@@ -180,3 +180,23 @@ def test_reference_edit_script_reaches_every_op_kind(js: Oracle) -> None:
         for chunk in js.all_changes(f"doc{seed}"):
             found.update(js.decode_change(chunk)["kinds"])
     assert found >= EVERY_OP_KIND, f"never produced: {sorted(EVERY_OP_KIND - found)}"
+
+
+@pytest.mark.parametrize("seed", SEEDS[:12])
+def test_alternating_edits_on_shared_objects_keep_both_engines_identical(
+    js: Oracle, seed: int
+) -> None:
+    """Each side edits objects and text the other made, so our changes name the reference's
+    elements and actors (and back); after every hand-over the two documents agree."""
+    js.create("ref", actor(seed, 0))
+    doc = Document(actor=actor(seed, 1))
+    for step in range(5):
+        js.random_edits("ref", seed=seed * 100 + step, changes=2, edits=8)
+        doc.apply_changes(js.all_changes("ref"))
+        assert_same_document(js, "ref", doc, f"seed {seed}, step {step}, after the reference")
+        before = doc.get_heads()
+        random_edits(doc, seed * 100 + 50 + step, changes=2, edits=8)
+        ours = doc.get_changes(before)
+        js.apply_changes("ref", ours)
+        assert {c.hex() for c in ours} <= {c.hex() for c in js.all_changes("ref")}
+        assert_same_document(js, "ref", doc, f"seed {seed}, step {step}, after ours")

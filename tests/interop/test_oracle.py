@@ -147,3 +147,20 @@ def test_hung_node_times_out_and_the_next_call_restarts_it(oracle: Oracle) -> No
     with pytest.raises(OracleError, match="no answer within"):
         oracle.call("hang", ms=5000, timeout=0.5)
     assert oracle.call("ping") == "pong"
+
+
+def test_reads_show_the_op_set_not_the_reference_patch_cache(js: Oracle) -> None:
+    """Upstream bug in @automerge/automerge 3.5.0: after one applyChanges batch holding an
+    increment of list counter 0 and an insert + increment of a new counter 1, the JS document
+    object shows [-2, 7] while its op set (load(save(doc)), view()) holds [7, -2]. The oracle
+    must compare what the op set holds."""
+    js.create("a", ACTOR_A)
+    js.change("a", [["put", [], "tally", ["list", [["counter", 0]]]]])
+    js.clone("a", "b", ACTOR_B)
+    js.change("b", [["increment", ["tally"], 0, 7]])
+    js.change("b", [["insert", ["tally"], 1, ["counter", 3]]])
+    js.change("b", [["increment", ["tally"], 1, -5]])
+    js.apply_changes("a", js.all_changes("b"))
+    js.load("reloaded", js.save("a"))
+    assert js.canonical("reloaded") == {"tally": [["num", 7], ["num", -2]]}
+    assert js.canonical("a") == js.canonical("reloaded")
