@@ -3,33 +3,44 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterable
 
 from .errors import DecodeError
 from .leb import encode_uleb, read_uleb
 
+_unpack = struct.Struct("<III").unpack_from
 BITS_PER_ENTRY = 10
 NUM_PROBES = 7
 
 
 class BloomFilter:
-    __slots__ = ("bits", "num_entries", "num_probes", "bits_per_entry")
+    __slots__ = ("bits", "bits_per_entry", "num_entries", "num_probes")
 
     def __init__(self, hashes: Iterable[bytes] = ()) -> None:
         hashes = list(hashes)
         self.num_entries = len(hashes)
         self.bits_per_entry = BITS_PER_ENTRY
         self.num_probes = NUM_PROBES
-        self.bits = bytearray((self.num_entries * BITS_PER_ENTRY + 7) // 8)
+        self.bits = bits = bytearray((self.num_entries * BITS_PER_ENTRY + 7) // 8)
+        modulo = 8 * len(bits)
         for h in hashes:
-            for p in self._probes(h):
-                self.bits[p >> 3] |= 1 << (p & 7)
+            x, y, z = _unpack(h)
+            x %= modulo
+            y %= modulo
+            z %= modulo
+            bits[x >> 3] |= 1 << (x & 7)
+            for _ in range(1, NUM_PROBES):
+                x = (x + y) % modulo
+                y = (y + z) % modulo
+                bits[x >> 3] |= 1 << (x & 7)
 
     def _probes(self, h: bytes) -> list[int]:
         modulo = 8 * len(self.bits)
-        x = int.from_bytes(h[0:4], "little") % modulo
-        y = int.from_bytes(h[4:8], "little") % modulo
-        z = int.from_bytes(h[8:12], "little") % modulo
+        x, y, z = _unpack(h)
+        x %= modulo
+        y %= modulo
+        z %= modulo
         probes = [x]
         for _ in range(1, self.num_probes):
             x = (x + y) % modulo

@@ -19,13 +19,25 @@ from .values import DEL, HEAD, INC, MARK, SET, OpId
 
 # Op column specs in a change chunk (column id << 4 | type).
 OBJ_ACTOR, OBJ_CTR = col.spec(0, col.ACTOR), col.spec(0, col.ULEB)
-KEY_ACTOR, KEY_CTR, KEY_STR = col.spec(1, col.ACTOR), col.spec(1, col.DELTA), col.spec(1, col.STRING)
+KEY_ACTOR, KEY_CTR, KEY_STR = (
+    col.spec(1, col.ACTOR),
+    col.spec(1, col.DELTA),
+    col.spec(1, col.STRING),
+)
 ID_ACTOR, ID_CTR = col.spec(2, col.ACTOR), col.spec(2, col.DELTA)
 INSERT = col.spec(3, col.BOOLEAN)
 ACTION = col.spec(4, col.ULEB)
 VALUE_META, VALUE_RAW = col.spec(5, col.VALUE_META), col.spec(5, col.VALUE)
-PRED_GROUP, PRED_ACTOR, PRED_CTR = col.spec(7, col.GROUP), col.spec(7, col.ACTOR), col.spec(7, col.DELTA)
-SUCC_GROUP, SUCC_ACTOR, SUCC_CTR = col.spec(8, col.GROUP), col.spec(8, col.ACTOR), col.spec(8, col.DELTA)
+PRED_GROUP, PRED_ACTOR, PRED_CTR = (
+    col.spec(7, col.GROUP),
+    col.spec(7, col.ACTOR),
+    col.spec(7, col.DELTA),
+)
+SUCC_GROUP, SUCC_ACTOR, SUCC_CTR = (
+    col.spec(8, col.GROUP),
+    col.spec(8, col.ACTOR),
+    col.spec(8, col.DELTA),
+)
 EXPAND = col.spec(9, col.BOOLEAN)
 MARK_NAME = col.spec(10, col.STRING)
 
@@ -123,7 +135,7 @@ def _op_columns(ops: list[Op], index: dict[bytes, int]) -> list[tuple[int, bytes
             obj_actor.append(None)
             obj_ctr.append(None)
         key = op.key
-        if type(key) is str:
+        if isinstance(key, str):
             key_actor.append(None)
             key_ctr.append(None)
             key_str.append(key)
@@ -183,7 +195,7 @@ def _single_op_columns(op: Op, index: dict[bytes, int]) -> list[tuple[int, bytes
     raw = bytearray()
     meta = col.encode_value(op.vtype, op.value, raw)
     pred = op.pred
-    if type(key) is str:
+    if isinstance(key, str):
         key_columns = [(KEY_STR, b"\x7f" + _str_bytes(key))]
     elif key[0]:
         key_columns = [(KEY_ACTOR, _literal_uleb(index[key[1]])), (KEY_CTR, _literal_sleb(key[0]))]
@@ -272,8 +284,9 @@ def parse_change_body(data: bytes, digest: bytes) -> Change:
     extra = data[pos:]
     actors = [actor, *other_actors]
     ops = decode_ops(cols, actors, start_op, actor, is_document=False)
-    change = Change(actor, seq, start_op, time, message, deps, ops, bytes(extra), digest, b"",
-                    other_actors)
+    change = Change(
+        actor, seq, start_op, time, message, deps, ops, bytes(extra), digest, b"", other_actors
+    )
     change.raw, _ = build_chunk(CHANGE, bytes(data))
     return change
 
@@ -319,10 +332,18 @@ def decode_ops(
     l_ctr = col.decode_delta_column(get(link_ctr, b""))
     expand = col.decode_boolean_column(get(EXPAND, b""))
     mark_name = col.decode_string_column(get(MARK_NAME, b""))
-    for name, column in (("insert", insert), ("object", obj_ctr), ("object actor", obj_actor),
-                         ("key", key_ctr), ("key actor", key_actor), ("key string", key_str),
-                         ("value", values), ("pred/succ", group), ("expand", expand),
-                         ("mark name", mark_name)):
+    for name, column in (
+        ("insert", insert),
+        ("object", obj_ctr),
+        ("object actor", obj_actor),
+        ("key", key_ctr),
+        ("key actor", key_actor),
+        ("key string", key_str),
+        ("value", values),
+        ("pred/succ", group),
+        ("expand", expand),
+        ("mark name", mark_name),
+    ):
         if len(column) > n:
             raise DecodeError(f"{name} column is longer than the action column")
     total_links = 0
@@ -391,8 +412,7 @@ def decode_ops(
         if act != SET and act != INC and act != MARK and vtype != col.V_NULL:
             raise DecodeError(f"op {i}: object creation with a value")
         op = Op(op_id, obj, key, insert[i], act, vtype, value, links, expand[i], mark_name[i])
-        if not is_document:
-            if links != sorted(links):
-                raise DecodeError(f"op {i}: preds are not in order")
+        if not is_document and links != sorted(links):
+            raise DecodeError(f"op {i}: preds are not in order")
         ops.append(op)
     return ops

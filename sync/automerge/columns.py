@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import struct
 import zlib
-from itertools import groupby
 from collections.abc import Callable, Iterable, Sequence
+from itertools import groupby
 from typing import Any, TypeVar
 
 from .errors import DecodeError
@@ -83,7 +83,9 @@ def _rle_encode(values: Iterable[Any], write: Callable[[bytearray, Any], None]) 
     return bytes(out)
 
 
-def _flush_literal(out: bytearray, items: list[Any], write: Callable[[bytearray, Any], None]) -> None:
+def _flush_literal(
+    out: bytearray, items: list[Any], write: Callable[[bytearray, Any], None]
+) -> None:
     encode_sleb(-len(items), out)
     for item in items:
         write(out, item)
@@ -275,7 +277,9 @@ def decode_values(meta_data: bytes, raw: bytes) -> list[tuple[int, Any]]:
 # --------------------------------------------------------------------------- column sets
 
 
-def encode_columns(columns: Sequence[tuple[int, bytes]], deflate: bool = False) -> tuple[bytes, bytes]:
+def encode_columns(
+    columns: Sequence[tuple[int, bytes]], deflate: bool = False
+) -> tuple[bytes, bytes]:
     """Column metadata and concatenated data for (spec, bytes) pairs, empty ones left out."""
     meta = bytearray()
     data = bytearray()
@@ -320,7 +324,8 @@ def read_column_meta(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]
 def slice_columns(
     columns: list[tuple[int, int]], data: bytes, pos: int, allow_deflate: bool
 ) -> tuple[dict[int, bytes], int]:
-    """Cut the data of each column; inflate deflated ones. Keys are specs without the deflate bit."""
+    """Cut out each column's data, inflating deflated ones; keys are specs without the deflate
+    bit."""
     out: dict[int, bytes] = {}
     for column_spec, length in columns:
         end = pos + length

@@ -18,7 +18,7 @@ from .chunk import DOCUMENT, build_chunk
 from .errors import DecodeError
 from .leb import encode_uleb, read_uleb
 from .op import Op
-from .values import DEL, HEAD, OpId
+from .values import DEL, OpId
 
 if TYPE_CHECKING:
     from .document import Document
@@ -36,7 +36,14 @@ def encode_document(doc: Document, deflate: bool) -> bytes:
     index = {a: i for i, a in enumerate(actors)}
     row_of = {c.hash: i for i, c in enumerate(changes)}
 
-    c_actor, c_seq, c_max, c_time, c_msg, c_ndeps, c_deps, c_meta = [], [], [], [], [], [], [], []
+    c_actor: list[int] = []
+    c_seq: list[int] = []
+    c_max: list[int] = []
+    c_time: list[int] = []
+    c_msg: list[str | None] = []
+    c_ndeps: list[int] = []
+    c_deps: list[int] = []
+    c_meta: list[int] = []
     extra = bytearray()
     for c in changes:
         c_actor.append(index[c.actor])
@@ -86,7 +93,7 @@ def encode_document(doc: Document, deflate: bool) -> bytes:
             o_obj_a.append(None)
             o_obj_c.append(None)
         key = op.key
-        if type(key) is str:
+        if isinstance(key, str):
             o_key_a.append(None)
             o_key_c.append(None)
             o_key_s.append(key)
@@ -170,10 +177,10 @@ def decode_document(data: bytes, digest: bytes) -> list[ch.Change]:
     # The head index section that follows is advisory; heads are checked against the hashes.
 
     ops = ch.decode_ops(op_cols, actors, 0, b"", is_document=True)
-    changes = _change_rows(change_cols, actors)
-    _attach_ops(changes, ops)
-    for change in changes:
-        change.deps = sorted(changes[d].hash for d in change.deps)  # type: ignore[index]
+    changes, dep_rows, max_ops = _change_rows(change_cols, actors)
+    _attach_ops(changes, max_ops, ops)
+    for change, rows in zip(changes, dep_rows, strict=True):
+        change.deps = sorted(changes[row].hash for row in rows)
         ch.encode_change(change)
     computed = {c.hash for c in changes}
     for c in changes:
@@ -183,7 +190,10 @@ def decode_document(data: bytes, digest: bytes) -> list[ch.Change]:
     return changes
 
 
-def _change_rows(cols: dict[int, bytes], actors: list[bytes]) -> list[ch.Change]:
+def _change_rows(
+    cols: dict[int, bytes], actors: list[bytes]
+) -> tuple[list[ch.Change], list[list[int]], list[int]]:
+    """The change rows; for each, the row indices of its dependencies and its max op."""
     get = cols.get
     actor = col.decode_uleb_column(get(C_ACTOR, b""))
     seq = col.decode_delta_column(get(C_SEQ, b""))
@@ -197,6 +207,7 @@ def _change_rows(cols: dict[int, bytes], actors: list[bytes]) -> list[ch.Change]
     if any(len(c) > n for c in (seq, max_op, time, message, ndeps, extras)):
         raise DecodeError("change columns have different lengths")
     changes: list[ch.Change] = []
+    dep_rows: list[list[int]] = []
     dep_pos = 0
     last_seq: dict[bytes, tuple[int, int]] = {}
     for i in range(n):
@@ -212,7 +223,7 @@ def _change_rows(cols: dict[int, bytes], actors: list[bytes]) -> list[ch.Change]
         if s != prev_seq + 1 or m < prev_max:
             raise DecodeError(f"change row {i}: changes of one actor out of order")
         last_seq[who] = (s, m)
-        dep_hashes: list[bytes] = []
+        rows: list[int] = []
         for _ in range((ndeps[i] if i < len(ndeps) else 0) or 0):
             if dep_pos >= len(deps):
                 raise DecodeError(f"change row {i}: dependency list too short")
@@ -220,20 +231,26 @@ def _change_rows(cols: dict[int, bytes], actors: list[bytes]) -> list[ch.Change]
             dep_pos += 1
             if d is None or not 0 <= d < i:
                 raise DecodeError(f"change row {i}: dependency on a later or unknown row")
-            dep_hashes.append(d)  # type: ignore[arg-type]  # row index, resolved below
+            rows.append(d)
         vtype, value = extras[i] if i < len(extras) else (col.V_BYTES, b"")
         extra = value if vtype == col.V_BYTES and isinstance(value, bytes) else b""
         t = time[i] if i < len(time) else 0
-        change = ch.Change(who, s, m + 1, t or 0, message[i] if i < len(message) else None,
-                           dep_hashes, [], extra)
+        change = ch.Change(
+            who, s, 0, t or 0, message[i] if i < len(message) else None, [], [], extra
+        )
         changes.append(change)
+        dep_rows.append(rows)
     if dep_pos != len(deps):
         raise DecodeError("dependency column has rows no change accounts for")
-    return changes
+    return changes, dep_rows, max_op  # type: ignore[return-value]  # no nulls: checked above
 
 
-def _attach_ops(changes: list[ch.Change], ops: list[Op]) -> None:
-    """Give every change its ops, with preds rebuilt from successors and deletes restored."""
+def _attach_ops(changes: list[ch.Change], max_ops: list[int], ops: list[Op]) -> None:
+    """Give every change its ops, with preds rebuilt from successors and deletes restored.
+
+    A document keeps no delete ops: a successor id without a row of its own was a delete, of
+    every op that lists it, at the key (or list element) of those ops.
+    """
     by_id: dict[OpId, Op] = {}
     for op in ops:
         if op.id in by_id:
@@ -242,26 +259,17 @@ def _attach_ops(changes: list[ch.Change], ops: list[Op]) -> None:
     preds: dict[OpId, list[OpId]] = {}
     deletes: dict[OpId, Op] = {}
     for op in ops:
-        for s in op.pred:  # successor ids, as decoded from a document
-            preds.setdefault(s, []).append(op.id)
-            if s not in by_id and s not in deletes:
-                if op.insert or type(op.key) is str:
-                    key = op.id if op.insert else op.key
-                else:
-                    key = op.key
-                deletes[s] = Op(s, op.obj, key, False, DEL, 0, None, [])
-    for op in ops:
+        for succ in op.pred:  # successor ids, as decoded from a document
+            preds.setdefault(succ, []).append(op.id)
+            if succ not in by_id and succ not in deletes:
+                key = op.id if op.insert else op.key
+                deletes[succ] = Op(succ, op.obj, key, False, DEL, 0, None, [])
+    for op in [*ops, *deletes.values()]:
         op.pred = sorted(preds.get(op.id, ()))
-    for d in deletes.values():
-        d.pred = sorted(preds[d.id])
-        if type(d.key) is str:
-            continue
-        first = by_id[d.pred[0]]
-        d.key = first.id if first.insert else first.key
     ranges: dict[bytes, tuple[list[int], list[ch.Change]]] = {}
-    for change in changes:
+    for change, max_op in zip(changes, max_ops, strict=True):
         maxes, owners = ranges.setdefault(change.actor, ([], []))
-        maxes.append(change.start_op - 1)
+        maxes.append(max_op)
         owners.append(change)
     for op in [*ops, *deletes.values()]:
         entry = ranges.get(op.id[1])
@@ -272,11 +280,14 @@ def _attach_ops(changes: list[ch.Change], ops: list[Op]) -> None:
         if i == len(maxes):
             raise DecodeError(f"op {op.id[0]} is beyond its actor's last change")
         owners[i].ops.append(op)
-    for change in changes:
-        change.ops.sort(key=lambda o: o.id[0])
-        max_op = change.start_op - 1
+    for change, max_op in zip(changes, max_ops, strict=True):
+        change.ops.sort(key=_counter)
         change.start_op = max_op - len(change.ops) + 1
         for k, op in enumerate(change.ops):
             if op.id[0] != change.start_op + k:
                 raise DecodeError("a change's ops are not consecutive")
             op.succ = []
+
+
+def _counter(op: Op) -> int:
+    return op.id[0]

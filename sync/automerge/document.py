@@ -25,6 +25,7 @@ from .transaction import Transaction
 from .values import (
     MAKE_ACTIONS,
     MAKE_TEXT,
+    ROOT,
     SET,
     ObjId,
     ObjType,
@@ -143,8 +144,9 @@ class Document:
             for chunk in read_chunks(data):
                 if chunk.chunk_type == DOCUMENT:
                     if not allow_document:
-                        raise DecodeError("a document chunk where a change was expected",
-                                          chunk.offset)
+                        raise DecodeError(
+                            "a document chunk where a change was expected", chunk.offset
+                        )
                     out.extend(doc_format.decode_document(chunk.data, chunk.hash))
                 else:
                     from .change import parse_change_body
@@ -178,8 +180,10 @@ class Document:
                     else:
                         waiting.append(change)
                 pending = waiting
-            seen: set[bytes] = set()
-            self._queue = [c for c in pending if not (c.hash in seen or seen.add(c.hash))]
+            queued: dict[bytes, Change] = {}
+            for change in pending:
+                queued.setdefault(change.hash, change)
+            self._queue = list(queued.values())
         except DecodeError:
             self._rollback(mark)
             self._queue = [c for c in queue_before if c.hash not in self._by_hash]
@@ -190,7 +194,8 @@ class Document:
         expected = (own[-1].seq if own else 0) + 1
         if change.seq != expected:
             raise DecodeError(
-                f"change {change.actor.hex()[:8]}/{change.seq} arrived but seq {expected} was due")
+                f"change {change.actor.hex()[:8]}/{change.seq} arrived but seq {expected} was due"
+            )
         self._opset.check_change(change)
         for op in change.ops:
             self._opset.apply(op)
@@ -230,6 +235,9 @@ class Document:
         return seen
 
     def _changes_since(self, have_deps: Iterable[bytes]) -> list[Change]:
+        have_deps = list(have_deps)
+        if self._heads and set(have_deps) >= self._heads:
+            return []
         have = self._ancestors(have_deps)
         if not have:
             return list(self._changes)
@@ -312,7 +320,7 @@ class Document:
     def _state(self, obj: ObjId | str | OpId) -> ObjState:
         if isinstance(obj, str):
             obj = ObjId.parse(obj)
-        state = self._opset.objects.get(obj)  # type: ignore[arg-type]
+        state = self._opset.objects.get(obj)
         if state is None:
             raise KeyError(f"no object {obj}")
         return state
@@ -332,14 +340,16 @@ class Document:
         values = self.get_all(obj, key, heads)
         return values[-1] if values else None
 
-    def get_all(self, obj: ObjId | str, key: str | int, heads: list[bytes] | None = None) -> list[Any]:
+    def get_all(
+        self, obj: ObjId | str, key: str | int, heads: list[bytes] | None = None
+    ) -> list[Any]:
         """Every concurrent value at a key or index, in op id order (the winner last)."""
         clock = None if heads is None else self._clock(heads)
         state = self._state(obj)
         ops = self._opset.visible_ops(state, key, clock)
         return [self._value(op, clock) for op in ops]
 
-    def keys(self, obj: ObjId | str = ObjId(0, b""), heads: list[bytes] | None = None) -> list[str]:
+    def keys(self, obj: ObjId | str = ROOT, heads: list[bytes] | None = None) -> list[str]:
         clock = None if heads is None else self._clock(heads)
         state = self._state(obj)
         if state.keys is None:
@@ -389,13 +399,14 @@ class Document:
             state, container = stack.pop()
             if state.keys is not None:
                 for key, bucket in state.keys.items():
-                    winner = None
-                    for op in reversed(bucket):
-                        if op.is_visible() if clock is None else op.is_visible_at(clock):
-                            winner = op
+                    for candidate in reversed(bucket):
+                        if (
+                            candidate.is_visible()
+                            if clock is None
+                            else candidate.is_visible_at(clock)
+                        ):
+                            container[key] = self._child(candidate, clock, objects, stack)
                             break
-                    if winner is not None:
-                        container[key] = self._child(winner, clock, objects, stack)
             else:
                 for elem in self._opset.visible_elements(state, clock):
                     op = elem.winner() if clock is None else elem.winner_at(clock)
@@ -403,8 +414,13 @@ class Document:
                     container.append(self._child(op, clock, objects, stack))
         return top
 
-    def _child(self, op: Op, clock: Clock | None, objects: dict[OpId, ObjState],
-               stack: list[tuple[ObjState, Any]]) -> Any:
+    def _child(
+        self,
+        op: Op,
+        clock: Clock | None,
+        objects: dict[OpId, ObjState],
+        stack: list[tuple[ObjState, Any]],
+    ) -> Any:
         if op.action in MAKE_ACTIONS:
             child = objects[op.id]
             if child.type == MAKE_TEXT:
@@ -441,12 +457,33 @@ class Document:
 def _clone(change: Change) -> Change:
     """A copy of a change with fresh op objects, for another document's op set."""
     ops = [
-        Op(op.id, op.obj, op.key, op.insert, op.action, op.vtype, op.value, op.pred, op.expand,
-           op.mark_name)
+        Op(
+            op.id,
+            op.obj,
+            op.key,
+            op.insert,
+            op.action,
+            op.vtype,
+            op.value,
+            op.pred,
+            op.expand,
+            op.mark_name,
+        )
         for op in change.ops
     ]
-    return Change(change.actor, change.seq, change.start_op, change.time, change.message,
-                  change.deps, ops, change.extra, change.hash, change.raw, change.other_actors)
+    return Change(
+        change.actor,
+        change.seq,
+        change.start_op,
+        change.time,
+        change.message,
+        change.deps,
+        ops,
+        change.extra,
+        change.hash,
+        change.raw,
+        change.other_actors,
+    )
 
 
 __all__ = ["Document", "decode_change"]

@@ -16,8 +16,20 @@ class Op:
     increments (rust/automerge/src/op_set2/op.rs `visible`).
     """
 
-    __slots__ = ("action", "elem", "expand", "id", "insert", "key", "mark_name", "obj", "pred",
-                 "succ", "value", "vtype")
+    __slots__ = (
+        "action",
+        "elem",
+        "expand",
+        "id",
+        "insert",
+        "key",
+        "mark_name",
+        "obj",
+        "pred",
+        "succ",
+        "value",
+        "vtype",
+    )
 
     def __init__(
         self,
@@ -74,4 +86,5 @@ class Op:
         return total
 
     def __repr__(self) -> str:
-        return f"Op({self.id[0]}@{self.id[1].hex()[:6]} a={self.action} key={self.key!r} v={self.value!r})"
+        op_id = f"{self.id[0]}@{self.id[1].hex()[:6]}"
+        return f"Op({op_id} a={self.action} key={self.key!r} v={self.value!r})"

@@ -84,9 +84,8 @@ class OpSet:
                 if op.action == MARK and not op.insert:
                     raise DecodeError(f"{where}: mark that is not an insert")
                 known = (
-                    (state is not None and state.seq is not None and key in state.seq.by_id)
-                    or (op.obj, key) in new_elems
-                )
+                    state is not None and state.seq is not None and key in state.seq.by_id
+                ) or (op.obj, key) in new_elems
                 if op.insert:
                     if key != HEAD and not known:
                         raise DecodeError(f"{where}: insert after an unknown element")
@@ -191,7 +190,9 @@ class OpSet:
             return [op for op in bucket if op.is_visible()]
         return [op for op in bucket if op.is_visible_at(clock)]
 
-    def element_at(self, obj: ObjState, index: int, clock: dict[bytes, int] | None) -> Element | None:
+    def element_at(
+        self, obj: ObjState, index: int, clock: dict[bytes, int] | None
+    ) -> Element | None:
         seq = obj.seq
         assert seq is not None
         if clock is None:

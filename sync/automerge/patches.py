@@ -70,8 +70,15 @@ def _same_value(a: Op, b: Op, clock_before: Clock, clock_after: Clock) -> bool:
     return True
 
 
-def _diff_obj(doc: Document, obj: ObjState, path: Path, cb: Clock, ca: Clock,
-              out: list[Patch], pending: list[tuple[ObjState, Path]]) -> None:
+def _diff_obj(
+    doc: Document,
+    obj: ObjState,
+    path: Path,
+    cb: Clock,
+    ca: Clock,
+    out: list[Patch],
+    pending: list[tuple[ObjState, Path]],
+) -> None:
     if obj.keys is not None:
         for key in sorted(obj.keys):
             ops = obj.keys[key]
@@ -107,13 +114,18 @@ def _diff_obj(doc: Document, obj: ObjState, path: Path, cb: Clock, ca: Clock,
             last = out[-1] if out else None
             if is_text:
                 text = value if isinstance(value, str) else "\ufffc"
-                if (last and last.action == "splice" and last.path[:-1] == path
-                        and last.path[-1] + len(last.value) == index):  # type: ignore[operator]
+                if (
+                    last
+                    and last.action == "splice"
+                    and last.path[:-1] == path
+                    and _end(last) == index
+                ):
                     last.value += text
                 else:
                     out.append(Patch("splice", [*path, index], text))
-            elif (last and last.action == "insert" and last.path[:-1] == path
-                  and last.path[-1] + len(last.value) == index):  # type: ignore[operator]
+            elif (
+                last and last.action == "insert" and last.path[:-1] == path and _end(last) == index
+            ):
                 last.value.append(value)
             else:
                 out.append(Patch("insert", [*path, index], [value]))
@@ -122,3 +134,10 @@ def _diff_obj(doc: Document, obj: ObjState, path: Path, cb: Clock, ca: Clock,
         elif not _same_value(old, new, cb, ca):
             out.append(Patch("put", [*path, index], value, conflict=count > 1))
         index += width
+
+
+def _end(patch: Patch) -> int:
+    """The index just past what an insert or splice patch put in."""
+    start = patch.path[-1]
+    assert isinstance(start, int)
+    return start + len(patch.value)

@@ -185,10 +185,10 @@ def _hashes_to_send(doc: Document, have: list[Have], need: list[bytes]) -> list[
                 to_send.add(dependent)
                 stack.append(dependent)
     out: list[bytes] = []
-    for h in need:
-        if h not in to_send and h in doc._by_hash:
-            to_send.add(h)
-            out.append(h)
+    for wanted in need:
+        if wanted not in to_send and wanted in doc._by_hash:
+            to_send.add(wanted)
+            out.append(wanted)
     out.extend(c.hash for c in changes if c.hash in to_send and c.hash not in out)
     return out
 
@@ -198,7 +198,9 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     their_heads = state.their_heads
     our_need = doc.get_missing_deps(their_heads or [])
     their_set = set(their_heads or [])
-    our_have = [_bloom_since(doc, state.shared_heads)] if all(h in their_set for h in our_need) else []
+    our_have = (
+        [_bloom_since(doc, state.shared_heads)] if all(h in their_set for h in our_need) else []
+    )
 
     flags = FLAG_SUPPORTS_SYNC_RESET | (FLAG_READ_ONLY if state.read_only else 0)
     version = MESSAGE_V2 if state.peer_supports_v2 else MESSAGE_V1
@@ -213,8 +215,11 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
         if their_heads == [] and state.peer_supports_v2:
             send_doc = any(c.hash not in state.sent_hashes for c in doc._changes)
         else:
-            hashes = [h for h in _hashes_to_send(doc, state.their_have, state.their_need)
-                      if h not in state.sent_hashes]
+            hashes = [
+                h
+                for h in _hashes_to_send(doc, state.their_have, state.their_need)
+                if h not in state.sent_hashes
+            ]
             if state.peer_supports_v2 and len(hashes) > len(doc._changes) // 3:
                 send_doc = True
     nothing_to_send = not send_doc and not hashes

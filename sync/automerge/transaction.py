@@ -1,4 +1,5 @@
-"""Local edits: a transaction collects ops into one change (rust/automerge/src/transaction/inner.rs).
+"""Local edits: a transaction collects ops into one change
+(rust/automerge/src/transaction/inner.rs).
 
 Ops are applied to the op set as they are made, so reads inside the block see them; an exception
 undoes them all and the document is as it was.
@@ -28,10 +29,26 @@ class Transaction:
 
     # ------------------------------------------------------------------ helpers
 
-    def _new_op(self, obj: OpId, key: str | OpId, insert: bool, action: int, vtype: int,
-                value: Any, pred: list[OpId]) -> Op:
-        op = Op((self.start_op + len(self.ops), self._doc.actor), obj, key, insert, action,
-                vtype, value, pred)
+    def _new_op(
+        self,
+        obj: OpId,
+        key: str | OpId,
+        insert: bool,
+        action: int,
+        vtype: int,
+        value: Any,
+        pred: list[OpId],
+    ) -> Op:
+        op = Op(
+            (self.start_op + len(self.ops), self._doc.actor),
+            obj,
+            key,
+            insert,
+            action,
+            vtype,
+            value,
+            pred,
+        )
         self._opset.apply(op)
         self.ops.append(op)
         return op
@@ -63,16 +80,21 @@ class Transaction:
         state = self._doc._state(obj)
         vtype, val = scalar_from_py(value)
         op_key, visible = self._map_or_elem(state, key)
-        if (len(visible) == 1 and visible[0].action == SET and visible[0].vtype != V_COUNTER
-                and scalars_equal((visible[0].vtype, visible[0].value), (vtype, val))):
+        if (
+            len(visible) == 1
+            and visible[0].action == SET
+            and visible[0].vtype != V_COUNTER
+            and scalars_equal((visible[0].vtype, visible[0].value), (vtype, val))
+        ):
             return
         self._new_op(state.id, op_key, False, SET, vtype, val, self._ids(visible))
 
     def put_object(self, obj: ObjId | str, key: str | int, obj_type: ObjType) -> ObjId:
         state = self._doc._state(obj)
         op_key, visible = self._map_or_elem(state, key)
-        op = self._new_op(state.id, op_key, False, ObjType(obj_type).value, 0, None,
-                          self._ids(visible))
+        op = self._new_op(
+            state.id, op_key, False, ObjType(obj_type).value, 0, None, self._ids(visible)
+        )
         return ObjId(*op.id)
 
     def _insert_key(self, state: ObjState, index: int) -> OpId:
@@ -91,8 +113,9 @@ class Transaction:
 
     def insert_object(self, obj: ObjId | str, index: int, obj_type: ObjType) -> ObjId:
         state = self._doc._state(obj)
-        op = self._new_op(state.id, self._insert_key(state, index), True,
-                          ObjType(obj_type).value, 0, None, [])
+        op = self._new_op(
+            state.id, self._insert_key(state, index), True, ObjType(obj_type).value, 0, None, []
+        )
         return ObjId(*op.id)
 
     def delete(self, obj: ObjId | str, key: str | int) -> None:
@@ -158,4 +181,3 @@ class Transaction:
 
     def length(self, obj: ObjId | str) -> int:
         return self._doc.length(obj)
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 from .columns import (
@@ -34,7 +34,7 @@ OpId = tuple[int, bytes]
 """(counter, actor bytes): tuples compare in Lamport order, as the reference's OpId does."""
 
 HEAD: OpId = (0, b"")
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class ObjId(NamedTuple):
@@ -144,7 +144,9 @@ def scalar_to_py(vtype: int, value: Any) -> Any:
         try:
             return EPOCH + timedelta(milliseconds=value)
         except OverflowError:
-            return datetime.max.replace(tzinfo=timezone.utc) if value > 0 else datetime.min.replace(tzinfo=timezone.utc)
+            return (
+                datetime.max.replace(tzinfo=UTC) if value > 0 else datetime.min.replace(tzinfo=UTC)
+            )
     if vtype > V_TIMESTAMP:
         return Unknown(vtype, value)
     return value

@@ -11,7 +11,13 @@ from sync.automerge.leb import read_sleb, read_uleb, sleb_bytes, uleb_bytes
 
 @pytest.mark.parametrize(
     ("value", "encoded"),
-    [(0, "00"), (127, "7f"), (128, "8001"), (624485, "e58e26"), ((1 << 64) - 1, "ffffffffffffffffff01")],
+    [
+        (0, "00"),
+        (127, "7f"),
+        (128, "8001"),
+        (624485, "e58e26"),
+        ((1 << 64) - 1, "ffffffffffffffffff01"),
+    ],
 )
 def test_uleb_matches_the_spec_vectors(value: int, encoded: str) -> None:
     assert uleb_bytes(value).hex() == encoded
@@ -19,7 +25,8 @@ def test_uleb_matches_the_spec_vectors(value: int, encoded: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "encoded"), [(0, "00"), (-1, "7f"), (63, "3f"), (64, "c000"), (-64, "40"), (-123456, "c0bb78")]
+    ("value", "encoded"),
+    [(0, "00"), (-1, "7f"), (63, "3f"), (64, "c000"), (-64, "40"), (-123456, "c0bb78")],
 )
 def test_sleb_matches_the_spec_vectors(value: int, encoded: str) -> None:
     assert sleb_bytes(value).hex() == encoded

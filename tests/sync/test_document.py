@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from sync.automerge import ROOT, Counter, DecodeError, Document, ObjType, Uint, Unknown
-
 from sync.automerge.change import Change, encode_change
 from sync.automerge.columns import V_STR
 from sync.automerge.op import Op
@@ -87,8 +86,16 @@ def test_every_scalar_type_round_trips_through_save_and_load() -> None:
         tx.put(ROOT, "future", Unknown(12, b"\x01\x02"))
     loaded = Document.load(doc.save())
     assert loaded.to_py() == {
-        "str": "tekst", "int": -42, "uint": 2**63 + 5, "float": 2.5, "true": True,
-        "false": False, "null": None, "bytes": b"\x00\xff", "when": when, "count": 10,
+        "str": "tekst",
+        "int": -42,
+        "uint": 2**63 + 5,
+        "float": 2.5,
+        "true": True,
+        "false": False,
+        "null": None,
+        "bytes": b"\x00\xff",
+        "when": when,
+        "count": 10,
         "future": Unknown(12, b"\x01\x02"),
     }
     assert loaded.get_heads() == doc.get_heads()
@@ -133,7 +140,10 @@ def test_concurrent_text_inserts_at_one_place_order_like_the_reference() -> None
     saved = hex_lines("out_basic.txt", "SAVED DOC")[0]
     doc = Document.load(saved)
     assert doc.to_py() == {
-        "title": "from B", "list": [0, 1, 2, 3, 4], "text": "aXbcY", "count": 13,
+        "title": "from B",
+        "list": [0, 1, 2, 3, 4],
+        "text": "aXbcY",
+        "count": 13,
         "nested": {"f": 1.5, "x": True},
     }
     assert [h.hex()[:8] for h in doc.get_heads()] == ["99589f32", "a6d56b19"]

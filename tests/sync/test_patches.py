@@ -85,7 +85,9 @@ def random_edit(doc: Document, rng: random.Random) -> None:
             elif choice < 0.85:
                 n = doc.length(text)
                 at = rng.randint(0, n)
-                tx.splice_text(text, at, min(rng.randint(0, 2), n - at), rng.choice(["x", "é", "🌱", ""]))
+                tx.splice_text(
+                    text, at, min(rng.randint(0, 2), n - at), rng.choice(["x", "é", "🌱", ""])
+                )
             else:
                 tx.increment(ROOT, "n", rng.randint(-3, 3))
 

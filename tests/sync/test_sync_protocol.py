@@ -45,8 +45,9 @@ def test_our_first_message_matches_the_reference_byte_for_byte() -> None:
 
 
 def test_encoded_sync_state_matches_the_reference() -> None:
-    state = SyncState(shared_heads=sorted(Document.load(CHANGES[0] + CHANGES[1] + CHANGES[2])
-                                          .get_heads()))
+    state = SyncState(
+        shared_heads=sorted(Document.load(CHANGES[0] + CHANGES[1] + CHANGES[2]).get_heads())
+    )
     expected = hex_lines("out_basic.txt", "encodeSyncState")[0]
     assert state.encode() == expected
     assert SyncState.decode(expected).shared_heads == state.shared_heads
