@@ -9,6 +9,7 @@ and heads, deps and sync all speak in hashes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import columns as col
 from .chunk import CHANGE, DOCUMENT, build_chunk, read_chunk
@@ -84,7 +85,7 @@ def encode_change(change: Change) -> None:
     if len(change.ops) == 1:
         columns = _single_op_columns(change.ops[0], index)
     else:
-        columns = _op_columns(change.ops, index)
+        columns = op_columns(change.ops, index, document=False)
     col_meta, col_data = col.encode_columns(columns)
 
     out = bytearray()
@@ -112,67 +113,49 @@ def encode_change(change: Change) -> None:
     change.raw, change.hash = build_chunk(CHANGE, bytes(out))
 
 
-def _op_columns(ops: list[Op], index: dict[bytes, int]) -> list[tuple[int, bytes]]:
-    obj_actor: list[int | None] = []
-    obj_ctr: list[int | None] = []
-    key_actor: list[int | None] = []
-    key_ctr: list[int | None] = []
-    key_str: list[str | None] = []
-    insert: list[bool] = []
-    action: list[int] = []
-    meta: list[int] = []
+def op_columns(ops: list[Op], index: dict[bytes, int], document: bool) -> list[tuple[int, bytes]]:
+    """The op columns of a change (implicit ids, preds) or a document (explicit ids, succs)."""
+    objs = [op.obj for op in ops]
+    keys = [op.key for op in ops]
     raw = bytearray()
-    pred_n: list[int] = []
-    pred_actor: list[int] = []
-    pred_ctr: list[int] = []
-    expand: list[bool] = []
-    mark_name: list[str | None] = []
-    for op in ops:
-        if op.obj[0]:
-            obj_actor.append(index[op.obj[1]])
-            obj_ctr.append(op.obj[0])
-        else:
-            obj_actor.append(None)
-            obj_ctr.append(None)
-        key = op.key
-        if isinstance(key, str):
-            key_actor.append(None)
-            key_ctr.append(None)
-            key_str.append(key)
-        elif key[0]:
-            key_actor.append(index[key[1]])
-            key_ctr.append(key[0])
-            key_str.append(None)
-        else:
-            key_actor.append(None)
-            key_ctr.append(0)
-            key_str.append(None)
-        insert.append(op.insert)
-        action.append(op.action)
-        meta.append(col.encode_value(op.vtype, op.value, raw))
-        pred_n.append(len(op.pred))
-        for p in op.pred:
-            pred_actor.append(index[p[1]])
-            pred_ctr.append(p[0])
-        expand.append(op.expand)
-        mark_name.append(op.mark_name)
-
-    return [
-        (OBJ_ACTOR, col.encode_uleb_column(obj_actor)),
-        (OBJ_CTR, col.encode_uleb_column(obj_ctr)),
-        (KEY_ACTOR, col.encode_uleb_column(key_actor)),
-        (KEY_CTR, col.encode_delta_column(key_ctr)),
-        (KEY_STR, col.encode_string_column(key_str)),
-        (INSERT, col.encode_boolean_column(insert)),
-        (ACTION, col.encode_uleb_column(action)),
+    encode_value = col.encode_value
+    meta = [encode_value(op.vtype, op.value, raw) for op in ops]
+    if document:
+        links: list[Any] = [sorted(s.id for s in op.succ) if op.succ else () for op in ops]
+    else:
+        links = [op.pred for op in ops]
+    flat = [link for group in links for link in group]
+    expand = [op.expand for op in ops]
+    columns = [
+        (OBJ_ACTOR, col.encode_uleb_column([index[o[1]] if o[0] else None for o in objs])),
+        (OBJ_CTR, col.encode_uleb_column([o[0] or None for o in objs])),
+        (
+            KEY_ACTOR,
+            col.encode_uleb_column(
+                [None if isinstance(k, str) or not k[0] else index[k[1]] for k in keys]
+            ),
+        ),
+        (KEY_CTR, col.encode_delta_column([None if isinstance(k, str) else k[0] for k in keys])),
+        (KEY_STR, col.encode_string_column([k if isinstance(k, str) else None for k in keys])),
+    ]
+    if document:
+        columns.append((ID_ACTOR, col.encode_uleb_column([index[op.id[1]] for op in ops])))
+        columns.append((ID_CTR, col.encode_delta_column([op.id[0] for op in ops])))
+    link_group, link_actor, link_ctr = (
+        (SUCC_GROUP, SUCC_ACTOR, SUCC_CTR) if document else (PRED_GROUP, PRED_ACTOR, PRED_CTR)
+    )
+    columns += [
+        (INSERT, col.encode_boolean_column([op.insert for op in ops])),
+        (ACTION, col.encode_uleb_column([op.action for op in ops])),
         (VALUE_META, col.encode_uleb_column(meta)),
         (VALUE_RAW, bytes(raw)),
-        (PRED_GROUP, col.encode_uleb_column(pred_n)),
-        (PRED_ACTOR, col.encode_uleb_column(pred_actor)),
-        (PRED_CTR, col.encode_delta_column(pred_ctr)),
+        (link_group, col.encode_uleb_column([len(group) for group in links])),
+        (link_actor, col.encode_uleb_column([index[link[1]] for link in flat])),
+        (link_ctr, col.encode_delta_column([link[0] for link in flat])),
         (EXPAND, col.encode_boolean_column(expand) if any(expand) else b""),
-        (MARK_NAME, col.encode_string_column(mark_name)),
+        (MARK_NAME, col.encode_string_column([op.mark_name for op in ops])),
     ]
+    return columns
 
 
 def _literal_uleb(value: int) -> bytes:
@@ -189,7 +172,7 @@ def _literal_sleb(value: int) -> bytes:
 
 def _single_op_columns(op: Op, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
     """The columns of a one-op change, written directly: each run is one literal value.
-    Produces the same bytes as _op_columns (tests/sync/test_changes.py checks both paths)."""
+    Produces the same bytes as op_columns (tests/sync/test_changes.py checks both paths)."""
     obj = op.obj
     key = op.key
     raw = bytearray()

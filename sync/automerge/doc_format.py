@@ -67,70 +67,7 @@ def encode_document(doc: Document, deflate: bool) -> bytes:
         (C_EXTRA, bytes(extra)),
     ]
 
-    o_obj_a: list[int | None] = []
-    o_obj_c: list[int | None] = []
-    o_key_a: list[int | None] = []
-    o_key_c: list[int | None] = []
-    o_key_s: list[str | None] = []
-    o_id_a: list[int] = []
-    o_id_c: list[int] = []
-    o_ins: list[bool] = []
-    o_act: list[int] = []
-    o_meta: list[int] = []
-    raw = bytearray()
-    s_n: list[int] = []
-    s_a: list[int] = []
-    s_c: list[int] = []
-    o_exp: list[bool] = []
-    o_mark: list[str | None] = []
-    encode_value = col.encode_value
-    for op in doc._opset.ops_in_document_order():
-        obj = op.obj
-        if obj[0]:
-            o_obj_a.append(index[obj[1]])
-            o_obj_c.append(obj[0])
-        else:
-            o_obj_a.append(None)
-            o_obj_c.append(None)
-        key = op.key
-        if isinstance(key, str):
-            o_key_a.append(None)
-            o_key_c.append(None)
-            o_key_s.append(key)
-        else:
-            o_key_a.append(index[key[1]] if key[0] else None)
-            o_key_c.append(key[0])
-            o_key_s.append(None)
-        o_id_a.append(index[op.id[1]])
-        o_id_c.append(op.id[0])
-        o_ins.append(op.insert)
-        o_act.append(op.action)
-        o_meta.append(encode_value(op.vtype, op.value, raw))
-        succ = sorted(s.id for s in op.succ) if op.succ else ()
-        s_n.append(len(succ))
-        for s in succ:
-            s_a.append(index[s[1]])
-            s_c.append(s[0])
-        o_exp.append(op.expand)
-        o_mark.append(op.mark_name)
-    op_columns = [
-        (ch.OBJ_ACTOR, col.encode_uleb_column(o_obj_a)),
-        (ch.OBJ_CTR, col.encode_uleb_column(o_obj_c)),
-        (ch.KEY_ACTOR, col.encode_uleb_column(o_key_a)),
-        (ch.KEY_CTR, col.encode_delta_column(o_key_c)),
-        (ch.KEY_STR, col.encode_string_column(o_key_s)),
-        (ch.ID_ACTOR, col.encode_uleb_column(o_id_a)),
-        (ch.ID_CTR, col.encode_delta_column(o_id_c)),
-        (ch.INSERT, col.encode_boolean_column(o_ins)),
-        (ch.ACTION, col.encode_uleb_column(o_act)),
-        (ch.VALUE_META, col.encode_uleb_column(o_meta)),
-        (ch.VALUE_RAW, bytes(raw)),
-        (ch.SUCC_GROUP, col.encode_uleb_column(s_n)),
-        (ch.SUCC_ACTOR, col.encode_uleb_column(s_a)),
-        (ch.SUCC_CTR, col.encode_delta_column(s_c)),
-        (ch.EXPAND, col.encode_boolean_column(o_exp) if any(o_exp) else b""),
-        (ch.MARK_NAME, col.encode_string_column(o_mark)),
-    ]
+    op_columns = ch.op_columns(list(doc._opset.ops_in_document_order()), index, document=True)
     change_meta, change_data = col.encode_columns(change_columns, deflate)
     op_meta, op_data = col.encode_columns(op_columns, deflate)
 
