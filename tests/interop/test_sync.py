@@ -213,3 +213,55 @@ def test_python_peer_relays_between_two_reference_peers(js: Oracle) -> None:
     assert quiet == 2, "sync did not settle"
     assert_same_document(js, "left", relay, "left")
     assert_same_document(js, "right", relay, "right")
+
+
+@pytest.mark.parametrize("role", ["starts", "answers"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_python_twin_says_exactly_what_the_reference_says(js: Oracle, seed: int, role: str) -> None:
+    """Two reference peers sync; our engine shadows one of them (same document, same incoming
+    messages) and must produce byte-identical messages at every step: same heads, needs, Bloom
+    filters, changes chosen, flags."""
+    js.create("A", actor(seed, 1))
+    js.random_edits("A", seed=seed, changes=4, edits=5)
+    js.clone("A", "B", actor(seed, 2))
+    js.random_edits("B", seed=seed + 500, changes=3, edits=5)
+    js.random_edits("A", seed=seed + 900, changes=2, edits=5)
+    shadowed, other = ("A", "B") if role == "starts" else ("B", "A")
+    twin = Document.load(js.save(shadowed), actor=actor(seed, 1 if shadowed == "A" else 2))
+    twin_state = SyncState()
+    for name in ("A", "B"):
+        js.init_sync_state(f"{name}.s")
+    speaker, listener = "A", "B"
+    quiet = 0
+    for step in range(MAX_MESSAGES):
+        msg = js.generate_sync_message(speaker, f"{speaker}.s")
+        if speaker == shadowed:
+            ours = twin.generate_sync_message(twin_state)
+            assert ours == msg, f"seed {seed}, step {step}: our message differs"
+        if msg is not None:
+            js.receive_sync_message(listener, f"{listener}.s", msg)
+            if listener == shadowed:
+                twin.receive_sync_message(twin_state, msg)
+        quiet = quiet + 1 if msg is None else 0
+        if quiet == 2:
+            break
+        speaker, listener = listener, speaker
+    assert quiet == 2, "sync did not settle"
+    assert_same_document(js, other, twin)
+    assert twin_state.encode() == js.encode_sync_state(f"{shadowed}.s")
+
+
+@pytest.mark.parametrize("seed", SEEDS[:6])
+def test_each_engine_resumes_from_the_sync_state_the_other_encoded(js: Oracle, seed: int) -> None:
+    peers = _diverged(js, seed)
+    peers.run("py")
+    ours = peers.state.encode()
+    theirs = js.encode_sync_state(peers.js_state)
+    assert ours == theirs
+    peers.state = SyncState.decode(theirs)
+    js.decode_sync_state("swapped", ours)
+    peers.js_state = "swapped"
+    random_edits(peers.doc, seed * 13 + 8, changes=2, edits=3)
+    js.random_edits(peers.js_doc, seed=seed * 13 + 9, changes=2, edits=3)
+    peers.run("js")
+    assert_same_document(js, peers.js_doc, peers.doc, f"seed {seed}")
