@@ -71,3 +71,39 @@ def assert_same_document(js: Oracle, name: str, doc: Document, context: str = ""
     where = f" ({context})" if context else ""
     assert hexes(doc.get_heads()) == hexes(js.heads(name)), f"heads differ{where}"
     assert canonical(doc.to_py()) == js.canonical(name), f"content differs{where}"
+
+
+def _uleb(data: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, pos
+
+
+def deflated_columns(doc_chunk: bytes) -> list[int]:
+    """Column specs with the DEFLATE bit (0x08) in a saved document's first chunk.
+
+    save() deflates columns of 256 bytes or more, and our zlib's output differs from the
+    reference's miniz_oxide (harmless: readers inflate), so saves are compared byte for byte only
+    when neither side deflated anything. Layout: header, actors, heads, then the change and op
+    column metadata (rust/automerge/src/storage/document.rs)."""
+    pos = 9  # magic, checksum, chunk type
+    _, pos = _uleb(doc_chunk, pos)
+    count, pos = _uleb(doc_chunk, pos)
+    for _ in range(count):
+        length, pos = _uleb(doc_chunk, pos)
+        pos += length
+    count, pos = _uleb(doc_chunk, pos)
+    pos += 32 * count
+    specs: list[int] = []
+    for _ in range(2):
+        count, pos = _uleb(doc_chunk, pos)
+        for _ in range(count):
+            spec, pos = _uleb(doc_chunk, pos)
+            _, pos = _uleb(doc_chunk, pos)
+            specs.append(spec)
+    return [spec for spec in specs if spec & 0x08]
