@@ -1,11 +1,12 @@
 """Convergence properties of sync.automerge under random concurrent edits.
 
-Three replicas fork from one document, each runs its own random edit script (puts of every scalar
-type into maps and lists, nested maps, lists and text, inserts, deletes, list and text splices with non-ASCII text,
-counter increments), and are then brought together every way the engine offers: merge in every
-order, apply_changes of get_changes in a random order, save/load_incremental, and the sync
-protocol. Every way must give the same document and the same heads, because villages replicate in
-whatever order their peers happen to connect.
+Three replicas fork from one document and run random steps: changes made of random ops (puts of
+every scalar type into maps and lists, nested maps, lists and text, inserts, deletes, list and text
+splices with non-ASCII text, counter increments), with merges and sync sessions between pairs along
+the way, so later edits land on objects other replicas made. The replicas are then brought
+together every way the engine offers: merge in every order, apply_changes of get_changes in a
+random order, save/load_incremental, and the sync protocol. Every way must give the same document
+and the same heads, because villages replicate in whatever order their peers happen to connect.
 
 Edit scripts are abstract (selectors, not object ids or indexes) and are resolved against each
 replica's current state, so any script is valid on any replica and hypothesis can shrink freely.
@@ -23,7 +24,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.automerge import ROOT, Counter, Document, ObjId, ObjType, SyncState, Uint
+from sync.automerge import (
+    ROOT,
+    Counter,
+    Document,
+    ObjId,
+    ObjType,
+    SyncState,
+    Uint,
+    decode_change,
+)
 
 I64_MIN, I64_MAX, U64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -83,14 +93,33 @@ ops = st.one_of(
 )
 Op = tuple[Any, ...]
 Script = list[list[Op]]  # a list of changes, each a list of ops
-scripts = st.lists(st.lists(ops, min_size=1, max_size=4), max_size=6)
+Step = tuple[Any, ...]  # ("edit", i, ops) | ("merge", i, j) | ("sync", i, j, reconnect)
+change_ops = st.lists(ops, min_size=1, max_size=4)
+scripts = st.lists(change_ops, max_size=4)
+replica_index = st.integers(0, 2)
+edit_step = st.tuples(st.just("edit"), replica_index, change_ops)
+steps = st.lists(
+    st.one_of(
+        edit_step,
+        edit_step,
+        edit_step,
+        edit_step,
+        st.tuples(st.just("merge"), replica_index, replica_index),
+        st.tuples(st.just("sync"), replica_index, replica_index, st.booleans()),
+    ),
+    max_size=20,
+)
 
 # --- replicas and their shadow model -------------------------------------------------------------
 
 
 @dataclass
 class Replica:
-    """A document plus what the test needs to know to edit it: object types and its history."""
+    """A document plus what the test needs to know to edit it: object types and its history.
+
+    `types` is shared by all replicas of one run: object ids are unique across actors, and once
+    replicas merge, each may edit objects the others made.
+    """
 
     doc: Document
     types: dict[ObjId, ObjType]
@@ -98,7 +127,12 @@ class Replica:
     history: list[tuple[list[bytes], dict[str, Any]]] = field(default_factory=list)
 
     def fork(self, actor: str) -> Replica:
-        return Replica(self.doc.fork(actor=actor), dict(self.types), self.counters)
+        return Replica(self.doc.fork(actor=actor), self.types, self.counters)
+
+    def record(self) -> None:
+        heads = self.doc.get_heads()
+        if not self.history or self.history[-1][0] != heads:
+            self.history.append((heads, self.doc.to_py()))
 
 
 # The shadow of one change in progress: for every reachable object, a map's children by key, a
@@ -219,16 +253,13 @@ def register(replica: Replica, shadow: Shadow, obj: ObjId, kind: ObjType) -> Non
     shadow[obj] = {} if kind is ObjType.MAP else [] if kind is ObjType.LIST else 0
 
 
-def run_script(replica: Replica, script: Script, label: str) -> None:
-    """One Automerge change per element of the script; records (heads, to_py) after each."""
-    for number, change in enumerate(script):
-        shadow = read_shadow(replica)
-        before = replica.doc.get_heads()
-        with replica.doc.change(message=f"{label} #{number}", time=CHANGE_TIME) as tx:
-            for op in change:
-                apply_op(tx, replica, shadow, op)
-        if replica.doc.get_heads() != before:
-            replica.history.append((replica.doc.get_heads(), replica.doc.to_py()))
+def run_change(replica: Replica, change: list[Op], message: str) -> None:
+    """One Automerge change made of the given abstract ops (no change if every op was skipped)."""
+    shadow = read_shadow(replica)
+    with replica.doc.change(message=message, time=CHANGE_TIME) as tx:
+        for op in change:
+            apply_op(tx, replica, shadow, op)
+    replica.record()
 
 
 def make_base(script: Script) -> Replica:
@@ -247,15 +278,44 @@ def make_base(script: Script) -> Replica:
     types = {ROOT: ObjType.MAP, counters: ObjType.MAP, nested: ObjType.MAP}
     types |= {tasks: ObjType.LIST, body: ObjType.TEXT}
     base = Replica(doc, types, counters)
-    run_script(base, script, "base")
+    base.record()
+    for number, change in enumerate(script):
+        run_change(base, change, f"base #{number}")
     return base
 
 
-def make_replicas(base_script: Script, replica_scripts: list[Script]) -> tuple[Replica, list[Replica]]:
+def run_steps(replicas: list[Replica], steps: list[Step]) -> None:
+    """Edits on single replicas, with merges and syncs between pairs along the way.
+
+    A sync keeps its two sync states per pair for the whole run, as peers that meet again do;
+    with `reconnect` the states first go through encode/decode, as after a node restart.
+    """
+    states: dict[tuple[int, int], tuple[SyncState, SyncState]] = {}
+    for number, step in enumerate(steps):
+        kind, i = step[0], step[1]
+        if kind == "edit":
+            run_change(replicas[i], step[2], f"replica {i} step {number}")
+            continue
+        j = step[2]
+        if i == j:
+            continue
+        if kind == "merge":
+            replicas[i].doc.merge(replicas[j].doc)
+        else:
+            ours, theirs = states.get((i, j), (SyncState(), SyncState()))
+            if step[3]:
+                ours, theirs = SyncState.decode(ours.encode()), SyncState.decode(theirs.encode())
+            sync(replicas[i].doc, replicas[j].doc, ours, theirs)
+            states[(i, j)] = ours, theirs
+            assert state(replicas[i].doc) == state(replicas[j].doc), f"step {number}: {step}"
+            replicas[j].record()
+        replicas[i].record()
+
+
+def make_replicas(base_script: Script, steps: list[Step]) -> tuple[Replica, list[Replica]]:
     base = make_base(base_script)
     replicas = [base.fork(actor) for actor in REPLICA_ACTORS]
-    for index, (replica, script) in enumerate(zip(replicas, replica_scripts, strict=True)):
-        run_script(replica, script, f"replica {index}")
+    run_steps(replicas, steps)
     return base, replicas
 
 
@@ -264,6 +324,25 @@ def make_replicas(base_script: Script, replica_scripts: list[Script]) -> tuple[R
 
 def state(doc: Document) -> tuple[list[bytes], dict[str, Any]]:
     return doc.get_heads(), doc.to_py()
+
+
+def conflicts(doc: Document, types: dict[ObjId, ObjType], obj: ObjId = ROOT) -> Any:
+    """Every value at every key and index (get_all, losers included), nested objects expanded.
+
+    to_py() shows only the winners; replicas must also agree on what lost, since the losers
+    surface again when the winner is deleted and a UI may show them as a conflict.
+    """
+    kind = types[obj]
+    if kind is ObjType.TEXT:
+        return doc.text(obj)
+    positions = doc.keys(obj) if kind is ObjType.MAP else range(doc.length(obj))
+    return {
+        position: [
+            (str(v), conflicts(doc, types, v)) if isinstance(v, ObjId) else v
+            for v in doc.get_all(obj, position)
+        ]
+        for position in positions
+    }
 
 
 def by_merge(replicas: list[Replica], order: tuple[int, ...]) -> Document:
@@ -294,9 +373,16 @@ def by_save_load(replicas: list[Replica], order: tuple[int, ...], base: Replica)
     yield Document.load(first.save() + second.save() + third.save(), actor=MERGE_ACTOR)
 
 
-def sync(a: Document, b: Document, max_rounds: int = 30) -> int:
-    """Exchange sync messages between two fresh sync states until both are quiet."""
-    state_a, state_b = SyncState(), SyncState()
+def sync(
+    a: Document,
+    b: Document,
+    state_a: SyncState | None = None,
+    state_b: SyncState | None = None,
+    max_rounds: int = 30,
+) -> int:
+    """Exchange sync messages until both sides are quiet (fresh sync states unless given)."""
+    state_a = SyncState() if state_a is None else state_a
+    state_b = SyncState() if state_b is None else state_b
     for rounds in range(1, max_rounds + 1):
         quiet = True
         message = a.generate_sync_message(state_a)
@@ -322,58 +408,60 @@ def by_sync(replicas: list[Replica], order: tuple[int, ...]) -> Document:
     return hub
 
 
-def expected_heads(base: Replica, replicas: list[Replica]) -> list[bytes]:
-    """Each replica's history is a chain from the base, so the merged heads are its tips."""
-    tips = {h for r in replicas if r.history for h in r.doc.get_heads()}
-    return sorted(tips) if tips else base.doc.get_heads()
+def expected_heads(replicas: list[Replica]) -> list[bytes]:
+    """The changes no other change depends on, read from the change chunks themselves."""
+    changes = [decode_change(c) for r in replicas for c in r.doc.get_all_changes()]
+    depended_on = {dep for change in changes for dep in change.deps}
+    return sorted({change.hash for change in changes} - depended_on)
 
 
 # --- properties ----------------------------------------------------------------------------------
 
-replica_scripts = st.lists(scripts, min_size=3, max_size=3)
-
-
-def check_convergence(base_script: Script, scripts_: list[Script], data: st.DataObject) -> None:
-    base, replicas = make_replicas(base_script, scripts_)
+def check_convergence(base_script: Script, steps_: list[Step], data: st.DataObject) -> None:
+    base, replicas = make_replicas(base_script, steps_)
+    types = base.types
     reference = by_merge(replicas, (0, 1, 2))
-    want = state(reference)
-    assert want[0] == expected_heads(base, replicas)
+    want = (*state(reference), conflicts(reference, types))
+    assert want[0] == expected_heads(replicas)
+
+    def same(doc: Document, how: str) -> None:
+        assert (*state(doc), conflicts(doc, types)) == want, how
 
     for order in itertools.permutations(range(3)):
         merged = by_merge(replicas, order)
-        assert state(merged) == want, f"merge in order {order}"
+        same(merged, f"merge in order {order}")
         merged.merge(replicas[order[0]].doc)  # merging again changes nothing
-        assert state(merged) == want, f"second merge in order {order}"
+        same(merged, f"second merge in order {order}")
 
     shuffled = by_apply_changes(base, replicas, lambda xs: data.draw(st.permutations(xs)))
-    assert state(shuffled) == want, "apply_changes in a shuffled order"
+    same(shuffled, "apply_changes in a shuffled order")
 
-    order = data.draw(st.permutations(range(3)))
-    for loaded in by_save_load(replicas, tuple(order), base):
-        assert state(loaded) == want, f"save/load_incremental in order {order}"
+    order = tuple(data.draw(st.permutations(range(3))))
+    for loaded in by_save_load(replicas, order, base):
+        same(loaded, f"save/load_incremental in order {order}")
 
-    assert state(by_sync(replicas, tuple(order))) == want, f"sync protocol in order {order}"
+    same(by_sync(replicas, order), f"sync protocol in order {order}")
 
 
 @DEFAULT
-@given(base_script=scripts, scripts_=replica_scripts, data=st.data())
+@given(base_script=scripts, steps_=steps, data=st.data())
 def test_concurrent_edits_converge_however_they_are_combined(
-    base_script: Script, scripts_: list[Script], data: st.DataObject
+    base_script: Script, steps_: list[Step], data: st.DataObject
 ) -> None:
-    check_convergence(base_script, scripts_, data)
+    check_convergence(base_script, steps_, data)
 
 
 @pytest.mark.slow
 @SLOW
-@given(base_script=scripts, scripts_=replica_scripts, data=st.data())
+@given(base_script=scripts, steps_=steps, data=st.data())
 def test_concurrent_edits_converge_long_run(
-    base_script: Script, scripts_: list[Script], data: st.DataObject
+    base_script: Script, steps_: list[Step], data: st.DataObject
 ) -> None:
-    check_convergence(base_script, scripts_, data)
+    check_convergence(base_script, steps_, data)
 
 
-def check_save_load(base_script: Script, scripts_: list[Script]) -> None:
-    base, replicas = make_replicas(base_script, scripts_)
+def check_save_load(base_script: Script, steps_: list[Step]) -> None:
+    base, replicas = make_replicas(base_script, steps_)
     for doc in [base.doc, *(r.doc for r in replicas), by_merge(replicas, (2, 0, 1))]:
         loaded = Document.load(doc.save())
         assert state(loaded) == state(doc)
@@ -383,20 +471,20 @@ def check_save_load(base_script: Script, scripts_: list[Script]) -> None:
 
 
 @DEFAULT
-@given(base_script=scripts, scripts_=replica_scripts)
-def test_save_then_load_keeps_document_and_heads(base_script: Script, scripts_: list[Script]) -> None:
-    check_save_load(base_script, scripts_)
+@given(base_script=scripts, steps_=steps)
+def test_save_then_load_keeps_document_and_heads(base_script: Script, steps_: list[Step]) -> None:
+    check_save_load(base_script, steps_)
 
 
 @pytest.mark.slow
 @SLOW
-@given(base_script=scripts, scripts_=replica_scripts)
-def test_save_then_load_long_run(base_script: Script, scripts_: list[Script]) -> None:
-    check_save_load(base_script, scripts_)
+@given(base_script=scripts, steps_=steps)
+def test_save_then_load_long_run(base_script: Script, steps_: list[Step]) -> None:
+    check_save_load(base_script, steps_)
 
 
-def check_history(base_script: Script, scripts_: list[Script]) -> None:
-    base, replicas = make_replicas(base_script, scripts_)
+def check_history(base_script: Script, steps_: list[Step]) -> None:
+    base, replicas = make_replicas(base_script, steps_)
     merged = by_merge(replicas, (1, 2, 0))
     for replica in [base, *replicas]:
         for heads, snapshot in replica.history:
@@ -407,15 +495,15 @@ def check_history(base_script: Script, scripts_: list[Script]) -> None:
 
 
 @DEFAULT
-@given(base_script=scripts, scripts_=replica_scripts)
+@given(base_script=scripts, steps_=steps)
 def test_fork_at_historical_heads_shows_that_moment(
-    base_script: Script, scripts_: list[Script]
+    base_script: Script, steps_: list[Step]
 ) -> None:
-    check_history(base_script, scripts_)
+    check_history(base_script, steps_)
 
 
 @pytest.mark.slow
 @SLOW
-@given(base_script=scripts, scripts_=replica_scripts)
-def test_fork_at_historical_heads_long_run(base_script: Script, scripts_: list[Script]) -> None:
-    check_history(base_script, scripts_)
+@given(base_script=scripts, steps_=steps)
+def test_fork_at_historical_heads_long_run(base_script: Script, steps_: list[Step]) -> None:
+    check_history(base_script, steps_)
