@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import doc_format
-from .change import Change, decode_change, encode_change
+from .change import Change, decode_change, encode_change, parse_change_body
 from .chunk import DOCUMENT, read_chunks
 from .columns import V_COUNTER
 from .errors import DecodeError
@@ -149,10 +149,7 @@ class Document:
                         )
                     out.extend(doc_format.decode_document(chunk.data, chunk.hash))
                 else:
-                    from .change import parse_change_body
-
-                    change = parse_change_body(chunk.data, chunk.hash)
-                    out.append(change)
+                    out.append(_canonical(parse_change_body(chunk.data, chunk.hash)))
         except DecodeError:
             raise
         except (IndexError, ValueError, OverflowError, RecursionError, MemoryError) as exc:
@@ -452,6 +449,22 @@ class Document:
     def receive_sync_message(self, state: SyncState, message: bytes) -> None:
         self._check_open()
         receive_sync_message(self, state, message)
+
+
+def _canonical(change: Change) -> Change:
+    """Refuse a change that is not encoded the way the reference encodes it.
+
+    Such a change would get a different hash once save() writes it out again, and the saved
+    document would no longer load (the reference fails there too: 'mismatching heads'); refusing
+    it on arrival keeps every document we hold saveable.
+    """
+    received = change.raw
+    encode_change(change)
+    if change.raw != received:
+        raise DecodeError(
+            f"change {change.actor.hex()[:8]}/{change.seq} is not canonically encoded"
+        )
+    return change
 
 
 def _clone(change: Change) -> Change:
