@@ -66,11 +66,18 @@ class Document:
     # ------------------------------------------------------------------ local changes
 
     @contextmanager
-    def change(self, message: str | None = None, time: int | None = None) -> Iterator[Transaction]:
-        """One block = one change. An exception inside the block undoes every op of it."""
+    def change(
+        self, message: str | None = None, time: int | None = None, actor: bytes | str | None = None
+    ) -> Iterator[Transaction]:
+        """One block = one change. An exception inside the block undoes every op of it.
+
+        `actor` writes this one change as another actor than the document's own (a server that
+        edits for many people keeps one actor per person); its seq continues where it left off.
+        """
         if self._tx is not None:
             raise RuntimeError("a change is already open on this document")
-        tx = Transaction(self)
+        writer = self.actor if actor is None else _actor_bytes(actor)
+        tx = Transaction(self, writer)
         self._tx = tx
         try:
             yield tx
@@ -82,9 +89,9 @@ class Document:
         finally:
             self._tx = None
         if tx.ops:
-            own = self._by_actor.get(self.actor)
+            own = self._by_actor.get(writer)
             change = Change(
-                self.actor,
+                writer,
                 (own[-1].seq if own else 0) + 1,
                 tx.start_op,
                 int(_time.time()) if time is None else int(time),

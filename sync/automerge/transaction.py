@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 class Transaction:
     """The handle a `with doc.change() as tx:` block edits through."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, actor: bytes) -> None:
         self._doc = doc
+        self.actor = actor
         self._opset = doc._opset
         self.ops: list[Op] = []
         self.start_op = self._opset.max_op + 1
@@ -40,7 +41,7 @@ class Transaction:
         pred: list[OpId],
     ) -> Op:
         op = Op(
-            (self.start_op + len(self.ops), self._doc.actor),
+            (self.start_op + len(self.ops), self.actor),
             obj,
             key,
             insert,

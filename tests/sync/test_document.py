@@ -6,7 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from sync.automerge import ROOT, Counter, DecodeError, Document, ObjType, Uint, Unknown
+from sync.automerge import (
+    ROOT,
+    Counter,
+    DecodeError,
+    Document,
+    ObjType,
+    Uint,
+    Unknown,
+    decode_change,
+)
 from sync.automerge.change import Change, encode_change
 from sync.automerge.columns import V_STR
 from sync.automerge.op import Op
@@ -276,3 +285,21 @@ def test_a_deeply_nested_document_from_a_peer_reads_without_recursion_errors() -
     assert depth == 3000
     assert node == {"title": "<script>alert(1)</script>"}
     assert len(doc.diff([], doc.get_heads())) == 1
+
+
+def test_one_document_can_write_changes_for_several_actors() -> None:
+    doc = make_initiative()
+    with doc.change(actor=B) as tx:
+        tx.put(ROOT, "title", "door B")
+    with doc.change() as tx:
+        tx.put(ROOT, "summary", "door A")
+    with doc.change(actor=B) as tx:
+        tx.put(ROOT, "title", "weer door B")
+    changes = [decode_change(c) for c in doc.get_all_changes()]
+    assert [(c.actor.hex()[:2], c.seq) for c in changes] == [
+        ("aa", 1),
+        ("bb", 1),
+        ("aa", 2),
+        ("bb", 2),
+    ]
+    assert Document.load(doc.save()).to_py() == doc.to_py()
