@@ -1,0 +1,79 @@
+"""Documents as files in the data folder: `<id>.automerge`, a saved document followed by
+incremental saves. Appends are fsynced before a change is acknowledged; a torn last append (power
+cut mid-write) is cut off at the last whole chunk on load, so one unacknowledged edit is all a
+crash can cost."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from sync.automerge.chunk import read_chunk
+from sync.automerge.errors import DecodeError
+
+SUFFIX = ".automerge"
+_SAFE_ID = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{1,64}$")
+
+
+class FileDocStore:
+    """sync.store.DocStore over a folder. One writer per document (the repository's lock)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, document_id: str) -> Path:
+        if not _SAFE_ID.match(document_id):
+            raise ValueError(f"not a document id: {document_id!r}")
+        return self.folder / f"{document_id}{SUFFIX}"
+
+    def load(self, document_id: str) -> bytes | None:
+        path = self._path(document_id)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        whole = _whole_chunks(data)
+        if whole != len(data):
+            with open(path, "r+b") as handle:  # cut off a torn append
+                handle.truncate(whole)
+                os.fsync(handle.fileno())
+            data = data[:whole]
+        return data
+
+    def append(self, document_id: str, chunk: bytes) -> None:
+        if not chunk:
+            return
+        fd = os.open(self._path(document_id), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+        try:
+            os.write(fd, chunk)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def replace(self, document_id: str, data: bytes) -> None:
+        path = self._path(document_id)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+
+    def ids(self) -> Iterator[str]:
+        for path in sorted(self.folder.glob(f"*{SUFFIX}")):
+            yield path.name[: -len(SUFFIX)]
+
+
+def _whole_chunks(data: bytes) -> int:
+    """Length of the longest prefix made of whole, checksummed chunks."""
+    pos = 0
+    while pos < len(data):
+        try:
+            _, pos_next = read_chunk(data, pos)
+        except (DecodeError, IndexError):
+            break
+        pos = pos_next
+    return pos

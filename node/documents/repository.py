@@ -1,0 +1,162 @@
+"""The one write path for documents (datasette's single-writer idea): every local edit is one
+Automerge change, written for the person's own actor, recorded in the document's `contributors`,
+validated against its schema, then appended to the store before anyone is told it happened.
+
+Edits made on an older version (a form opened before someone else saved) are applied to a fork at
+the version the person saw and merged in, so concurrent edits to the same text both survive.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.automerge import ROOT, DecodeError, Document, ObjType
+from sync.automerge.transaction import Transaction
+from sync.document_id import new_document_id
+from sync.store import DocStore
+
+from ..errors import Invalid, NotFound
+from .validation import validate_document
+
+SCHEMA_VERSION = 1
+COMPACT_AFTER_CHANGES = 200  # rewrite a document's file as one save after this many appends
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who makes an edit: the person (profile document id) and their actor on this node."""
+
+    person_id: str
+    actor: bytes
+
+
+Edit = Callable[[Transaction, Document], Any]
+
+
+class DocumentRepository:
+    def __init__(self, store: DocStore, node_id: str, max_cached: int = 2048) -> None:
+        self.store = store
+        self.node_id = node_id
+        self._cache: OrderedDict[str, Document] = OrderedDict()
+        self._max_cached = max_cached
+        self._locks: dict[str, threading.RLock] = {}
+        self._guard = threading.Lock()
+        self._appends: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ reading
+
+    def lock(self, document_id: str) -> threading.RLock:
+        with self._guard:
+            return self._locks.setdefault(document_id, threading.RLock())
+
+    def exists(self, document_id: str) -> bool:
+        try:
+            self.open(document_id)
+        except NotFound:
+            return False
+        return True
+
+    def open(self, document_id: str) -> Document:
+        """The live document (cached). Callers must not edit it outside `change`."""
+        with self._guard:
+            doc = self._cache.get(document_id)
+            if doc is not None:
+                self._cache.move_to_end(document_id)
+                return doc
+        try:
+            data = self.store.load(document_id)
+        except ValueError:
+            raise NotFound("document") from None
+        if data is None:
+            raise NotFound("document")
+        try:
+            doc = Document.load(data)
+        except DecodeError as exc:
+            raise NotFound(f"readable document ({exc.reason})") from None
+        with self._guard:
+            self._cache[document_id] = doc
+            while len(self._cache) > self._max_cached:
+                self._cache.popitem(last=False)
+        return doc
+
+    def read(self, document_id: str) -> dict[str, Any]:
+        doc = self.open(document_id)
+        with self.lock(document_id):
+            return doc.to_py()
+
+    def forget(self, document_id: str) -> None:
+        with self._guard:
+            self._cache.pop(document_id, None)
+
+    # ------------------------------------------------------------------ writing
+
+    def create(self, doc_type: str, author: Author, message: str, fill: Edit) -> str:
+        """Make a new document with the common envelope; `fill` writes the rest in one change."""
+        document_id = new_document_id()
+        doc = Document(actor=author.actor)
+        with doc.change(message=message) as tx:
+            tx.put(ROOT, "type", doc_type)
+            tx.put(ROOT, "schema_version", SCHEMA_VERSION)
+            tx.put(ROOT, "id", document_id)
+            tx.put(ROOT, "origin_node", self.node_id)
+            tx.put(ROOT, "created_at", datetime.now(UTC))
+            tx.put(ROOT, "created_by", author.person_id)
+            contributors = tx.put_object(ROOT, "contributors", ObjType.MAP)
+            tx.put(contributors, author.actor.hex(), author.person_id)
+            fill(tx, doc)
+            validate_document(doc.to_py())
+        self.store.replace(document_id, doc.save())
+        with self._guard:
+            self._cache[document_id] = doc
+        return document_id
+
+    def change(
+        self,
+        document_id: str,
+        author: Author,
+        message: str,
+        edit: Edit,
+        base_heads: list[bytes] | None = None,
+    ) -> list[bytes]:
+        """Apply one person's edit as one change; returns the new heads.
+
+        With base_heads, the edit is made on the document as it was at those heads and merged,
+        so an edit from a form opened earlier does not undo what others saved meanwhile.
+        """
+        with self.lock(document_id):
+            doc = self.open(document_id)
+            current = doc.get_heads()
+            if base_heads and sorted(base_heads) != current:
+                if doc.get_missing_deps(base_heads):
+                    raise Invalid("version", "Deze versie van het document is hier onbekend.")
+                work = doc.fork(actor=author.actor, heads=base_heads)
+                self._edit(work, author, message, edit)
+                try:
+                    doc.apply_changes(work.get_changes(sorted(base_heads)))
+                    validate_document(doc.to_py())
+                except (Invalid, DecodeError):
+                    self.forget(document_id)  # drop the merged copy; the store still has the old
+                    raise
+            else:
+                self._edit(doc, author, message, edit)
+                if doc.get_heads() == current:  # the edit changed nothing
+                    return current
+            self.store.append(document_id, doc.save_incremental())
+            self._appends[document_id] = self._appends.get(document_id, 0) + 1
+            if self._appends[document_id] >= COMPACT_AFTER_CHANGES:
+                self.store.replace(document_id, doc.save())
+                self._appends[document_id] = 0
+            return doc.get_heads()
+
+    def _edit(self, doc: Document, author: Author, message: str, edit: Edit) -> None:
+        with doc.change(message=message, actor=author.actor) as tx:
+            contributors = doc.get(ROOT, "contributors")
+            if doc.get(contributors, author.actor.hex()) != author.person_id:
+                tx.put(contributors, author.actor.hex(), author.person_id)
+            edit(tx, doc)
+            validate_document(doc.to_py())

@@ -1,0 +1,84 @@
+"""Node settings: built once from MEKAAR_* environment variables and command-line flags, then
+passed down. Never a global (the app factory receives them)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    data_dir: str = "./data"
+    """MEKAAR_DATA: folder with the node's identity, documents and (by default) its database."""
+    database_url: str = ""
+    """DATABASE_URL: SQLAlchemy async URL; empty means SQLite in the data folder."""
+    host: str = "127.0.0.1"
+    """MEKAAR_HOST: address `mekaar serve` listens on."""
+    port: int = 8000
+    """MEKAAR_PORT: port `mekaar serve` listens on."""
+    debug: bool = False
+    """MEKAAR_DEBUG: show tracebacks in the browser (never on a public node)."""
+    language: str = "nl"
+    """MEKAAR_LANGUAGE: default language of the pages (nl or en)."""
+    secure_cookies: bool = False
+    """MEKAAR_SECURE_COOKIES: mark session cookies Secure (set it when served over HTTPS)."""
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def documents_path(self) -> Path:
+        return self.data_path / "documents"
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            url = self.database_url
+            # accept the plain forms people paste and pick the async drivers we ship
+            if url.startswith("postgres://"):
+                url = "postgresql+psycopg://" + url[len("postgres://") :]
+            elif url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+            elif url.startswith("sqlite:///"):
+                url = "sqlite+aiosqlite:///" + url[len("sqlite:///") :]
+            return url
+        return f"sqlite+aiosqlite:///{self.data_path / 'mekaar.db'}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Environment first, then flags (overrides that are not None win)."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        names = {
+            "data_dir": "MEKAAR_DATA",
+            "database_url": "DATABASE_URL",
+            "host": "MEKAAR_HOST",
+            "port": "MEKAAR_PORT",
+            "debug": "MEKAAR_DEBUG",
+            "language": "MEKAAR_LANGUAGE",
+            "secure_cookies": "MEKAAR_SECURE_COOKIES",
+        }
+        for field, var in names.items():
+            if var in env and env[var] != "":
+                values[field] = env[var]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        try:
+            return msgspec.convert(values, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise ValueError(f"invalid setting: {exc}") from None
+
+
+SETTING_VARIABLES = (
+    "MEKAAR_DATA",
+    "DATABASE_URL",
+    "MEKAAR_HOST",
+    "MEKAAR_PORT",
+    "MEKAAR_DEBUG",
+    "MEKAAR_LANGUAGE",
+    "MEKAAR_SECURE_COOKIES",
+)
