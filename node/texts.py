@@ -13,7 +13,7 @@ def replace_text(tx: Transaction, obj: ObjId, old: str, new: str) -> None:
     """Splice `obj` (whose current content is `old`) so that it reads `new`."""
     if old == new:
         return
-    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    matcher = SequenceMatcher(a=old, b=new)
     # apply from the end so earlier positions stay valid
     for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
         if tag == "equal":
