@@ -62,6 +62,7 @@ class OpSet:
     def check_change(self, change: Change) -> None:
         """Raise DecodeError if any op of the change refers to something that does not exist."""
         new_ids: set[OpId] = set()
+        new_ops: dict[OpId, Op] = {}
         new_objs: dict[OpId, int] = {}
         new_elems: set[tuple[OpId, OpId]] = set()
         objects = self.objects
@@ -92,15 +93,22 @@ class OpSet:
                     new_elems.add((op.obj, op.id))
                 elif key == HEAD or not known:
                     raise DecodeError(f"{where}: update of an unknown element")
+            if op.pred and op.insert:
+                raise DecodeError(f"{where}: an insert cannot overwrite anything")
             for p in op.pred:
-                target = ops.get(p)
-                if target is None and p not in new_ids:
+                target = ops.get(p) or new_ops.get(p)
+                if target is None:
                     raise DecodeError(f"{where}: predecessor {p[0]}@{p[1].hex()} does not exist")
-                if target is not None and target.obj != op.obj:
-                    raise DecodeError(f"{where}: predecessor in another object")
+                # An op may only overwrite what sits at its own key or list element; anything
+                # else would be stored in one place and undone in another, and the document
+                # would no longer save and load.
+                slot = target.id if target.insert else target.key
+                if target.obj != op.obj or slot != key:
+                    raise DecodeError(f"{where}: predecessor at another key or element")
             if op.action in MAKE_ACTIONS:
                 new_objs[op.id] = op.action
             new_ids.add(op.id)
+            new_ops[op.id] = op
 
     def apply(self, op: Op) -> None:
         """Apply one op whose references exist (see check_change)."""
