@@ -1,0 +1,90 @@
+"""The page shell: security headers, static files, errors, the language switch, CSRF."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+VENDOR = Path(__file__).resolve().parents[2] / "web" / "static" / "vendor"
+
+
+def csrf_of(client: TestClient[Litestar], path: str = "/") -> str:
+    page = client.get(path)
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    assert match, "every page carries a CSRF token"
+    return match.group(1)
+
+
+def test_unknown_page_is_a_plain_dutch_404(client: TestClient[Litestar]) -> None:
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_pages_carry_a_strict_content_security_policy(client: TestClient[Litestar]) -> None:
+    response = client.get("/bestaat-niet")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "<script>" not in response.text  # no inline scripts, only <script src>
+
+
+def test_vendored_htmx_matches_its_recorded_checksum(client: TestClient[Litestar]) -> None:
+    record = (VENDOR / "htmx.VERSION").read_text()
+    name, digest = re.search(r"(htmx-[\d.]+\.min\.js) sha256 ([0-9a-f]{64})", record).groups()  # type: ignore[union-attr]
+    assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest
+    served = client.get(f"/static/vendor/{name}")
+    assert served.status_code == 200
+    assert hashlib.sha256(served.content).hexdigest() == digest
+    assert f"/static/vendor/{name}" in client.get("/bestaat-niet").text
+
+
+def test_language_switch_sets_a_cookie_and_shows_english(client: TestClient[Litestar]) -> None:
+    token = csrf_of(client, "/over")
+    response = client.post(
+        "/taal",
+        data={"lang": "en", "next": "/over", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/over"
+    page = client.get("/over")
+    assert "About Together in Testdorp" in page.text
+    assert '<html lang="en">' in page.text
+
+
+def test_browser_language_is_used_without_a_cookie(client: TestClient[Litestar]) -> None:
+    page = client.get("/bestaat-niet", headers={"accept-language": "en-GB,en;q=0.9"})
+    assert '<html lang="en">' in page.text
+
+
+def test_language_switch_never_redirects_off_site(client: TestClient[Litestar]) -> None:
+    token = csrf_of(client, "/over")
+    response = client.post(
+        "/taal",
+        data={"lang": "nl", "next": "//evil.example/", "_csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_post_without_csrf_token_is_refused_with_a_clear_message(
+    client: TestClient[Litestar],
+) -> None:
+    client.get("/over")
+    response = client.post("/taal", data={"lang": "en"})
+    assert response.status_code == 403
+    assert "formulier is verlopen" in response.text
+
+
+def test_post_with_forged_csrf_token_is_refused(client: TestClient[Litestar]) -> None:
+    client.get("/over")
+    response = client.post("/taal", data={"lang": "en", "_csrf_token": "0" * 128})
+    assert response.status_code == 403
+    assert "formulier is verlopen" in response.text

@@ -1,0 +1,54 @@
+"""Per-request dependencies: the node, one database session, who is acting, the language.
+
+The database session is the request's unit of work: node services flush, and it is committed here
+when the handler returns (rolled back when it raises), so a request either happens or it does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Any
+
+from litestar import Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from node.acting import Acting
+from node.runtime import Node
+
+from .i18n import request_language
+
+SESSION_PERSON = "person_id"
+
+
+def provide_node(request: Request[Any, Any, Any]) -> Node:
+    node: Node = request.app.state.node
+    return node
+
+
+async def provide_db(node: Node) -> AsyncGenerator[AsyncSession, None]:
+    async with node.sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+async def provide_acting(request: Request[Any, Any, Any], db: AsyncSession) -> Acting | None:
+    """The logged-in person, or None; a session for an account that is gone is cleared."""
+    person_id = request.session.get(SESSION_PERSON) if request.session else None
+    acting = None
+    if isinstance(person_id, str):
+        from node import accounts  # TODO(web): top-level import once node.accounts lands
+
+        acting = await accounts.acting_for(db, person_id)
+        if acting is None:
+            request.clear_session()
+    request.state.acting = acting
+    return acting
+
+
+def provide_lang(request: Request[Any, Any, Any]) -> str:
+    return request_language(request)

@@ -1,0 +1,59 @@
+"""Languages: Dutch is the source language of every text; English comes from a Babel catalog.
+
+The catalogs (`web/translations/<lang>/LC_MESSAGES/messages.po`) are compiled in memory when the
+app is built, so a fresh clone needs no build step. A person picks a language with the switch in
+the page footer (a cookie); otherwise the browser's Accept-Language decides, then the node setting.
+"""
+
+from __future__ import annotations
+
+import gettext
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+LANGUAGES = ("nl", "en")
+COOKIE = "mekaar_lang"
+
+Catalogs = dict[str, gettext.NullTranslations]
+
+
+def load_catalogs() -> Catalogs:
+    """Dutch needs no catalog (texts are written in Dutch); every other language is compiled."""
+    catalogs: Catalogs = {"nl": gettext.NullTranslations()}
+    for lang in LANGUAGES[1:]:
+        po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=lang)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        catalogs[lang] = Translations(buffer)
+    return catalogs
+
+
+def choose_language(cookie: str | None, accept_language: str | None, default: str) -> str:
+    if cookie in LANGUAGES:
+        return cookie
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return default if default in LANGUAGES else "nl"
+
+
+def request_language(request: Any) -> str:
+    """The language of this request, decided once and kept on the request's state."""
+    lang = getattr(request.state, "lang", None)
+    if lang is None:
+        default = request.app.state.node.settings.language
+        lang = choose_language(
+            request.cookies.get(COOKIE), request.headers.get("accept-language"), default
+        )
+        request.state.lang = lang
+    return str(lang)

@@ -1,0 +1,183 @@
+"""Jinja setup: autoescape everywhere, gettext per request, and the few filters pages share.
+
+Texts people write are shown in two ways. Long texts from documents made on this node go through
+nh3 (a small allow-list of tags) and may be marked safe. Anything from another village (a document
+whose `origin_node` is not this node) is never marked safe: it is shown as escaped plain text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+import nh3
+from babel.dates import format_date, format_datetime
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup, escape
+
+from .i18n import Catalogs, request_language
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL = re.compile(r"(https?://[^\s<>\"']+)")
+
+
+def N_(text: str) -> str:
+    return text
+
+
+STATUS_STEPS = (
+    ("idea", N_("Agenderen")),
+    ("looking_for_allies", N_("Medestanders vinden")),
+    ("joining", N_("Aansluiten")),
+    ("active", N_("Aan de slag")),
+)
+STATUS_LABELS = {
+    "idea": N_("Op de agenda"),
+    "looking_for_allies": N_("Zoekt medestanders"),
+    "active": N_("Aan de slag"),
+    "done": N_("Klaar"),
+    "paused": N_("Gepauzeerd"),
+}
+NEED_KINDS = {
+    "skills": N_("Kennis of vaardigheid"),
+    "hands": N_("Handen"),
+    "materials": N_("Spullen"),
+    "room": N_("Ruimte"),
+    "money": N_("Geld"),
+}
+ALLY_ROLES = {
+    "initiator": N_("Initiatiefnemer"),
+    "coordinator": N_("Coördinator"),
+    "joiner": N_("Doet mee"),
+    "supporter": N_("Steunt"),
+}
+TASK_STATUS = {"open": N_("Open"), "taken": N_("Opgepakt"), "done": N_("Klaar")}
+ORGANISATION_KINDS = {
+    "municipality": N_("Gemeente"),
+    "broadcaster": N_("Lokale omroep"),
+    "association": N_("Vereniging"),
+    "social_organisation": N_("Sociale organisatie"),
+    "shop": N_("Winkel of bedrijf"),
+    "other": N_("Andere organisatie"),
+}
+
+
+def step_index(initiative: Mapping[str, Any]) -> int:
+    """Where an initiative stands on the path (0 to 3); 'aansluiten' once someone has joined."""
+    status = initiative.get("status")
+    if status in ("active", "done"):
+        return 3
+    if status == "looking_for_allies":
+        allies = initiative.get("allies") or {}
+        joined = any(a.get("role") in ("joiner", "coordinator") for a in allies.values())
+        return 2 if joined else 1
+    return 0
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Blank-line separated paragraphs, for templates that escape each one."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def richtext(text: str | None, local: bool) -> Markup | str:
+    """Paragraphs with links, sanitised by nh3; marked safe only for this node's documents."""
+    if not local:
+        return text or ""
+    parts = []
+    for para in paragraphs(text):
+        html = URL.sub(r'<a href="\1">\1</a>', para).replace("\n", "<br>")
+        parts.append(f"<p>{html}</p>")
+    cleaned = nh3.clean(
+        "".join(parts),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        link_rel="nofollow noopener noreferrer",
+        url_schemes={"http", "https", "mailto"},
+    )
+    return Markup(cleaned)
+
+
+def _catalog(context: Context) -> Any:
+    catalogs: Catalogs = context.environment.globals["_catalogs"]  # type: ignore[assignment]
+    request = context.get("request")
+    return catalogs[request_language(request) if request is not None else "nl"]
+
+
+@pass_context
+def _current_lang(context: Context) -> str:
+    request = context.get("request")
+    return request_language(request) if request is not None else "nl"
+
+
+@pass_context
+def _gettext(context: Context, text: str) -> str:
+    """Jinja's i18n extension formats and escapes the variables; this only picks the text."""
+    return str(_catalog(context).gettext(text))
+
+
+@pass_context
+def _ngettext(context: Context, one: str, many: str, n: int) -> str:
+    return str(_catalog(context).ngettext(one, many, n))
+
+
+@pass_context
+def _when(context: Context, value: datetime | date | str | None, with_time: bool = False) -> str:
+    if value is None or value == "":
+        return ""
+    lang = _current_lang(context)
+    if isinstance(value, str):
+        try:
+            parsed: date = (
+                date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+            )
+        except ValueError:
+            return value
+        value = parsed
+    if isinstance(value, datetime):
+        return format_datetime(value, "d MMMM y, HH:mm" if with_time else "d MMMM y", locale=lang)
+    return format_date(value, "d MMMM y", locale=lang)
+
+
+def build_environment(
+    directory: Any, catalogs: Catalogs, node_id: str, node_name: str
+) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(directory),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["_catalogs"] = catalogs
+    env.globals["node_id"] = node_id
+    env.globals["node_name"] = node_name
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        paragraphs=paragraphs,
+        richtext=richtext,
+        when=_when,
+    )
+    env.globals.update(
+        STATUS_STEPS=STATUS_STEPS,
+        STATUS_LABELS=STATUS_LABELS,
+        NEED_KINDS=NEED_KINDS,
+        ALLY_ROLES=ALLY_ROLES,
+        TASK_STATUS=TASK_STATUS,
+        ORGANISATION_KINDS=ORGANISATION_KINDS,
+        step_index=step_index,
+        current_lang=_current_lang,
+        escape=escape,
+    )
+    return env
+
+
+def make_engine(
+    directory: Any, catalogs: Catalogs, node_id: str, node_name: str
+) -> JinjaTemplateEngine:
+    env = build_environment(directory, catalogs, node_id, node_name)
+    return JinjaTemplateEngine.from_environment(env)
