@@ -1,0 +1,56 @@
+"""Turning "this field now reads X" from a form into the smallest Automerge edit, so that a field
+the person did not touch writes no op and cannot overwrite what someone else saved meanwhile (the
+counterpart of node.texts.replace_text for places, lists and plain values)."""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import Any
+
+from sync.automerge import ObjId, ObjType
+from sync.automerge.transaction import Transaction
+
+
+def put_new(tx: Transaction, obj: ObjId | str, key: str, value: Any) -> None:
+    """Put `value` unless it is already there (scalars only)."""
+    if tx.get(obj, key) != value:
+        tx.put(obj, key, value)
+
+
+def put_map(tx: Transaction, obj: ObjId | str, key: str, values: dict[str, Any]) -> ObjId:
+    """A new nested map filled with `values` (a fresh object: only for new items)."""
+    child = tx.put_object(obj, key, ObjType.MAP)
+    for name, value in values.items():
+        tx.put(child, name, value)
+    return child
+
+
+def put_list(tx: Transaction, obj: ObjId | str, key: str, values: list[Any]) -> ObjId:
+    child = tx.put_object(obj, key, ObjType.LIST)
+    for index, value in enumerate(values):
+        tx.insert(child, index, value)
+    return child
+
+
+def replace_list(tx: Transaction, obj: ObjId, new: list[Any]) -> None:
+    """Splice the list `obj` so that it reads `new`, touching only the entries that differ."""
+    old = [tx.get(obj, index) for index in range(tx.length(obj))]
+    if old == new:
+        return
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+        if tag != "equal":
+            tx.splice(obj, i1, i2 - i1, new[j1:j2])
+
+
+def set_place(tx: Transaction, obj: ObjId | str, place: dict[str, str]) -> None:
+    """Make the `place` map of `obj` hold exactly `place` (village, neighbourhood)."""
+    target = tx.get(obj, "place")
+    if not isinstance(target, ObjId):
+        put_map(tx, obj, "place", place)
+        return
+    for key in ("village", "neighbourhood"):
+        if key in place:
+            put_new(tx, target, key, place[key])
+        elif tx.get(target, key) is not None:
+            tx.delete(target, key)

@@ -1,0 +1,28 @@
+"""Organisations: ordinary participants with a visible label and members, never owners."""
+
+from .forms import KINDS, MEMBER_ROLES, MemberForm, OrganisationForm
+from .service import (
+    add_member,
+    create_organisation,
+    edit_organisation,
+    member_role,
+    remove_member,
+    require_member,
+)
+from .views import MemberView, OrganisationView, get_organisation
+
+__all__ = [
+    "KINDS",
+    "MEMBER_ROLES",
+    "MemberForm",
+    "MemberView",
+    "OrganisationForm",
+    "OrganisationView",
+    "add_member",
+    "create_organisation",
+    "edit_organisation",
+    "get_organisation",
+    "member_role",
+    "remove_member",
+    "require_member",
+]

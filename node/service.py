@@ -1,0 +1,151 @@
+"""What every domain service does around its one Automerge change: find the document (of the right
+type), check the acting person's rights against its current state, make the change, and refresh the
+SQL projection for that document.
+
+The rights check and the change run under the document's lock, in one worker thread (the engine is
+synchronous), so a check never approves a change against a version that has meanwhile moved on.
+Services flush; committing is the caller's (the request, or the CLI job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sync.automerge import ROOT
+
+from .documents.repository import Author, Edit
+from .errors import NotFound
+from .fields import document_id
+
+if TYPE_CHECKING:
+    from .runtime import Node
+
+Check = Callable[[dict[str, Any]], None]
+"""Looks at a document's current content and raises (PermissionDenied, Invalid, NotFound)."""
+
+NOUNS = {
+    "initiative": "initiatief",
+    "discussion": "gesprek",
+    "person": "persoon",
+    "organisation": "organisatie",
+}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _read_typed(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
+    what = NOUNS[doc_type]
+    content = node.documents.read(document_id(doc_id, what))
+    if content.get("type") != doc_type:
+        raise NotFound(what)
+    return content
+
+
+async def read_document(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
+    """The document's content (`to_py`), or NotFound when the id is malformed, unknown here, or
+    names a document of another type."""
+    return await asyncio.to_thread(_read_typed, node, doc_id, doc_type)
+
+
+async def read_with_heads(
+    node: Node, doc_id: str, doc_type: str
+) -> tuple[dict[str, Any], list[bytes]]:
+    """Content and the heads it was read at, consistently (for forms that edit texts)."""
+
+    def read() -> tuple[dict[str, Any], list[bytes]]:
+        doc_key = document_id(doc_id, NOUNS[doc_type])
+        with node.documents.lock(doc_key):
+            content = _read_typed(node, doc_key, doc_type)
+            return content, node.documents.open(doc_key).get_heads()
+
+    return await asyncio.to_thread(read)
+
+
+async def create_document(
+    node: Node,
+    session: AsyncSession,
+    doc_type: str,
+    author: Author,
+    message: str,
+    fill: Edit,
+) -> str:
+    """A new document written in one change; returns its id."""
+
+    def create() -> dict[str, Any]:
+        new_id = node.documents.create(doc_type, author, message, fill)
+        return node.documents.read(new_id)
+
+    content = await asyncio.to_thread(create)
+    await refresh_projection(session, content)
+    return str(content["id"])
+
+
+async def change_document(
+    node: Node,
+    session: AsyncSession,
+    doc_id: str,
+    doc_type: str,
+    author: Author,
+    message: str,
+    edit: Edit,
+    *,
+    check: Check | None = None,
+    base_heads: list[bytes] | None = None,
+) -> dict[str, Any]:
+    """Check, then change, under the document's lock; returns the content after the change.
+
+    `edit` must read what it needs from the document it is given (with base_heads that is the
+    version the person saw, not the newest), and must not raise for input that `check` or the
+    caller's validation could have refused first.
+    """
+
+    def apply() -> dict[str, Any]:
+        doc_key = document_id(doc_id, NOUNS[doc_type])
+        with node.documents.lock(doc_key):
+            content = _read_typed(node, doc_key, doc_type)
+            if check is not None:
+                check(content)
+            node.documents.change(doc_key, author, message, edit, base_heads)
+            return node.documents.read(doc_key)
+
+    content = await asyncio.to_thread(apply)
+    await refresh_projection(session, content)
+    return content
+
+
+async def refresh_projection(session: AsyncSession, content: dict[str, Any]) -> None:
+    """Bring the SQL projection of this one document up to date (node.projection.project)."""
+    if importlib.util.find_spec("node.projection") is None:
+        return  # the projection package has not landed in this checkout yet
+    projection = importlib.import_module("node.projection")
+    project = getattr(projection, "project", None)
+    if project is not None:
+        await project(session, content)
+
+
+def read_field(
+    node: Node, doc_ids: Iterable[str], doc_type: str, key: str
+) -> dict[str, str | None]:
+    """One top-level string field of each document (a person's display name, an organisation's
+    name), without materialising whole documents; None for documents this node does not hold.
+    Synchronous: call it from a worker thread."""
+    found: dict[str, str | None] = {}
+    for doc_id in set(doc_ids):
+        try:
+            doc = node.documents.open(doc_id)
+        except NotFound:
+            found[doc_id] = None
+            continue
+        with node.documents.lock(doc_id):
+            value = doc.get(ROOT, key) if doc.get(ROOT, "type") == doc_type else None
+        found[doc_id] = value if isinstance(value, str) else None
+    return found
