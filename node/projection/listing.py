@@ -1,0 +1,305 @@
+"""Initiatives for list pages, facets and a person's own pages.
+
+The list is ordered by `updated_at, id` (newest first) on indexes that start with the filter
+column, so a page is an index range scan plus a count over the same index; with a search query it
+is ordered by rank instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .filters import NEED_KINDS, STATUSES, choice, paging, person_id, place_key, tag_key
+from .hidden import not_hidden
+from .models import InitiativeAllyRow, InitiativeNeedRow, InitiativeRow, InitiativeTagRow
+from .models import InitiativeTaskRow as Task
+from .results import Facet, InitiativeSummary, MyInitiative, MyTask, Page
+from .search import clean_query, dialect_of, matches
+
+SUMMARY_COLUMNS = (
+    InitiativeRow.id,
+    InitiativeRow.title,
+    InitiativeRow.summary,
+    InitiativeRow.status,
+    InitiativeRow.village,
+    InitiativeRow.neighbourhood,
+    InitiativeRow.tags,
+    InitiativeRow.origin_node,
+    InitiativeRow.created_by,
+    InitiativeRow.created_at,
+    InitiativeRow.updated_at,
+    InitiativeRow.supporter_count,
+    InitiativeRow.joiner_count,
+    InitiativeRow.tasks_done,
+    InitiativeRow.tasks_total,
+    InitiativeRow.open_needs,
+)
+MY_LIMIT = 500  # rows a "my …" page shows at most
+
+
+def summary(row: Any) -> InitiativeSummary:
+    """An InitiativeSummary from a row selected with SUMMARY_COLUMNS."""
+    return InitiativeSummary(
+        id=row.id,
+        title=row.title,
+        summary=row.summary,
+        status=row.status,
+        village=row.village,
+        neighbourhood=row.neighbourhood,
+        tags=list(row.tags),
+        origin_node=row.origin_node,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        supporter_count=row.supporter_count,
+        joiner_count=row.joiner_count,
+        tasks_done=row.tasks_done,
+        tasks_total=row.tasks_total,
+        open_needs=list(row.open_needs),
+    )
+
+
+def _filters(
+    *,
+    village: str | None,
+    neighbourhood: str | None,
+    tag: str | None,
+    status: str | None,
+    needs_kind: str | None,
+    include_hidden: bool,
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if (village_key := place_key("village", village)) is not None:
+        conditions.append(InitiativeRow.village_key == village_key)
+    if (neighbourhood_key := place_key("neighbourhood", neighbourhood)) is not None:
+        conditions.append(InitiativeRow.neighbourhood_key == neighbourhood_key)
+    if (wanted_tag := tag_key(tag)) is not None:
+        conditions.append(
+            exists().where(
+                InitiativeTagRow.initiative_id == InitiativeRow.id,
+                InitiativeTagRow.tag == wanted_tag,
+            )
+        )
+    if (wanted_status := choice("status", status, STATUSES)) is not None:
+        conditions.append(InitiativeRow.status == wanted_status)
+    if (kind := choice("needs_kind", needs_kind, NEED_KINDS)) is not None:
+        conditions.append(
+            exists().where(
+                InitiativeNeedRow.initiative_id == InitiativeRow.id,
+                InitiativeNeedRow.kind == kind,
+                InitiativeNeedRow.fulfilled.is_(False),
+            )
+        )
+    if not include_hidden:
+        conditions.append(not_hidden(InitiativeRow.id))
+    return conditions
+
+
+async def list_initiatives(
+    session: AsyncSession,
+    *,
+    village: str | None = None,
+    neighbourhood: str | None = None,
+    tag: str | None = None,
+    status: str | None = None,
+    needs_kind: str | None = None,
+    query: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+    include_hidden: bool = False,
+) -> Page[InitiativeSummary]:
+    """One page of initiatives matching every given filter (filters compare case-insensitively).
+
+    Without a query: most recently active first. With one: best match first. Raises Invalid for a
+    filter value no initiative can have (an unknown status, a page out of range…).
+    """
+    page, per_page = paging(page, per_page)
+    conditions = _filters(
+        village=village,
+        neighbourhood=neighbourhood,
+        tag=tag,
+        status=status,
+        needs_kind=needs_kind,
+        include_hidden=include_hidden,
+    )
+    rows = select(*SUMMARY_COLUMNS)
+    count = select(func.count()).select_from(InitiativeRow)
+    order: list[Any] = [InitiativeRow.updated_at.desc(), InitiativeRow.id.desc()]
+    wanted = clean_query(query)
+    if wanted is not None:
+        found = matches(dialect_of(session), wanted)
+        if found is None:
+            return Page(items=[], total=0, page=page, per_page=per_page)
+        hits = found.where(found.selected_columns.kind == "initiative").subquery()
+        rows = rows.join(hits, hits.c.doc_id == InitiativeRow.id)
+        count = count.join(hits, hits.c.doc_id == InitiativeRow.id)
+        order = [hits.c.score, *order]
+    total = (await session.execute(count.where(*conditions))).scalar_one()
+    statement = rows.where(*conditions).order_by(*order)
+    statement = statement.limit(per_page).offset((page - 1) * per_page)
+    items = [summary(row) for row in (await session.execute(statement)).all()]
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+async def initiative_summary(session: AsyncSession, initiative_id: str) -> InitiativeSummary | None:
+    row = (
+        await session.execute(select(*SUMMARY_COLUMNS).where(InitiativeRow.id == initiative_id))
+    ).first()
+    return None if row is None else summary(row)
+
+
+async def tag_facets(
+    session: AsyncSession,
+    *,
+    village: str | None = None,
+    neighbourhood: str | None = None,
+    status: str | None = None,
+    limit: int = 30,
+    include_hidden: bool = False,
+) -> list[Facet]:
+    """The most used tags among initiatives matching the filters, with how many use each."""
+    conditions = _filters(
+        village=village,
+        neighbourhood=neighbourhood,
+        tag=None,
+        status=status,
+        needs_kind=None,
+        include_hidden=include_hidden,
+    )
+    counted = func.count().label("n")
+    statement = (
+        select(InitiativeTagRow.tag, func.min(InitiativeTagRow.label).label("label"), counted)
+        .join(InitiativeRow, InitiativeRow.id == InitiativeTagRow.initiative_id)
+        .where(*conditions)
+        .group_by(InitiativeTagRow.tag)
+        .order_by(counted.desc(), InitiativeTagRow.tag)
+        .limit(max(1, min(limit, 200)))
+    )
+    rows = (await session.execute(statement)).all()
+    return [Facet(value=row.tag, label=row.label, count=row.n) for row in rows]
+
+
+async def neighbourhood_facets(
+    session: AsyncSession,
+    *,
+    village: str | None = None,
+    status: str | None = None,
+    include_hidden: bool = False,
+) -> list[Facet]:
+    """Neighbourhoods with initiatives (within a village if given), busiest first."""
+    return await _place_facets(
+        session,
+        InitiativeRow.neighbourhood_key,
+        InitiativeRow.neighbourhood,
+        village=village,
+        status=status,
+        include_hidden=include_hidden,
+    )
+
+
+async def village_facets(
+    session: AsyncSession, *, status: str | None = None, include_hidden: bool = False
+) -> list[Facet]:
+    """Villages with initiatives, busiest first (a node can hold several villages' content)."""
+    return await _place_facets(
+        session,
+        InitiativeRow.village_key,
+        InitiativeRow.village,
+        village=None,
+        status=status,
+        include_hidden=include_hidden,
+    )
+
+
+async def _place_facets(
+    session: AsyncSession,
+    key_column: Any,
+    label_column: Any,
+    *,
+    village: str | None,
+    status: str | None,
+    include_hidden: bool,
+) -> list[Facet]:
+    conditions = _filters(
+        village=village,
+        neighbourhood=None,
+        tag=None,
+        status=status,
+        needs_kind=None,
+        include_hidden=include_hidden,
+    )
+    counted = func.count().label("n")
+    statement = (
+        select(key_column.label("value"), func.min(label_column).label("label"), counted)
+        .where(key_column != "", *conditions)
+        .group_by(key_column)
+        .order_by(counted.desc(), key_column)
+        .limit(200)
+    )
+    rows = (await session.execute(statement)).all()
+    return [Facet(value=row.value, label=row.label, count=row.n) for row in rows]
+
+
+async def my_initiatives(
+    session: AsyncSession, person: str, *, include_hidden: bool = True
+) -> list[MyInitiative]:
+    """Initiatives the person is an ally of (any role), most recently active first.
+
+    Hidden ones are included by default: a person sees their own content, marked by the page.
+    """
+    person = person_id(person)
+    statement = (
+        select(InitiativeAllyRow.role, *SUMMARY_COLUMNS)
+        .join(InitiativeRow, InitiativeRow.id == InitiativeAllyRow.initiative_id)
+        .where(InitiativeAllyRow.person_id == person)
+        .order_by(InitiativeRow.updated_at.desc(), InitiativeRow.id.desc())
+        .limit(MY_LIMIT)
+    )
+    if not include_hidden:
+        statement = statement.where(not_hidden(InitiativeRow.id))
+    rows = (await session.execute(statement)).all()
+    return [MyInitiative(role=row.role, initiative=summary(row)) for row in rows]
+
+
+async def my_tasks(
+    session: AsyncSession, person: str, *, include_done: bool = False
+) -> list[MyTask]:
+    """Tasks the person took on: unfinished first, then by due date (none last), then title."""
+    person = person_id(person)
+    statement = (
+        select(
+            Task.initiative_id,
+            InitiativeRow.title.label("initiative_title"),
+            Task.task_id,
+            Task.title,
+            Task.status,
+            Task.due,
+        )
+        .join(InitiativeRow, InitiativeRow.id == Task.initiative_id)
+        .where(Task.owner == person)
+        .order_by(
+            (Task.status == "done"),
+            Task.due.is_(None),
+            Task.due,
+            Task.title,
+            Task.task_id,
+        )
+        .limit(MY_LIMIT)
+    )
+    if not include_done:
+        statement = statement.where(Task.status != "done")
+    rows = (await session.execute(statement)).all()
+    return [
+        MyTask(
+            initiative_id=row.initiative_id,
+            initiative_title=row.initiative_title,
+            task_id=row.task_id,
+            title=row.title,
+            status=row.status,
+            due=row.due,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,325 @@
+"""The projection: SQL tables that follow from the documents and can be rebuilt from them alone.
+
+One row set per document, replaced whole by `project()` after every change. Lists that a page
+filters or counts by (tags, allies, needs, tasks, comments, members, skills) get their own tables;
+what a page only shows (the tags of a card, a person's skills) is also kept as JSON on the parent
+row, so a list page reads one table. Places and tags have a `*_key` column (trimmed, case-folded)
+for filtering and facets next to the form people wrote.
+
+Full-text search: `search_entries` holds one row per searchable document (title, body). On SQLite
+an external-content FTS5 table `search_fts` indexes it, kept current by triggers; on PostgreSQL a
+generated `tsvector` column `document` with a GIN index does. Both are created by DDL below, when
+`search_entries` is created, and dropped with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    event,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..db import Base
+from .types import UTCDateTime
+
+ID = 64  # document ids are 20-40 base58 characters; room for what a peer might send
+ITEM_ID = 32
+PLACE = 100
+SEARCH_CONFIG = "dutch"  # PostgreSQL text search configuration (stemming for Dutch)
+
+
+class InitiativeRow(Base):
+    __tablename__ = "initiatives"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(24))
+    village: Mapped[str] = mapped_column(String(PLACE))
+    village_key: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood_key: Mapped[str] = mapped_column(String(PLACE))
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    supporter_count: Mapped[int] = mapped_column(Integer)
+    joiner_count: Mapped[int] = mapped_column(Integer)
+    tasks_done: Mapped[int] = mapped_column(Integer)
+    tasks_total: Mapped[int] = mapped_column(Integer)
+    open_needs: Mapped[list[str]] = mapped_column(JSON)
+
+    __table_args__ = (
+        Index("ix_initiatives_updated", "updated_at", "id"),
+        Index("ix_initiatives_village_updated", "village_key", "updated_at", "id"),
+        Index(
+            "ix_initiatives_place_updated",
+            "village_key",
+            "neighbourhood_key",
+            "updated_at",
+            "id",
+        ),
+        Index("ix_initiatives_status_updated", "status", "updated_at", "id"),
+    )
+
+
+class InitiativeTagRow(Base):
+    __tablename__ = "initiative_tags"
+
+    initiative_id: Mapped[str] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_initiative_tags_tag", "tag", "initiative_id"),)
+
+
+class InitiativeAllyRow(Base):
+    __tablename__ = "initiative_allies"
+
+    initiative_id: Mapped[str] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    offer: Mapped[str] = mapped_column(Text)
+    organisation_id: Mapped[str | None] = mapped_column(String(ID))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_initiative_allies_person", "person_id", "role"),)
+
+
+class InitiativeNeedRow(Base):
+    __tablename__ = "initiative_needs"
+
+    initiative_id: Mapped[str] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    need_id: Mapped[str] = mapped_column(String(ITEM_ID), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    skill: Mapped[str] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(String(200))
+    fulfilled: Mapped[bool] = mapped_column(Boolean)
+    amount_cents: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(ID))
+
+    __table_args__ = (Index("ix_initiative_needs_kind", "kind", "fulfilled", "initiative_id"),)
+
+
+class InitiativeTaskRow(Base):
+    __tablename__ = "initiative_tasks"
+
+    initiative_id: Mapped[str] = mapped_column(
+        ForeignKey("initiatives.id", ondelete="CASCADE"), primary_key=True
+    )
+    task_id: Mapped[str] = mapped_column(String(ITEM_ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(ID))
+    status: Mapped[str] = mapped_column(String(8))
+    due: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_initiative_tasks_owner", "owner", "status"),)
+
+
+class DiscussionRow(Base):
+    __tablename__ = "discussions"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    intro: Mapped[str] = mapped_column(Text)  # the first part only: lists show an excerpt
+    initiative_id: Mapped[str | None] = mapped_column(String(ID), index=True)
+    village: Mapped[str] = mapped_column(String(PLACE))
+    village_key: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood_key: Mapped[str] = mapped_column(String(PLACE))
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    comment_count: Mapped[int] = mapped_column(Integer)
+    last_activity: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_discussions_activity", "last_activity", "id"),
+        Index("ix_discussions_village_activity", "village_key", "last_activity", "id"),
+    )
+
+
+class DiscussionTagRow(Base):
+    __tablename__ = "discussion_tags"
+
+    discussion_id: Mapped[str] = mapped_column(
+        ForeignKey("discussions.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(40))
+
+    __table_args__ = (Index("ix_discussion_tags_tag", "tag", "discussion_id"),)
+
+
+class CommentRow(Base):
+    __tablename__ = "comments"
+
+    discussion_id: Mapped[str] = mapped_column(
+        ForeignKey("discussions.id", ondelete="CASCADE"), primary_key=True
+    )
+    comment_id: Mapped[str] = mapped_column(String(ITEM_ID), primary_key=True)
+    by: Mapped[str] = mapped_column(String(ID))
+    at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    body: Mapped[str] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(ITEM_ID))
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_comments_by", "by", "at"),)
+
+
+class PersonRow(Base):
+    """Public profile fields only: what the person chose to show in their profile document."""
+
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    village: Mapped[str] = mapped_column(String(PLACE))
+    village_key: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood_key: Mapped[str] = mapped_column(String(PLACE))
+    skills: Mapped[list[str]] = mapped_column(JSON)
+    offers: Mapped[list[str]] = mapped_column(JSON)
+    about: Mapped[str] = mapped_column(Text)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_people_place", "village_key", "neighbourhood_key"),)
+
+
+class PersonTermRow(Base):
+    """A person's skills and offers in matching form (see content.terms), for "who has what we
+    need"."""
+
+    __tablename__ = "person_terms"
+
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(8), primary_key=True)  # "skill" or "offer"
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    term: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_person_terms_term", "term"),)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(24))
+    about: Mapped[str] = mapped_column(Text)  # the first part only
+    village: Mapped[str] = mapped_column(String(PLACE))
+    village_key: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood_key: Mapped[str] = mapped_column(String(PLACE))
+    website: Mapped[str] = mapped_column(String(300))
+    member_count: Mapped[int] = mapped_column(Integer)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_organisations_village", "village_key", "name"),)
+
+
+class OrganisationMemberRow(Base):
+    __tablename__ = "organisation_members"
+
+    organisation_id: Mapped[str] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    role: Mapped[str] = mapped_column(String(8))
+    since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_organisation_members_person", "person_id"),)
+
+
+class SearchEntryRow(Base):
+    """What full-text search sees of one document; kind is the document type."""
+
+    __tablename__ = "search_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(String(ID), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+
+
+_search_table: Table = SearchEntryRow.__table__  # type: ignore[assignment]
+
+_SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
+    "title, body, content='search_entries', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_ai AFTER INSERT ON search_entries BEGIN "
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_ad AFTER DELETE ON search_entries BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); END",
+    "CREATE TRIGGER IF NOT EXISTS search_entries_au AFTER UPDATE ON search_entries BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, title, body) "
+    "VALUES ('delete', old.id, old.title, old.body); "
+    "INSERT INTO search_fts(rowid, title, body) VALUES (new.id, new.title, new.body); END",
+)
+_POSTGRES_TSVECTOR = (
+    "ALTER TABLE search_entries ADD COLUMN document tsvector GENERATED ALWAYS AS ("
+    f"setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(title, '')), 'A') || "
+    f"setweight(to_tsvector('{SEARCH_CONFIG}', coalesce(body, '')), 'B')) STORED",
+    "CREATE INDEX ix_search_entries_document ON search_entries USING GIN (document)",
+)
+
+for _statement in _SQLITE_FTS:
+    event.listen(_search_table, "after_create", DDL(_statement).execute_if(dialect="sqlite"))  # type: ignore[no-untyped-call]
+for _statement in _POSTGRES_TSVECTOR:
+    event.listen(_search_table, "after_create", DDL(_statement).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
+event.listen(
+    _search_table,
+    "before_drop",
+    DDL("DROP TABLE IF EXISTS search_fts").execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
+)
+
+PROJECTION_TABLES: tuple[Table, ...] = tuple(
+    model.__table__  # type: ignore[misc]
+    for model in (
+        InitiativeRow,
+        InitiativeTagRow,
+        InitiativeAllyRow,
+        InitiativeNeedRow,
+        InitiativeTaskRow,
+        DiscussionRow,
+        DiscussionTagRow,
+        CommentRow,
+        PersonRow,
+        PersonTermRow,
+        OrganisationRow,
+        OrganisationMemberRow,
+        SearchEntryRow,
+    )
+)
+"""Every table `reindex` drops and rebuilds; none of them holds anything but projected data."""

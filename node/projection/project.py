@@ -1,0 +1,343 @@
+"""Project one document into the SQL tables: `project(session, content)` replaces every row that
+came from that document with rows made from its current content; `remove(session, doc_id)` drops
+them. Callers pass what `Document.to_py()` gives (timestamps as aware datetimes, texts as str) and
+commit at their request boundary.
+
+The projection must be rebuildable from documents alone, so nothing here reads the clock or any
+other table: the same content always gives the same rows. An initiative's `updated_at` is the
+latest moment found in it (created, an ally's since, a need, a task, an update, or a top-level
+`updated_at` if the domain writes one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from . import content as c
+from .models import (
+    ID,
+    CommentRow,
+    DiscussionRow,
+    DiscussionTagRow,
+    InitiativeAllyRow,
+    InitiativeNeedRow,
+    InitiativeRow,
+    InitiativeTagRow,
+    InitiativeTaskRow,
+    OrganisationMemberRow,
+    OrganisationRow,
+    PersonRow,
+    PersonTermRow,
+    SearchEntryRow,
+)
+
+MAX_ITEMS = 10_000  # rows per map (allies, tasks, comments…) a single document may put in SQL
+EXCERPT = 1_000  # characters of a long text kept on a list row
+SEARCH_BODY = 60_000  # characters of a document's body the search index sees
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation")
+
+Rows = list[tuple[type[Any], list[dict[str, Any]]]]
+
+
+async def project(session: AsyncSession, content: dict[str, Any]) -> None:
+    """Replace the rows of the document `content` describes. Unknown types are ignored."""
+    build = _BUILDERS.get(content.get("type"))  # type: ignore[arg-type]
+    doc_id = content.get("id")
+    if build is None or not isinstance(doc_id, str) or not 0 < len(doc_id) <= ID:
+        return
+    await remove(session, doc_id)
+    for model, rows in build(doc_id, content):
+        if rows:
+            await session.execute(insert(model), rows)
+
+
+async def remove(session: AsyncSession, doc_id: str) -> None:
+    """Drop every projected row of one document (children first: no reliance on cascades)."""
+    await session.execute(delete(InitiativeTagRow).where(InitiativeTagRow.initiative_id == doc_id))
+    await session.execute(
+        delete(InitiativeAllyRow).where(InitiativeAllyRow.initiative_id == doc_id)
+    )
+    await session.execute(
+        delete(InitiativeNeedRow).where(InitiativeNeedRow.initiative_id == doc_id)
+    )
+    await session.execute(
+        delete(InitiativeTaskRow).where(InitiativeTaskRow.initiative_id == doc_id)
+    )
+    await session.execute(delete(InitiativeRow).where(InitiativeRow.id == doc_id))
+    await session.execute(delete(DiscussionTagRow).where(DiscussionTagRow.discussion_id == doc_id))
+    await session.execute(delete(CommentRow).where(CommentRow.discussion_id == doc_id))
+    await session.execute(delete(DiscussionRow).where(DiscussionRow.id == doc_id))
+    await session.execute(delete(PersonTermRow).where(PersonTermRow.person_id == doc_id))
+    await session.execute(delete(PersonRow).where(PersonRow.id == doc_id))
+    await session.execute(
+        delete(OrganisationMemberRow).where(OrganisationMemberRow.organisation_id == doc_id)
+    )
+    await session.execute(delete(OrganisationRow).where(OrganisationRow.id == doc_id))
+    await session.execute(delete(SearchEntryRow).where(SearchEntryRow.doc_id == doc_id))
+
+
+# ---------------------------------------------------------------------------------- builders
+
+
+def _envelope(content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "origin_node": c.line(content.get("origin_node"), ID),
+        "created_at": c.moment(content.get("created_at")) or EPOCH,
+    }
+
+
+def _place(content: dict[str, Any]) -> dict[str, str]:
+    village, neighbourhood = c.place(content)
+    return {
+        "village": village,
+        "village_key": c.key(village),
+        "neighbourhood": neighbourhood,
+        "neighbourhood_key": c.key(neighbourhood),
+    }
+
+
+def _tags(content: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, label) per distinct tag, in the document's order."""
+    seen: dict[str, str] = {}
+    for label in c.strings(content.get("tags"), 40, 20):
+        seen.setdefault(c.key(label), label)
+    return list(seen.items())
+
+
+def _items(value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Entries of an id-keyed map with a usable item id, capped at MAX_ITEMS."""
+    entries = [(k, v) for k, v in c.mapping(value).items() if 0 < len(k) <= ID]
+    return entries[:MAX_ITEMS]
+
+
+def _latest(moments: Iterable[datetime | None], floor: datetime) -> datetime:
+    return max((m for m in moments if m is not None and m > floor), default=floor)
+
+
+def _search(doc_id: str, kind: str, title: str, parts: Iterable[str]) -> list[dict[str, Any]]:
+    body, size = [], 0
+    for part in parts:
+        if not part:
+            continue
+        body.append(part[: SEARCH_BODY - size])
+        size += len(body[-1]) + 1
+        if size >= SEARCH_BODY:
+            break
+    return [{"doc_id": doc_id, "kind": kind, "title": title, "body": "\n".join(body)}]
+
+
+def _initiative(doc_id: str, content: dict[str, Any]) -> Rows:
+    envelope = _envelope(content)
+    tags = _tags(content)
+    allies: list[dict[str, Any]] = [
+        {
+            "initiative_id": doc_id,
+            "person_id": person_id,
+            "role": c.line(ally.get("role"), 16),
+            "offer": c.text(ally.get("offer"), 2000),
+            "organisation_id": c.line(ally.get("organisation"), ID) or None,
+            "since": c.moment(ally.get("since")),
+        }
+        for person_id, ally in _items(content.get("allies"))
+    ]
+    needs: list[dict[str, Any]] = [
+        {
+            "initiative_id": doc_id,
+            "need_id": need_id[:32],
+            "kind": c.line(need.get("kind"), 16),
+            "skill": c.line(need.get("skill"), 60),
+            "description": c.line(need.get("description"), 200),
+            "fulfilled": need.get("fulfilled") is True,
+            "amount_cents": c.integer(need.get("amount_cents"), 0, 100_000_000),
+            "created_at": c.moment(need.get("created_at")),
+            "created_by": c.line(need.get("created_by"), ID),
+        }
+        for need_id, need in _items(content.get("needs"))
+        if len(need_id) <= 32
+    ]
+    plan = content.get("plan")
+    tasks: list[dict[str, Any]] = [
+        {
+            "initiative_id": doc_id,
+            "task_id": task_id,
+            "title": c.line(task.get("title"), 200),
+            "owner": c.line(task.get("owner"), ID) or None,
+            "status": c.line(task.get("status"), 8),
+            "due": c.day(task.get("due")),
+            "created_at": c.moment(task.get("created_at")),
+            "done_at": c.moment(task.get("done_at")),
+        }
+        for task_id, task in _items(plan.get("tasks") if isinstance(plan, dict) else None)
+        if len(task_id) <= 32
+    ]
+    updates = _items(content.get("updates"))
+    updated_at = _latest(
+        [
+            c.moment(content.get("updated_at")),
+            *(a["since"] for a in allies),
+            *(n["created_at"] for n in needs),
+            *(t["created_at"] for t in tasks),
+            *(t["done_at"] for t in tasks),
+            *(c.moment(u.get("at")) for _, u in updates),
+        ],
+        envelope["created_at"],
+    )
+    title = c.line(content.get("title"), 200)
+    summary = c.text(content.get("summary"), 2000)
+    place = _place(content)
+    row = {
+        "id": doc_id,
+        "title": title,
+        "summary": summary,
+        "status": c.line(content.get("status"), 24),
+        **place,
+        "tags": [label for _, label in tags],
+        "created_by": c.line(content.get("created_by"), ID),
+        "updated_at": updated_at,
+        "supporter_count": sum(a["role"] == "supporter" for a in allies),
+        "joiner_count": sum(a["role"] in {"initiator", "coordinator", "joiner"} for a in allies),
+        "tasks_done": sum(t["status"] == "done" for t in tasks),
+        "tasks_total": len(tasks),
+        "open_needs": sorted({n["kind"] for n in needs if not n["fulfilled"] and n["kind"]}),
+        **envelope,
+    }
+    search_parts = [
+        summary,
+        c.text(content.get("description"), SEARCH_BODY),
+        " ".join(label for _, label in tags),
+        place["village"],
+        place["neighbourhood"],
+        *(f"{n['skill']} {n['description']}" for n in needs if not n["fulfilled"]),
+    ]
+    return [
+        (InitiativeRow, [row]),
+        (InitiativeTagRow, [{"initiative_id": doc_id, "tag": k, "label": v} for k, v in tags]),
+        (InitiativeAllyRow, allies),
+        (InitiativeNeedRow, needs),
+        (InitiativeTaskRow, tasks),
+        (SearchEntryRow, _search(doc_id, "initiative", title, search_parts)),
+    ]
+
+
+def _discussion(doc_id: str, content: dict[str, Any]) -> Rows:
+    envelope = _envelope(content)
+    tags = _tags(content)
+    comments: list[dict[str, Any]] = [
+        {
+            "discussion_id": doc_id,
+            "comment_id": comment_id,
+            "by": c.line(comment.get("by"), ID),
+            "at": c.moment(comment.get("at")),
+            "body": c.text(comment.get("body"), 10_000),
+            "reply_to": c.line(comment.get("reply_to"), 32) or None,
+            "edited_at": c.moment(comment.get("edited_at")),
+        }
+        for comment_id, comment in _items(content.get("comments"))
+        if len(comment_id) <= 32
+    ]
+    intro = c.text(content.get("intro"), SEARCH_BODY)
+    title = c.line(content.get("title"), 200)
+    place = _place(content)
+    row = {
+        "id": doc_id,
+        "title": title,
+        "intro": intro[:EXCERPT],
+        "initiative_id": c.line(content.get("initiative"), ID) or None,
+        **place,
+        "tags": [label for _, label in tags],
+        "created_by": c.line(content.get("created_by"), ID),
+        "comment_count": len(comments),
+        "last_activity": _latest(
+            [*(x["at"] for x in comments), *(x["edited_at"] for x in comments)],
+            envelope["created_at"],
+        ),
+        **envelope,
+    }
+    search_parts = [
+        intro,
+        " ".join(label for _, label in tags),
+        place["village"],
+        place["neighbourhood"],
+        *(x["body"] for x in comments),
+    ]
+    return [
+        (DiscussionRow, [row]),
+        (DiscussionTagRow, [{"discussion_id": doc_id, "tag": k, "label": v} for k, v in tags]),
+        (CommentRow, comments),
+        (SearchEntryRow, _search(doc_id, "discussion", title, search_parts)),
+    ]
+
+
+def _person(doc_id: str, content: dict[str, Any]) -> Rows:
+    skills = c.strings(content.get("skills"), 60, 40)
+    offers = c.strings(content.get("offers"), 200, 40)
+    name = c.line(content.get("display_name"), 80)
+    about = c.text(content.get("about"), 2000)
+    place = _place(content)
+    row = {
+        "id": doc_id,
+        "display_name": name,
+        **place,
+        "skills": skills,
+        "offers": offers,
+        "about": about,
+        **_envelope(content),
+    }
+    terms = [
+        {"person_id": doc_id, "source": source, "position": i, "term": c.terms(value)[:200]}
+        for source, values in (("skill", skills), ("offer", offers))
+        for i, value in enumerate(values)
+        if c.terms(value)
+    ]
+    search_parts = [*skills, *offers, about, place["village"], place["neighbourhood"]]
+    return [
+        (PersonRow, [row]),
+        (PersonTermRow, terms),
+        (SearchEntryRow, _search(doc_id, "person", name, search_parts)),
+    ]
+
+
+def _organisation(doc_id: str, content: dict[str, Any]) -> Rows:
+    members = [
+        {
+            "organisation_id": doc_id,
+            "person_id": person_id,
+            "role": c.line(member.get("role"), 8),
+            "since": c.moment(member.get("since")),
+        }
+        for person_id, member in _items(content.get("members"))
+    ]
+    name = c.line(content.get("name"), 120)
+    about = c.text(content.get("about"), SEARCH_BODY)
+    place = _place(content)
+    row = {
+        "id": doc_id,
+        "name": name,
+        "kind": c.line(content.get("kind"), 24),
+        "about": about[:EXCERPT],
+        **place,
+        "website": c.line(content.get("website"), 300),
+        "member_count": len(members),
+        "created_by": c.line(content.get("created_by"), ID),
+        **_envelope(content),
+    }
+    search_parts = [about, place["village"], place["neighbourhood"]]
+    return [
+        (OrganisationRow, [row]),
+        (OrganisationMemberRow, members),
+        (SearchEntryRow, _search(doc_id, "organisation", name, search_parts)),
+    ]
+
+
+_BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
+    "initiative": _initiative,
+    "discussion": _discussion,
+    "person": _person,
+    "organisation": _organisation,
+}
