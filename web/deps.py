@@ -10,8 +10,10 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from litestar import Request
+from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from node import accounts
 from node.acting import Acting
 from node.runtime import Node
 
@@ -19,13 +21,17 @@ from .i18n import request_language
 
 SESSION_PERSON = "person_id"
 
+NodeDep = NamedDependency[Node]
+Db = NamedDependency[AsyncSession]
+ActingDep = NamedDependency[Acting | None]
+
 
 def provide_node(request: Request[Any, Any, Any]) -> Node:
     node: Node = request.app.state.node
     return node
 
 
-async def provide_db(node: Node) -> AsyncGenerator[AsyncSession, None]:
+async def provide_db(node: NodeDep) -> AsyncGenerator[AsyncSession, None]:
     async with node.sessions() as session:
         try:
             yield session
@@ -36,13 +42,11 @@ async def provide_db(node: Node) -> AsyncGenerator[AsyncSession, None]:
             await session.commit()
 
 
-async def provide_acting(request: Request[Any, Any, Any], db: AsyncSession) -> Acting | None:
+async def provide_acting(request: Request[Any, Any, Any], db: Db) -> Acting | None:
     """The logged-in person, or None; a session for an account that is gone is cleared."""
     person_id = request.session.get(SESSION_PERSON) if request.session else None
     acting = None
     if isinstance(person_id, str):
-        from node import accounts  # TODO(web): top-level import once node.accounts lands
-
         acting = await accounts.acting_for(db, person_id)
         if acting is None:
             request.clear_session()

@@ -8,12 +8,12 @@ whose `origin_node` is not this node) is never marked safe: it is shown as escap
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
 import nh3
 from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -67,14 +67,13 @@ ORGANISATION_KINDS = {
 }
 
 
-def step_index(initiative: Mapping[str, Any]) -> int:
-    """Where an initiative stands on the path (0 to 3); 'aansluiten' once someone has joined."""
-    status = initiative.get("status")
-    if status in ("active", "done"):
+def step_index(initiative: Any) -> int:
+    """Where an initiative (an InitiativeView) stands on the path, 0 to 3: 'aansluiten' once
+    someone has joined while it is looking for allies."""
+    if initiative.status in ("active", "done"):
         return 3
-    if status == "looking_for_allies":
-        allies = initiative.get("allies") or {}
-        joined = any(a.get("role") in ("joiner", "coordinator") for a in allies.values())
+    if initiative.status == "looking_for_allies":
+        joined = any(a.role in ("joiner", "coordinator") for a in initiative.allies)
         return 2 if joined else 1
     return 0
 
@@ -143,6 +142,13 @@ def _when(context: Context, value: datetime | date | str | None, with_time: bool
     return format_date(value, "d MMMM y", locale=lang)
 
 
+@pass_context
+def _euros(context: Context, cents: int | None) -> str:
+    if cents is None:
+        return ""
+    return format_currency(cents / 100, "EUR", locale=_current_lang(context))
+
+
 def build_environment(
     directory: Any, catalogs: Catalogs, node_id: str, node_name: str
 ) -> Environment:
@@ -161,6 +167,7 @@ def build_environment(
         paragraphs=paragraphs,
         richtext=richtext,
         when=_when,
+        euros=_euros,
     )
     env.globals.update(
         STATUS_STEPS=STATUS_STEPS,

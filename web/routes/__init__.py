@@ -4,6 +4,26 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-from . import about, language
+from . import (
+    about,
+    accounts,
+    discussions,
+    initiatives,
+    language,
+    moderation,
+    organisations,
+    people,
+    plan,
+)
 
-ROUTES: list[ControllerRouterHandler] = [*about.ROUTES, *language.ROUTES]
+ROUTES: list[ControllerRouterHandler] = [
+    *about.ROUTES,
+    *initiatives.ROUTES,
+    *plan.ROUTES,
+    *discussions.ROUTES,
+    *people.ROUTES,
+    *organisations.ROUTES,
+    *accounts.ROUTES,
+    *moderation.ROUTES,
+    *language.ROUTES,
+]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
 from litestar.response import Redirect, Template
 
 
@@ -30,3 +33,12 @@ def page(
     """The full page, or for htmx only the partial that the page includes."""
     name = partial if partial and getattr(request, "htmx", False) else template
     return Template(name, context=context, status_code=status_code)
+
+
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+"""A request body from an HTML form (urlencoded) parsed into the handler's msgspec.Struct."""
+
+
+def login_first(request: Request[Any, Any, Any]) -> Redirect:
+    """Pages that need a person send visitors to log in, and back here afterwards."""
+    return see_other("/inloggen?" + urlencode({"next": request.url.path}))

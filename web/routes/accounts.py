@@ -1,0 +1,75 @@
+"""Register, log in, log out. The accounts themselves (password hashes, throttling) are node's."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Redirect, Template
+
+from node import accounts
+from node.errors import Invalid
+
+from ..deps import SESSION_PERSON, ActingDep, Db, NodeDep
+from ..sessions import start_session
+from .common import FORM, safe_next, see_other
+
+
+@get("/inloggen", name="login", include_in_schema=False)
+async def login_page(acting: ActingDep, next: FromQuery[str] = "/") -> Template | Redirect:
+    if acting is not None:
+        return see_other(safe_next(next))
+    return Template("accounts/login.html", context={"errors": {}, "form": None, "next": next})
+
+
+@post("/inloggen", include_in_schema=False)
+async def login(
+    request: Request[Any, Any, Any],
+    node: NodeDep,
+    db: Db,
+    data: Annotated[accounts.LoginForm, FORM],
+    next: FromQuery[str] = "/",
+) -> Template | Redirect:
+    try:
+        client = request.client.host if request.client else None
+        acting = await accounts.login(node, db, data, client=client)
+    except Invalid as exc:
+        await db.rollback()
+        context = {"errors": {exc.field: exc.message}, "form": data, "next": next}
+        return Template("accounts/login.html", context=context, status_code=400)
+    start_session(request, {SESSION_PERSON: acting.person_id})
+    return see_other(safe_next(next))
+
+
+@get("/registreren", name="register", include_in_schema=False)
+async def register_page(acting: ActingDep) -> Template | Redirect:
+    if acting is not None:
+        return see_other(f"/mensen/{acting.person_id}")
+    return Template("accounts/register.html", context={"errors": {}, "form": None})
+
+
+@post("/registreren", include_in_schema=False)
+async def register(
+    request: Request[Any, Any, Any],
+    node: NodeDep,
+    db: Db,
+    data: Annotated[accounts.RegisterForm, FORM],
+) -> Template | Redirect:
+    try:
+        acting = await accounts.register(node, db, data)
+    except Invalid as exc:
+        await db.rollback()
+        context = {"errors": {exc.field: exc.message}, "form": data}
+        return Template("accounts/register.html", context=context, status_code=400)
+    start_session(request, {SESSION_PERSON: acting.person_id})
+    return see_other(f"/mensen/{acting.person_id}")
+
+
+@post("/uitloggen", include_in_schema=False)
+async def logout(request: Request[Any, Any, Any]) -> Redirect:
+    request.clear_session()
+    return see_other("/")
+
+
+ROUTES = [login_page, login, register_page, register, logout]

@@ -1,0 +1,186 @@
+"""Discussions: the village's current topics and initiatives' threads, comments and replies."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+
+from node.acting import Acting
+from node.discussions import service
+from node.discussions.forms import CommentForm, DiscussionForm, ThreadForm
+from node.discussions.views import get_discussion
+from node.errors import Invalid
+from node.projection import directory
+from node.runtime import Node
+
+from ..deps import ActingDep, Db, NodeDep
+from .common import FORM, login_first, see_other
+
+DiscussionId = FromPath[str]
+
+
+@get("/gesprekken", name="discussions", include_in_schema=False)
+async def discussions_page(
+    db: Db, acting: ActingDep, zoek: FromQuery[str] = "", pagina: FromQuery[int] = 1
+) -> Template:
+    errors: dict[str, str] = {}
+    try:
+        results = await directory.list_discussions(db, query=zoek or None, page=pagina)
+    except Invalid as exc:
+        errors[exc.field] = exc.message
+        results = await directory.list_discussions(db)
+    context = {"results": results, "zoek": zoek, "errors": errors, "acting": acting}
+    return Template("discussions/list.html", context=context)
+
+
+async def discussion_context(
+    node: Node, acting: Acting | None, discussion_id: str, **extra: Any
+) -> dict[str, Any]:
+    discussion = await get_discussion(node, discussion_id)
+    context: dict[str, Any] = {
+        "discussion": discussion,
+        "acting": acting,
+        "local": discussion.origin_node == node.identity.node_id,
+        "hidden_doc": False,
+        "hidden_items": set(),
+        "reply_to": "",
+        "comment_form": None,
+        "comment_errors": {},
+    }
+    context.update(extra)
+    return context
+
+
+@get("/gesprekken/{discussion_id:str}", name="discussion", include_in_schema=False)
+async def discussion_page(
+    node: NodeDep, acting: ActingDep, discussion_id: DiscussionId
+) -> Template:
+    context = await discussion_context(node, acting, discussion_id)
+    return Template("discussions/detail.html", context=context)
+
+
+@post("/gesprekken/{discussion_id:str}/reacties", include_in_schema=False)
+async def post_comment(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    discussion_id: DiscussionId,
+    data: Annotated[CommentForm, FORM],
+) -> Response[Any]:
+    try:
+        new_id = await service.comment(node, db, acting, discussion_id, data)
+    except Invalid as exc:
+        await db.rollback()
+        extra = {
+            "comment_form": data,
+            "comment_errors": {exc.field: exc.message},
+            "reply_to": data.reply_to,
+        }
+        context = await discussion_context(node, acting, discussion_id, **extra)
+        name = "discussions/_comments.html" if request.htmx else "discussions/detail.html"
+        return Template(name, context=context, status_code=400)
+    if request.htmx:
+        context = await discussion_context(node, acting, discussion_id)
+        return Template("discussions/_comments.html", context=context)
+    return see_other(f"/gesprekken/{discussion_id}#reactie-{new_id}")
+
+
+def _form_page(
+    form: DiscussionForm,
+    errors: dict[str, str],
+    action: str,
+    editing: bool,
+    status_code: int = 200,
+) -> Template:
+    context = {"form": form, "errors": errors, "action": action, "editing": editing}
+    return Template("discussions/form.html", context=context, status_code=status_code)
+
+
+@get("/gesprekken/nieuw", include_in_schema=False)
+async def new_discussion_page(request: HTMXRequest, acting: ActingDep) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    return _form_page(DiscussionForm(title=""), {}, "/gesprekken", editing=False)
+
+
+@post("/gesprekken", include_in_schema=False)
+async def start_discussion(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    data: Annotated[DiscussionForm, FORM],
+) -> Template | Redirect:
+    try:
+        new_id = await service.start_discussion(node, db, acting, data)
+    except Invalid as exc:
+        await db.rollback()
+        return _form_page(
+            data, {exc.field: exc.message}, "/gesprekken", editing=False, status_code=400
+        )
+    return see_other(f"/gesprekken/{new_id}")
+
+
+@get("/gesprekken/{discussion_id:str}/bewerken", include_in_schema=False)
+async def edit_discussion_page(
+    request: HTMXRequest,
+    node: NodeDep,
+    acting: ActingDep,
+    discussion_id: DiscussionId,
+) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    view = await get_discussion(node, discussion_id)
+    form = DiscussionForm(
+        title=view.title,
+        intro=view.intro,
+        village=view.village,
+        neighbourhood=view.neighbourhood,
+        tags=", ".join(view.tags),
+        version=view.version,
+    )
+    return _form_page(form, {}, f"/gesprekken/{view.id}/bewerken", editing=True)
+
+
+@post("/gesprekken/{discussion_id:str}/bewerken", include_in_schema=False)
+async def edit_discussion(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    discussion_id: DiscussionId,
+    data: Annotated[DiscussionForm, FORM],
+) -> Template | Redirect:
+    try:
+        await service.edit_discussion(node, db, acting, discussion_id, data)
+    except Invalid as exc:
+        await db.rollback()
+        action = f"/gesprekken/{discussion_id}/bewerken"
+        return _form_page(data, {exc.field: exc.message}, action, editing=True, status_code=400)
+    return see_other(f"/gesprekken/{discussion_id}")
+
+
+@post("/initiatieven/{initiative_id:str}/gesprek", include_in_schema=False)
+async def start_thread(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: FromPath[str],
+) -> Redirect:
+    new_id = await service.start_thread(node, db, acting, initiative_id, ThreadForm())
+    return see_other(f"/gesprekken/{new_id}")
+
+
+ROUTES = [
+    discussions_page,
+    new_discussion_page,
+    start_discussion,
+    discussion_page,
+    post_comment,
+    edit_discussion_page,
+    edit_discussion,
+    start_thread,
+]

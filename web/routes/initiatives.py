@@ -1,0 +1,414 @@
+"""Initiatives: the list with filters and search, one initiative's page, posting and editing it,
+and the actions on it (support, join, leave, needs, status, news). The action plan is in plan.py.
+
+Every action is a plain form POST that works without JavaScript (303 back to the page); with htmx
+the same handler answers with the section it changed. Invalid input shows the form again with the
+message next to the field and everything typed kept.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Response, get, post
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from node.acting import Acting
+from node.errors import Invalid
+from node.initiatives import allies, core, needs, updates
+from node.initiatives.forms import (
+    STATUSES,
+    InitiativeForm,
+    JoinForm,
+    NeedForm,
+    NewInitiative,
+    UpdateForm,
+)
+from node.initiatives.views import get_initiative
+from node.projection import directory, listing
+from node.runtime import Node
+
+from ..deps import ActingDep, Db, NodeDep
+from ..rendering import NEED_KINDS, STATUS_LABELS
+from .common import FORM, login_first, see_other
+
+InitiativeId = FromPath[str]
+
+
+# ---------------------------------------------------------------------------- list
+
+
+@get("/", name="home", include_in_schema=False)
+async def home(
+    request: HTMXRequest,
+    db: Db,
+    acting: ActingDep,
+    zoek: FromQuery[str] = "",
+    wijk: FromQuery[str] = "",
+    label: FromQuery[str] = "",
+    stand: FromQuery[str] = "",
+    nodig: FromQuery[str] = "",
+    pagina: FromQuery[int] = 1,
+) -> Template:
+    filters = {"zoek": zoek, "wijk": wijk, "label": label, "stand": stand, "nodig": nodig}
+    errors: dict[str, str] = {}
+    try:
+        results = await listing.list_initiatives(
+            db,
+            neighbourhood=wijk or None,
+            tag=label or None,
+            status=stand or None,
+            needs_kind=nodig or None,
+            query=zoek or None,
+            page=pagina,
+        )
+    except Invalid as exc:
+        errors[exc.field] = exc.message
+        results = await listing.list_initiatives(db)
+    context: dict[str, Any] = {
+        "results": results,
+        "filters": filters,
+        "errors": errors,
+        "acting": acting,
+        "query_for": lambda page: urlencode({**filters, "pagina": page}),
+    }
+    if request.htmx:
+        return Template("_initiative_list.html", context=context)
+    context.update(
+        neighbourhoods=[(f.value, f.label) for f in await listing.neighbourhood_facets(db)],
+        tags=[(f.value, f.label) for f in await listing.tag_facets(db)],
+        statuses=list(STATUS_LABELS.items()),
+        need_kinds=list(NEED_KINDS.items()),
+    )
+    return Template("home.html", context=context)
+
+
+# ---------------------------------------------------------------------------- one initiative
+
+
+async def detail_context(
+    node: Node, db: AsyncSession, acting: Acting | None, initiative_id: str, **extra: Any
+) -> dict[str, Any]:
+    """Everything the initiative page and its sections show."""
+    initiative = await get_initiative(node, initiative_id)
+    me = acting.person_id if acting else None
+    threads = await directory.list_discussions(db, initiative=initiative.id, per_page=1)
+    context: dict[str, Any] = {
+        "initiative": initiative,
+        "acting": acting,
+        "my_role": initiative.role_of(me),
+        "can_edit": initiative.can_edit(me),
+        "can_work": initiative.can_work(me),
+        "local": initiative.origin_node == node.identity.node_id,
+        "hidden": False,
+        "matches": [],
+        "thread": threads.items[0] if threads.items else None,
+    }
+    context.update(extra)
+    return context
+
+
+@get("/initiatieven/{initiative_id:str}", name="initiative", include_in_schema=False)
+async def initiative_page(
+    node: NodeDep, db: Db, acting: ActingDep, initiative_id: InitiativeId
+) -> Template:
+    context = await detail_context(node, db, acting, initiative_id)
+    return Template("initiatives/detail.html", context=context)
+
+
+async def section(
+    request: HTMXRequest,
+    node: Node,
+    db: AsyncSession,
+    acting: Acting | None,
+    initiative_id: str,
+    partial: str,
+    anchor: str,
+    error: Invalid | None = None,
+    **extra: Any,
+) -> Response[Any]:
+    """After an action: the changed section for htmx, else back to the page (or, on invalid
+    input, the page again with the message and what was typed)."""
+    if error is None and not request.htmx:
+        return see_other(f"/initiatieven/{initiative_id}#{anchor}")
+    if error is not None:
+        await db.rollback()
+    context = await detail_context(node, db, acting, initiative_id, **extra)
+    status = 200 if error is None else 400
+    template = f"initiatives/{partial}" if request.htmx else "initiatives/detail.html"
+    return Template(template, context=context, status_code=status)
+
+
+# ---------------------------------------------------------------------------- post and edit
+
+
+def _form_page(
+    form: Any,
+    errors: dict[str, str],
+    *,
+    action: str,
+    editing: bool,
+    initiative_id: str = "",
+    status_code: int = 200,
+) -> Template:
+    context = {
+        "form": form,
+        "errors": errors,
+        "action": action,
+        "editing": editing,
+        "initiative_id": initiative_id,
+        "my_organisations": [],
+    }
+    return Template("initiatives/form.html", context=context, status_code=status_code)
+
+
+@get("/initiatieven/nieuw", name="new_initiative", include_in_schema=False)
+async def new_initiative_page(request: HTMXRequest, acting: ActingDep) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    form = NewInitiative(title="")
+    return _form_page(form, {}, action="/initiatieven", editing=False)
+
+
+@post("/initiatieven", include_in_schema=False)
+async def post_initiative(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    data: Annotated[NewInitiative, FORM],
+) -> Template | Redirect:
+    try:
+        new_id = await core.post_initiative(node, db, acting, data)
+    except Invalid as exc:
+        await db.rollback()
+        errors = {exc.field: exc.message}
+        return _form_page(data, errors, action="/initiatieven", editing=False, status_code=400)
+    return see_other(f"/initiatieven/{new_id}")
+
+
+@get("/initiatieven/{initiative_id:str}/bewerken", include_in_schema=False)
+async def edit_initiative_page(
+    request: HTMXRequest,
+    node: NodeDep,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    view = await get_initiative(node, initiative_id)
+    form = InitiativeForm(
+        title=view.title,
+        summary=view.summary,
+        description=view.description,
+        village=view.village,
+        neighbourhood=view.neighbourhood,
+        tags=", ".join(view.tags),
+        version=view.version,
+    )
+    action = f"/initiatieven/{view.id}/bewerken"
+    return _form_page(form, {}, action=action, editing=True, initiative_id=view.id)
+
+
+@post("/initiatieven/{initiative_id:str}/bewerken", include_in_schema=False)
+async def edit_initiative(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    data: Annotated[InitiativeForm, FORM],
+) -> Template | Redirect:
+    try:
+        await core.edit_initiative(node, db, acting, initiative_id, data)
+    except Invalid as exc:
+        await db.rollback()
+        action = f"/initiatieven/{initiative_id}/bewerken"
+        return _form_page(
+            data,
+            {exc.field: exc.message},
+            action=action,
+            editing=True,
+            initiative_id=initiative_id,
+            status_code=400,
+        )
+    return see_other(f"/initiatieven/{initiative_id}")
+
+
+# ---------------------------------------------------------------------------- allies
+
+
+@post("/initiatieven/{initiative_id:str}/steunen", include_in_schema=False)
+async def support(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+) -> Response[Any]:
+    error = None
+    try:
+        await allies.support_initiative(node, db, acting, initiative_id)
+    except Invalid as exc:
+        error = exc
+    extra = {"ally_error": error.message} if error else {}
+    return await section(
+        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
+    )
+
+
+@post("/initiatieven/{initiative_id:str}/aansluiten", include_in_schema=False)
+async def join(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    data: Annotated[JoinForm, FORM],
+) -> Response[Any]:
+    try:
+        await allies.join_initiative(node, db, acting, initiative_id, data)
+    except Invalid as exc:
+        return await section(
+            request,
+            node,
+            db,
+            acting,
+            initiative_id,
+            "_allies.html",
+            "medestanders",
+            exc,
+            join_form=data,
+            join_errors={exc.field: exc.message},
+        )
+    return await section(request, node, db, acting, initiative_id, "_allies.html", "medestanders")
+
+
+@post("/initiatieven/{initiative_id:str}/verlaten", include_in_schema=False)
+async def leave(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+) -> Response[Any]:
+    error = None
+    try:
+        await allies.leave_initiative(node, db, acting, initiative_id)
+    except Invalid as exc:
+        error = exc
+    extra = {"ally_error": error.message} if error else {}
+    return await section(
+        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
+    )
+
+
+@post("/initiatieven/{initiative_id:str}/coordinator/{person_id:str}", include_in_schema=False)
+async def make_coordinator(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    person_id: FromPath[str],
+) -> Response[Any]:
+    error = None
+    try:
+        await allies.make_coordinator(node, db, acting, initiative_id, person_id)
+    except Invalid as exc:
+        error = exc
+    extra = {"ally_error": error.message} if error else {}
+    return await section(
+        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
+    )
+
+
+# ---------------------------------------------------------------------------- status, needs, news
+
+
+@post("/initiatieven/{initiative_id:str}/stand", include_in_schema=False)
+async def change_status(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    data: Annotated[dict[str, str], FORM],
+) -> Redirect:
+    status = data.get("status", "")
+    if status not in STATUSES:
+        raise Invalid("status", "Kies een stand uit de lijst.")
+    await core.change_status(node, db, acting, initiative_id, status)
+    return see_other(f"/initiatieven/{initiative_id}")
+
+
+@post("/initiatieven/{initiative_id:str}/nodig", include_in_schema=False)
+async def add_need(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    data: Annotated[NeedForm, FORM],
+) -> Response[Any]:
+    try:
+        await needs.add_need(node, db, acting, initiative_id, data)
+    except Invalid as exc:
+        extra = {"need_form": data, "need_errors": {exc.field: exc.message}}
+        return await section(
+            request, node, db, acting, initiative_id, "_needs.html", "nodig", exc, **extra
+        )
+    return await section(request, node, db, acting, initiative_id, "_needs.html", "nodig")
+
+
+@post("/initiatieven/{initiative_id:str}/nodig/{need_id:str}", include_in_schema=False)
+async def mark_need(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    need_id: FromPath[str],
+    data: Annotated[dict[str, str], FORM],
+) -> Response[Any]:
+    fulfilled = data.get("fulfilled") == "true"
+    await needs.mark_need(node, db, acting, initiative_id, need_id, fulfilled)
+    return await section(request, node, db, acting, initiative_id, "_needs.html", "nodig")
+
+
+@post("/initiatieven/{initiative_id:str}/nieuws", include_in_schema=False)
+async def post_update(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    data: Annotated[UpdateForm, FORM],
+) -> Response[Any]:
+    try:
+        await updates.post_update(node, db, acting, initiative_id, data)
+    except Invalid as exc:
+        extra = {"update_form": data, "update_errors": {exc.field: exc.message}}
+        return await section(
+            request, node, db, acting, initiative_id, "_updates.html", "nieuws", exc, **extra
+        )
+    return await section(request, node, db, acting, initiative_id, "_updates.html", "nieuws")
+
+
+ROUTES = [
+    home,
+    new_initiative_page,
+    post_initiative,
+    initiative_page,
+    edit_initiative_page,
+    edit_initiative,
+    support,
+    join,
+    leave,
+    make_coordinator,
+    change_status,
+    add_need,
+    mark_need,
+    post_update,
+]

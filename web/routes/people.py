@@ -1,0 +1,88 @@
+"""Profile pages, editing one's own profile, and "mijn initiatieven, mijn taken"."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Request, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from node.errors import Invalid, PermissionDenied
+from node.people.forms import ProfileForm
+from node.people.service import edit_profile
+from node.people.views import get_person
+from node.projection import directory, listing
+
+from ..deps import ActingDep, Db, NodeDep
+from .common import FORM, login_first, see_other
+
+PersonId = FromPath[str]
+
+
+@get("/mensen/{person_id:str}", name="person", include_in_schema=False)
+async def person_page(node: NodeDep, db: Db, acting: ActingDep, person_id: PersonId) -> Template:
+    person = await get_person(node, person_id)
+    is_me = acting is not None and acting.person_id == person.id
+    initiatives = await listing.my_initiatives(db, person.id, include_hidden=is_me)
+    context = {"person": person, "acting": acting, "is_me": is_me, "initiatives": initiatives}
+    return Template("people/detail.html", context=context)
+
+
+def _form_page(
+    person_id: str, form: ProfileForm, errors: dict[str, str], status_code: int = 200
+) -> Template:
+    context = {"person_id": person_id, "form": form, "errors": errors}
+    return Template("people/form.html", context=context, status_code=status_code)
+
+
+@get("/mensen/{person_id:str}/bewerken", include_in_schema=False)
+async def edit_profile_page(
+    request: Request[Any, Any, Any], node: NodeDep, acting: ActingDep, person_id: PersonId
+) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    if acting.person_id != person_id:
+        raise PermissionDenied("Je kunt alleen je eigen profiel aanpassen.")
+    person = await get_person(node, person_id)
+    form = ProfileForm(
+        display_name=person.display_name,
+        village=person.village,
+        neighbourhood=person.neighbourhood,
+        skills=", ".join(person.skills),
+        offers="\n".join(person.offers),
+        about=person.about,
+    )
+    return _form_page(person.id, form, {})
+
+
+@post("/mensen/{person_id:str}/bewerken", include_in_schema=False)
+async def save_profile(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    person_id: PersonId,
+    data: Annotated[ProfileForm, FORM],
+) -> Template | Redirect:
+    try:
+        await edit_profile(node, db, acting, person_id, data)
+    except Invalid as exc:
+        await db.rollback()
+        return _form_page(person_id, data, {exc.field: exc.message}, status_code=400)
+    return see_other(f"/mensen/{person_id}")
+
+
+@get("/mijn", name="mine", include_in_schema=False)
+async def mine(request: Request[Any, Any, Any], db: Db, acting: ActingDep) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    context = {
+        "acting": acting,
+        "tasks": await listing.my_tasks(db, acting.person_id),
+        "initiatives": await listing.my_initiatives(db, acting.person_id),
+        "discussions": await directory.my_discussions(db, acting.person_id),
+    }
+    return Template("me/index.html", context=context)
+
+
+ROUTES = [person_page, edit_profile_page, save_profile, mine]

@@ -1,0 +1,79 @@
+"""The action plan board of an initiative: add a task, take it, mark it done."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Response, post
+from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
+
+from node.errors import Invalid
+from node.initiatives import plan
+from node.initiatives.forms import TaskForm
+
+from ..deps import ActingDep, Db, NodeDep
+from .common import FORM
+from .initiatives import InitiativeId, section
+
+TaskId = FromPath[str]
+
+
+@post("/initiatieven/{initiative_id:str}/taken", include_in_schema=False)
+async def add_task(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    data: Annotated[TaskForm, FORM],
+) -> Response[Any]:
+    try:
+        await plan.add_task(node, db, acting, initiative_id, data)
+    except Invalid as exc:
+        extra = {"task_form": data, "task_errors": {exc.field: exc.message}}
+        return await section(
+            request, node, db, acting, initiative_id, "_plan.html", "plan", exc, **extra
+        )
+    return await section(request, node, db, acting, initiative_id, "_plan.html", "plan")
+
+
+@post("/initiatieven/{initiative_id:str}/taken/{task_id:str}/oppakken", include_in_schema=False)
+async def take_task(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    task_id: TaskId,
+) -> Response[Any]:
+    try:
+        await plan.take_task(node, db, acting, initiative_id, task_id)
+    except Invalid as exc:
+        extra = {"task_errors": {exc.field: exc.message}}
+        return await section(
+            request, node, db, acting, initiative_id, "_plan.html", "plan", exc, **extra
+        )
+    return await section(request, node, db, acting, initiative_id, "_plan.html", "plan")
+
+
+@post("/initiatieven/{initiative_id:str}/taken/{task_id:str}/klaar", include_in_schema=False)
+async def complete_task(
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: InitiativeId,
+    task_id: TaskId,
+) -> Response[Any]:
+    try:
+        await plan.complete_task(node, db, acting, initiative_id, task_id)
+    except Invalid as exc:
+        extra = {"task_errors": {exc.field: exc.message}}
+        return await section(
+            request, node, db, acting, initiative_id, "_plan.html", "plan", exc, **extra
+        )
+    return await section(request, node, db, acting, initiative_id, "_plan.html", "plan")
+
+
+ROUTES = [add_task, take_task, complete_task]
