@@ -10,8 +10,6 @@ Services flush; committing is the caller's (the request, or the CLI job).
 from __future__ import annotations
 
 import asyncio
-import importlib
-import importlib.util
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -23,6 +21,7 @@ from sync.automerge import ROOT
 from .documents.repository import Author, Edit
 from .errors import NotFound
 from .fields import document_id
+from .projection import project
 
 if TYPE_CHECKING:
     from .runtime import Node
@@ -123,13 +122,8 @@ async def change_document(
 
 
 async def refresh_projection(session: AsyncSession, content: dict[str, Any]) -> None:
-    """Bring the SQL projection of this one document up to date (node.projection.project)."""
-    if importlib.util.find_spec("node.projection") is None:
-        return  # the projection package has not landed in this checkout yet
-    projection = importlib.import_module("node.projection")
-    project = getattr(projection, "project", None)
-    if project is not None:
-        await project(session, content)
+    """Bring the SQL projection of this one document up to date (flushed, not committed)."""
+    await project(session, content)
 
 
 def read_field(
