@@ -1,0 +1,189 @@
+"""The `mekaar` command: init, serve (the default), demo, reindex.
+
+Every command builds its settings once with `Settings.from_env(**flags)`: environment variables
+(MEKAAR_DATA, DATABASE_URL, ...) first, flags win. The web app is found through the `mekaar.app`
+entry point (pyproject.toml) rather than imported, so node/ never imports web/ (STYLE.md §1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from importlib.metadata import entry_points
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from .errors import Invalid, NodeError, NotFound
+from .identity import init_node, load_node
+from .runtime import Node
+from .settings import Settings
+
+APP_ENTRY_POINTS = "mekaar.app"
+"""Entry-point group naming the ASGI app factory `serve` runs: create_app(settings)."""
+DEMO_NODE_NAME = "Oldebroek"
+ROLE_NAMES = {"resident": "bewoner", "moderator": "moderator", "host": "beheerder"}
+
+console = Console(highlight=False)
+
+
+def _settings(ctx: click.Context, **flags: Any) -> Settings:
+    try:
+        return Settings.from_env(**ctx.obj, **flags)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _where(settings: Settings) -> str:
+    return escape(str(settings.data_path))
+
+
+def _fail(exc: NodeError) -> click.ClickException:
+    if isinstance(exc, Invalid):
+        return click.ClickException(exc.message)
+    if isinstance(exc, NotFound):
+        return click.ClickException(f"Niet gevonden: {exc.what}")
+    return click.ClickException(str(exc))
+
+
+@click.group(invoke_without_command=True)
+@click.option(
+    "--data",
+    "data_dir",
+    metavar="MAP",
+    help="Map met de gegevens van de node (anders MEKAAR_DATA, standaard ./data).",
+)
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="SQLAlchemy-URL van de database (anders DATABASE_URL, standaard SQLite in de map).",
+)
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, database_url: str | None) -> None:
+    """Mekaar: het samenlevingsplatform van je dorp. Zonder opdracht: `mekaar serve`."""
+    ctx.obj = {"data_dir": data_dir, "database_url": database_url}
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(serve)
+
+
+@main.command()
+@click.option("--name", required=True, help="Naam van het dorp of de wijk, bv. Oldebroek.")
+@click.pass_context
+def init(ctx: click.Context, name: str) -> None:
+    """Maak een nieuwe node: sleutels en node-id in de gegevensmap."""
+    settings = _settings(ctx)
+    try:
+        identity = init_node(settings.data_path, name)
+    except NodeError as exc:
+        raise _fail(exc) from None
+    console.print(f"Node [bold]{escape(identity.name)}[/bold] gemaakt in {_where(settings)}")
+    console.print(f"Node-id: {identity.node_id}")
+
+
+@main.command()
+@click.option("--host", default=None, help="Adres om op te luisteren (anders MEKAAR_HOST).")
+@click.option("--port", default=None, type=int, help="Poort (anders MEKAAR_PORT, standaard 8000).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None = None, port: int | None = None) -> None:
+    """Start de website van de node."""
+    import uvicorn
+
+    settings = _settings(ctx, host=host, port=port)
+    try:
+        load_node(settings.data_path)
+    except NodeError:
+        raise click.ClickException(
+            f"Er staat nog geen node in {settings.data_path}. "
+            "Begin met `mekaar init --name <dorp>` of `mekaar demo`."
+        ) from None
+    app = load_app_factory()(settings)
+    console.print(f"Mekaar luistert op http://{settings.host}:{settings.port}")
+    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True)
+
+
+def load_app_factory() -> Callable[[Settings], Any]:
+    """The installed web app's factory (entry point group `mekaar.app`)."""
+    found = list(entry_points(group=APP_ENTRY_POINTS))
+    if not found:
+        raise click.ClickException(
+            "Er is geen web-app geïnstalleerd (entry point mekaar.app). "
+            "Installeer Mekaar opnieuw: pip install -e ."
+        )
+    factory: Callable[[Settings], Any] = found[0].load()
+    return factory
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Vul een lege node met voorbeeldinhoud en demo-accounts (maakt de node zo nodig aan)."""
+    from .demo import fill_demo, has_content
+
+    settings = _settings(ctx)
+    try:
+        load_node(settings.data_path)
+    except NotFound:
+        init_node(settings.data_path, DEMO_NODE_NAME)
+        console.print(f"Node [bold]{DEMO_NODE_NAME}[/bold] gemaakt in {_where(settings)}")
+
+    async def run() -> None:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            if has_content(node):
+                console.print(
+                    "Deze node heeft al inhoud; de demo vult alleen een lege node. "
+                    "Er is niets veranderd."
+                )
+                return
+            with console.status("Voorbeeldinhoud maken…"):
+                result = await fill_demo(node)
+        finally:
+            await node.close()
+        console.print(
+            f"Klaar: {result.initiatives} initiatieven, {result.discussions} gesprekken, "
+            f"{result.people} mensen, {result.organisations} organisaties."
+        )
+        if result.accounts:
+            console.print(
+                f"\nDemo-accounts (alleen om uit te proberen), wachtwoord "
+                f"[bold]{result.accounts[0].password}[/bold]:"
+            )
+        for account in result.accounts:
+            role = ROLE_NAMES.get(account.role, account.role)
+            console.print(f"  {account.email}  {account.name} ({role})", overflow="ignore")
+
+    try:
+        asyncio.run(run())
+    except NodeError as exc:
+        raise _fail(exc) from None
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx: click.Context) -> None:
+    """Bouw de zoek- en lijsttabellen opnieuw op uit de documenten."""
+    from .projection import reindex as rebuild
+
+    settings = _settings(ctx)
+
+    async def run() -> int:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            with Progress(
+                TextColumn("Documenten"), BarColumn(), MofNCompleteColumn(), console=console
+            ) as bar:
+                task = bar.add_task("reindex", total=None)
+                return await rebuild(
+                    node, lambda done, total: bar.update(task, completed=done, total=total)
+                )
+        finally:
+            await node.close()
+
+    try:
+        count = asyncio.run(run())
+    except NodeError as exc:
+        raise _fail(exc) from None
+    console.print(f"{count} documenten opnieuw geïndexeerd.")

@@ -1,0 +1,51 @@
+"""Realistic Dutch and Flemish demo content for trying a node out (`mekaar demo`).
+
+Everything goes through the services residents use (accounts, profiles, initiatives, discussions),
+one change per action, so the demo also walks the write path, the rights rules and the projection.
+The practice behind it (Wijk aan Zet micro-grants, a Doe-plek task, repair cafés, finding a room,
+"who nearby has the skill we need") is summarised in the project's context notes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..runtime import Node
+from .discussions import add_discussions
+from .initiatives import add_initiatives
+from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
+
+__all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoResult", "fill_demo", "has_content"]
+
+
+@dataclass
+class DemoResult:
+    people: int = 0
+    organisations: int = 0
+    initiatives: int = 0
+    discussions: int = 0
+    accounts: list[DemoAccount] = field(default_factory=list)
+
+
+def has_content(node: Node) -> bool:
+    """Whether the node holds any document: the demo only fills an empty node."""
+    return next(iter(node.documents.store.ids()), None) is not None
+
+
+async def fill_demo(node: Node) -> DemoResult:
+    """Fill an empty node with people, organisations, initiatives and discussions, and commit."""
+    async with node.sessions() as session:
+        people, accounts = await add_people(node, session)
+        organisations = await add_organisations(node, session, people)
+        await add_initiatives(node, session, people, organisations)
+        await add_discussions(node, session, people)
+        await session.commit()
+    made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
+    return DemoResult(
+        people=made["person"],
+        organisations=made["organisation"],
+        initiatives=made["initiative"],
+        discussions=made["discussion"],
+        accounts=accounts,
+    )
