@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.automerge import ROOT
+from sync.automerge import ROOT, decode_change
 
 from .documents.repository import Author, Edit
 from .errors import NotFound
@@ -113,12 +113,36 @@ async def change_document(
             content = _read_typed(node, doc_key, doc_type)
             if check is not None:
                 check(content)
-            node.documents.change(doc_key, author, message, edit, base_heads)
+            heads = base_heads and own_changes_seen(node, doc_key, base_heads, author.actor)
+            node.documents.change(doc_key, author, message, edit, heads or None)
             return node.documents.read(doc_key)
 
     content = await asyncio.to_thread(apply)
     await refresh_projection(session, content)
     return content
+
+
+def own_changes_seen(node: Node, doc_id: str, base_heads: list[bytes], actor: bytes) -> list[bytes]:
+    """The version to apply a form's edit on: what the form was opened at, plus the person's own
+    later changes (saved from another tab, say).
+
+    One actor's changes form a single sequence; an edit made on a version without the actor's own
+    latest change would reuse its sequence number and op ids, which no peer can accept. So a
+    person's own newer edits count as seen (their later save wins over their earlier one), while
+    other people's newer edits still merge. Call under the document's lock.
+    """
+    doc = node.documents.open(doc_id)
+    if doc.get_missing_deps(base_heads):
+        return base_heads  # an unknown version: the repository refuses it
+    own = [
+        change
+        for change in map(decode_change, doc.get_changes(base_heads))
+        if change.actor == actor
+    ]
+    if not own:
+        return base_heads
+    latest = max(own, key=lambda change: change.seq)
+    return sorted({*base_heads, latest.hash})
 
 
 async def refresh_projection(session: AsyncSession, content: dict[str, Any]) -> None:
