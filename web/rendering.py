@@ -114,14 +114,16 @@ def _current_lang(context: Context) -> str:
 
 
 @pass_context
-def _gettext(context: Context, text: str) -> str:
-    """Jinja's i18n extension formats and escapes the variables; this only picks the text."""
-    return str(_catalog(context).gettext(text))
+def _gettext(context: Context, text: str) -> Markup:
+    """The translated text, escaped. Jinja's i18n extension marks whatever this returns as safe
+    (and escapes the %(variables)s it fills in), so a text that is not a catalog message (a
+    label from a document, a message quoting what someone typed) must never arrive raw."""
+    return escape(_catalog(context).gettext(text))
 
 
 @pass_context
-def _ngettext(context: Context, one: str, many: str, n: int) -> str:
-    return str(_catalog(context).ngettext(one, many, n))
+def _ngettext(context: Context, one: str, many: str, n: int) -> Markup:
+    return escape(_catalog(context).ngettext(one, many, n))
 
 
 @pass_context

@@ -5,11 +5,25 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any, TypeVar
 
+import base58
 import httpx
 from litestar import Litestar
 from litestar.testing import TestClient
+
+from node.documents.repository import Author, DocumentRepository
+from node.projection import project
+from node.runtime import Node
+from sync.automerge import ROOT, Document, ObjType
+from sync.automerge.transaction import Transaction
+from sync.document_id import new_document_id
+
+T = TypeVar("T")
 
 _numbers = itertools.count(1)
 PASSWORD = "een lang wachtwoord"
@@ -85,7 +99,95 @@ def post_initiative(client: TestClient[Litestar], title: str = "Moestuin", **fie
     return str(response.headers["location"].rsplit("/", 1)[1])
 
 
-def version_of(html: str) -> str:
-    match = re.search(r'name="version" value="([^"]*)"', html)
-    assert match, "edit forms carry the version they were rendered with"
-    return match.group(1)
+def run(client: TestClient[Litestar], function: Callable[[], Awaitable[T]]) -> T:
+    """Run node code on the app's own event loop (the one its database engine lives on)."""
+    return client.blocking_portal.call(function)
+
+
+def foreign_initiative(client: TestClient[Litestar], title: str, description: str) -> str:
+    """An initiative that arrived from another village: its origin_node is another node's id.
+    Written through the document repository (as replication stores it) and projected."""
+    node: Node = client.app.state.node
+    other_node = base58.b58encode(secrets.token_bytes(32)).decode("ascii")
+    elsewhere = DocumentRepository(node.documents.store, other_node)
+    stranger = Author(new_document_id(), secrets.token_bytes(16))
+
+    def fill(tx: Transaction, _doc: Document) -> None:
+        tx.put(ROOT, "title", title)
+        tx.put(ROOT, "summary", title)
+        text = tx.put_object(ROOT, "description", ObjType.TEXT)
+        tx.splice_text(text, 0, 0, description)
+        place = tx.put_object(ROOT, "place", ObjType.MAP)
+        tx.put(place, "village", "Elders")
+        tags = tx.put_object(ROOT, "tags", ObjType.LIST)
+        tx.insert(tags, 0, title[:40])
+        tx.put(ROOT, "status", "looking_for_allies")
+        tx.put_object(ROOT, "needs", ObjType.MAP)
+        allies = tx.put_object(ROOT, "allies", ObjType.MAP)
+        ally = tx.put_object(allies, stranger.person_id, ObjType.MAP)
+        tx.put(ally, "role", "initiator")
+        tx.put(ally, "since", datetime.now(UTC))
+        plan = tx.put_object(ROOT, "plan", ObjType.MAP)
+        tx.put_object(plan, "tasks", ObjType.MAP)
+        tx.put_object(ROOT, "updates", ObjType.MAP)
+
+    doc_id = elsewhere.create("initiative", stranger, "Initiatief geplaatst", fill)
+
+    async def project_it() -> None:
+        async with node.sessions() as session:
+            await project(session, node.documents.read(doc_id))
+            await session.commit()
+
+    run(client, project_it)
+    return doc_id
+
+
+class _FormReader(HTMLParser):
+    """The fields of one <form> (by its action) as a browser would submit them unchanged."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.action = action
+        self.inside = False
+        self.fields: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.inside = a.get("action") == self.action
+        elif not self.inside:
+            return
+        elif tag == "input" and a.get("name"):
+            if a.get("type") in ("radio", "checkbox") and "checked" not in a:
+                return
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self.inside and self._textarea:
+            self.fields[self._textarea] += data
+
+
+def form_fields(html: str, action: str) -> dict[str, str]:
+    """What the form posting to `action` would send if submitted as rendered."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    assert reader.fields, f"no form posting to {action}"
+    reader.fields.pop("_csrf_token", None)
+    return reader.fields

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from .builders import Browser, csrf_of, post_form, post_initiative, register
+from .builders import Browser, csrf_of, form_fields, post_form, post_initiative, register
 
 
 def test_a_resident_posts_an_initiative_and_sees_it_on_its_page_and_in_the_list(
@@ -132,13 +132,9 @@ def test_someone_else_cannot_edit_my_initiative(client: TestClient[Litestar]) ->
     initiative_id = post_initiative(client, "Moestuin")
     with Browser(client) as mallory:
         register(mallory, "Mallory")
-        form = mallory.get(f"/initiatieven/{initiative_id}/bewerken").text
-        version = form.split('name="version" value="')[1].split('"')[0]
-        refused = post_form(
-            mallory,
-            f"/initiatieven/{initiative_id}/bewerken",
-            {"title": "Overgenomen", "version": version},
-        )
+        action = f"/initiatieven/{initiative_id}/bewerken"
+        form = form_fields(mallory.get(action).text, action)
+        refused = post_form(mallory, action, {**form, "title": "Overgenomen"})
         assert refused.status_code == 403
         assert "Traceback" not in refused.text
         assert "Bewerken" not in mallory.get(f"/initiatieven/{initiative_id}").text

@@ -8,12 +8,14 @@ from litestar import Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from node import accounts
 from node.acting import Acting
 from node.discussions import service
 from node.discussions.forms import CommentForm, DiscussionForm, ThreadForm
 from node.discussions.views import get_discussion
-from node.errors import Invalid
+from node.errors import Invalid, NotFound
 from node.projection import directory
 from node.runtime import Node
 
@@ -38,15 +40,23 @@ async def discussions_page(
 
 
 async def discussion_context(
-    node: Node, acting: Acting | None, discussion_id: str, **extra: Any
+    node: Node, db: AsyncSession, acting: Acting | None, discussion_id: str, **extra: Any
 ) -> dict[str, Any]:
+    """The discussion page. Hidden by a moderator: the whole topic is gone for everyone but its
+    starter and the moderators; a hidden comment shows as a placeholder to everyone else."""
     discussion = await get_discussion(node, discussion_id)
+    hidden = await accounts.hidden_items(db, discussion.id)
+    privileged = acting is not None and (
+        acting.moderates or acting.person_id == discussion.created_by
+    )
+    if None in hidden and not privileged:
+        raise NotFound("gesprek")
     context: dict[str, Any] = {
         "discussion": discussion,
         "acting": acting,
         "local": discussion.origin_node == node.identity.node_id,
-        "hidden_doc": False,
-        "hidden_items": set(),
+        "hidden_doc": None in hidden,
+        "hidden_items": {item for item in hidden if item},
         "reply_to": "",
         "comment_form": None,
         "comment_errors": {},
@@ -57,9 +67,9 @@ async def discussion_context(
 
 @get("/gesprekken/{discussion_id:str}", name="discussion", include_in_schema=False)
 async def discussion_page(
-    node: NodeDep, acting: ActingDep, discussion_id: DiscussionId
+    node: NodeDep, db: Db, acting: ActingDep, discussion_id: DiscussionId
 ) -> Template:
-    context = await discussion_context(node, acting, discussion_id)
+    context = await discussion_context(node, db, acting, discussion_id)
     return Template("discussions/detail.html", context=context)
 
 
@@ -81,11 +91,11 @@ async def post_comment(
             "comment_errors": {exc.field: exc.message},
             "reply_to": data.reply_to,
         }
-        context = await discussion_context(node, acting, discussion_id, **extra)
+        context = await discussion_context(node, db, acting, discussion_id, **extra)
         name = "discussions/_comments.html" if request.htmx else "discussions/detail.html"
         return Template(name, context=context, status_code=400)
     if request.htmx:
-        context = await discussion_context(node, acting, discussion_id)
+        context = await discussion_context(node, db, acting, discussion_id)
         return Template("discussions/_comments.html", context=context)
     return see_other(f"/gesprekken/{discussion_id}#reactie-{new_id}")
 

@@ -17,8 +17,9 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from node import accounts, projection
 from node.acting import Acting
-from node.errors import Invalid
+from node.errors import Invalid, NotFound
 from node.initiatives import allies, core, needs, updates
 from node.initiatives.forms import (
     STATUSES,
@@ -93,10 +94,18 @@ async def home(
 async def detail_context(
     node: Node, db: AsyncSession, acting: Acting | None, initiative_id: str, **extra: Any
 ) -> dict[str, Any]:
-    """Everything the initiative page and its sections show."""
+    """Everything the initiative page and its sections show. Hidden by a moderator: only its
+    allies and the moderators still see it (marked), for everyone else it is not there."""
     initiative = await get_initiative(node, initiative_id)
     me = acting.person_id if acting else None
+    hidden = None in await accounts.hidden_items(db, initiative.id)
+    if hidden and not (initiative.role_of(me) or (acting and acting.moderates)):
+        raise NotFound("initiatief")
     threads = await directory.list_discussions(db, initiative=initiative.id, per_page=1)
+    try:
+        matches = await projection.who_has_what_we_need(db, initiative.id, limit=10)
+    except NotFound:  # not in the projection (yet): nobody to suggest
+        matches = []
     context: dict[str, Any] = {
         "initiative": initiative,
         "acting": acting,
@@ -104,8 +113,8 @@ async def detail_context(
         "can_edit": initiative.can_edit(me),
         "can_work": initiative.can_work(me),
         "local": initiative.origin_node == node.identity.node_id,
-        "hidden": False,
-        "matches": [],
+        "hidden": hidden,
+        "matches": [m for m in matches if m.person.id != me],
         "thread": threads.items[0] if threads.items else None,
     }
     context.update(extra)
@@ -153,6 +162,7 @@ def _form_page(
     action: str,
     editing: bool,
     initiative_id: str = "",
+    organisations: list[tuple[str, str]] | None = None,
     status_code: int = 200,
 ) -> Template:
     context = {
@@ -161,17 +171,26 @@ def _form_page(
         "action": action,
         "editing": editing,
         "initiative_id": initiative_id,
-        "my_organisations": [],
+        "my_organisations": organisations or [],
     }
     return Template("initiatives/form.html", context=context, status_code=status_code)
 
 
+async def _my_organisations(db: AsyncSession, acting: Acting) -> list[tuple[str, str]]:
+    """Organisations one may post on behalf of: (id, name)."""
+    mine = await directory.my_organisations(db, acting.person_id)
+    return [(org.id, org.name) for _role, org in mine]
+
+
 @get("/initiatieven/nieuw", name="new_initiative", include_in_schema=False)
-async def new_initiative_page(request: HTMXRequest, acting: ActingDep) -> Template | Redirect:
+async def new_initiative_page(
+    request: HTMXRequest, db: Db, acting: ActingDep
+) -> Template | Redirect:
     if acting is None:
         return login_first(request)
     form = NewInitiative(title="")
-    return _form_page(form, {}, action="/initiatieven", editing=False)
+    organisations = await _my_organisations(db, acting)
+    return _form_page(form, {}, action="/initiatieven", editing=False, organisations=organisations)
 
 
 @post("/initiatieven", include_in_schema=False)
@@ -186,7 +205,15 @@ async def post_initiative(
     except Invalid as exc:
         await db.rollback()
         errors = {exc.field: exc.message}
-        return _form_page(data, errors, action="/initiatieven", editing=False, status_code=400)
+        organisations = await _my_organisations(db, acting) if acting else []
+        return _form_page(
+            data,
+            errors,
+            action="/initiatieven",
+            editing=False,
+            organisations=organisations,
+            status_code=400,
+        )
     return see_other(f"/initiatieven/{new_id}")
 
 

@@ -78,7 +78,7 @@ async def mine(request: Request[Any, Any, Any], db: Db, acting: ActingDep) -> Te
         return login_first(request)
     context = {
         "acting": acting,
-        "tasks": await listing.my_tasks(db, acting.person_id),
+        "tasks": await listing.my_tasks(db, acting.person_id, include_done=True),
         "initiatives": await listing.my_initiatives(db, acting.person_id),
         "discussions": await directory.my_discussions(db, acting.person_id),
     }
