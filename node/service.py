@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.automerge import ROOT, decode_change
+from sync.automerge import ROOT, Document, decode_change
+from sync.automerge.transaction import Transaction
 
 from .documents.repository import Author, Edit
 from .errors import NotFound
@@ -35,6 +36,10 @@ NOUNS = {
     "person": "persoon",
     "organisation": "organisatie",
 }
+
+
+class _NothingToDo(Exception):
+    """An edit found nothing to change."""
 
 
 def now() -> datetime:
@@ -101,25 +106,37 @@ async def change_document(
     base_heads: list[bytes] | None = None,
 ) -> dict[str, Any]:
     """Check, then change, under the document's lock; returns the content after the change.
+    An edit that writes nothing (supporting twice, saving an unchanged form) makes no change.
 
     `edit` must read what it needs from the document it is given (with base_heads that is the
     version the person saw, not the newest), and must not raise for input that `check` or the
     caller's validation could have refused first.
     """
 
-    def apply() -> dict[str, Any]:
+    def edit_or_nothing(tx: Transaction, doc: Document) -> None:
+        ops = len(tx.ops)
+        edit(tx, doc)
+        if len(tx.ops) == ops:
+            raise _NothingToDo  # undoes the block, so not even the contributor entry is written
+
+    def apply() -> dict[str, Any] | None:
         doc_key = document_id(doc_id, NOUNS[doc_type])
         with node.documents.lock(doc_key):
             content = _read_typed(node, doc_key, doc_type)
             if check is not None:
                 check(content)
             heads = base_heads and own_changes_seen(node, doc_key, base_heads, author.actor)
-            node.documents.change(doc_key, author, message, edit, heads or None)
+            try:
+                node.documents.change(doc_key, author, message, edit_or_nothing, heads or None)
+            except _NothingToDo:
+                return None
             return node.documents.read(doc_key)
 
-    content = await asyncio.to_thread(apply)
-    await refresh_projection(session, content)
-    return content
+    changed = await asyncio.to_thread(apply)
+    if changed is None:
+        return await read_document(node, doc_id, doc_type)
+    await refresh_projection(session, changed)
+    return changed
 
 
 def own_changes_seen(node: Node, doc_id: str, base_heads: list[bytes], actor: bytes) -> list[bytes]:
