@@ -69,6 +69,8 @@ def render_error(
 
 
 def _not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    if request.url.path.startswith("/api"):
+        return render_error(request, 404, f"Niet gevonden: {exc.what}.")
     return render_error(request, 404, MESSAGES[404])
 
 

@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from . import (
     about,
     accounts,
+    api,
     discussions,
     initiatives,
     language,
@@ -25,5 +26,6 @@ ROUTES: list[ControllerRouterHandler] = [
     *organisations.ROUTES,
     *accounts.ROUTES,
     *moderation.ROUTES,
+    *api.ROUTES,
     *language.ROUTES,
 ]

@@ -1,0 +1,282 @@
+"""The JSON API under /api: the same resources and the same node services as the pages,
+documented by the OpenAPI schema at /schema. It uses the page's session cookie; writes need the
+CSRF token in the `x-csrftoken` header (the `mekaar_csrf` cookie's value). Errors are JSON:
+{"error": "invalid" | "forbidden" | "not_found" | "csrf", "message": "...", "field": "..."}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Router, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from node import projection
+from node.discussions import service as discussions
+from node.discussions.forms import CommentForm, DiscussionForm
+from node.discussions.views import DiscussionView, get_discussion
+from node.initiatives import allies, core, needs, plan
+from node.initiatives.forms import InitiativeForm, JoinForm, NeedForm, NewInitiative, TaskForm
+from node.initiatives.views import InitiativeView, get_initiative
+from node.organisations.views import OrganisationView, get_organisation
+from node.people.views import PersonView, get_person
+from node.projection import (
+    Candidate,
+    DiscussionSummary,
+    InitiativeSummary,
+    OrganisationSummary,
+    Page,
+    SearchHit,
+)
+
+from ..deps import ActingDep, Db, NodeDep
+
+
+class Created(msgspec.Struct, frozen=True):
+    id: str
+
+
+class Me(msgspec.Struct, frozen=True):
+    person_id: str
+    display_name: str
+    roles: list[str]
+
+
+class NodeInfo(msgspec.Struct, frozen=True):
+    node_id: str
+    name: str
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@get("/node", summary="This node: its id and name")
+async def node_info(node: NodeDep) -> NodeInfo:
+    return NodeInfo(node_id=node.identity.node_id, name=node.identity.name)
+
+
+@get("/me", summary="Who is logged in (null when nobody)")
+async def me(acting: ActingDep) -> Me | None:
+    if acting is None:
+        return None
+    return Me(acting.person_id, acting.display_name, sorted(acting.roles))
+
+
+@get("/initiatives", summary="Initiatives, filtered and searched")
+async def list_initiatives(
+    db: Db,
+    village: FromQuery[str | None] = None,
+    neighbourhood: FromQuery[str | None] = None,
+    tag: FromQuery[str | None] = None,
+    status: FromQuery[str | None] = None,
+    needs_kind: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    page: FromQuery[int] = 1,
+    per_page: FromQuery[int] = 20,
+) -> Page[InitiativeSummary]:
+    return await projection.list_initiatives(
+        db,
+        village=village,
+        neighbourhood=neighbourhood,
+        tag=tag,
+        status=status,
+        needs_kind=needs_kind,
+        query=q,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@get("/initiatives/{initiative_id:str}", summary="One initiative with allies, needs, plan, news")
+async def read_initiative(node: NodeDep, initiative_id: FromPath[str]) -> InitiativeView:
+    return await get_initiative(node, initiative_id)
+
+
+@get("/initiatives/{initiative_id:str}/matches", summary="Who has what the initiative needs")
+async def matches(db: Db, initiative_id: FromPath[str]) -> list[Candidate]:
+    return await projection.who_has_what_we_need(db, initiative_id)
+
+
+@get("/discussions", summary="Current topics and initiatives' threads")
+async def list_discussions(
+    db: Db,
+    initiative: FromQuery[str | None] = None,
+    q: FromQuery[str | None] = None,
+    page: FromQuery[int] = 1,
+    per_page: FromQuery[int] = 20,
+) -> Page[DiscussionSummary]:
+    return await projection.list_discussions(
+        db, initiative=initiative, query=q, page=page, per_page=per_page
+    )
+
+
+@get("/discussions/{discussion_id:str}", summary="One discussion with its comments")
+async def read_discussion(node: NodeDep, discussion_id: FromPath[str]) -> DiscussionView:
+    return await get_discussion(node, discussion_id)
+
+
+@get("/people/{person_id:str}", summary="A public profile")
+async def read_person(node: NodeDep, person_id: FromPath[str]) -> PersonView:
+    return await get_person(node, person_id)
+
+
+@get("/organisations", summary="Organisations")
+async def list_organisations(
+    db: Db, kind: FromQuery[str | None] = None, page: FromQuery[int] = 1
+) -> Page[OrganisationSummary]:
+    return await projection.list_organisations(db, kind=kind, page=page)
+
+
+@get("/organisations/{organisation_id:str}", summary="One organisation with its members")
+async def read_organisation(node: NodeDep, organisation_id: FromPath[str]) -> OrganisationView:
+    return await get_organisation(node, organisation_id)
+
+
+@get("/search", summary="Search initiatives, discussions, people and organisations")
+async def search(db: Db, q: FromQuery[str] = "") -> list[SearchHit]:
+    return await projection.search(db, q)
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+@post("/initiatives", status_code=HTTP_201_CREATED, summary="Post an initiative")
+async def create_initiative(
+    node: NodeDep, db: Db, acting: ActingDep, data: JSONBody[NewInitiative]
+) -> Created:
+    return Created(await core.post_initiative(node, db, acting, data))
+
+
+@put("/initiatives/{initiative_id:str}", summary="Edit an initiative's core fields")
+async def update_initiative(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: FromPath[str],
+    data: JSONBody[InitiativeForm],
+) -> InitiativeView:
+    await core.edit_initiative(node, db, acting, initiative_id, data)
+    return await get_initiative(node, initiative_id)
+
+
+@post("/initiatives/{initiative_id:str}/support", status_code=HTTP_200_OK, summary="Support")
+async def support(
+    node: NodeDep, db: Db, acting: ActingDep, initiative_id: FromPath[str]
+) -> InitiativeView:
+    await allies.support_initiative(node, db, acting, initiative_id)
+    return await get_initiative(node, initiative_id)
+
+
+@post("/initiatives/{initiative_id:str}/join", status_code=HTTP_200_OK, summary="Join, offering")
+async def join(
+    node: NodeDep, db: Db, acting: ActingDep, initiative_id: FromPath[str], data: JSONBody[JoinForm]
+) -> InitiativeView:
+    await allies.join_initiative(node, db, acting, initiative_id, data)
+    return await get_initiative(node, initiative_id)
+
+
+@post(
+    "/initiatives/{initiative_id:str}/leave", status_code=HTTP_200_OK, summary="Stop being an ally"
+)
+async def leave(
+    node: NodeDep, db: Db, acting: ActingDep, initiative_id: FromPath[str]
+) -> InitiativeView:
+    await allies.leave_initiative(node, db, acting, initiative_id)
+    return await get_initiative(node, initiative_id)
+
+
+@post("/initiatives/{initiative_id:str}/needs", status_code=HTTP_201_CREATED, summary="Add a need")
+async def add_need(
+    node: NodeDep, db: Db, acting: ActingDep, initiative_id: FromPath[str], data: JSONBody[NeedForm]
+) -> Created:
+    return Created(await needs.add_need(node, db, acting, initiative_id, data))
+
+
+@post("/initiatives/{initiative_id:str}/tasks", status_code=HTTP_201_CREATED, summary="Add a task")
+async def add_task(
+    node: NodeDep, db: Db, acting: ActingDep, initiative_id: FromPath[str], data: JSONBody[TaskForm]
+) -> Created:
+    return Created(await plan.add_task(node, db, acting, initiative_id, data))
+
+
+@post(
+    "/initiatives/{initiative_id:str}/tasks/{task_id:str}/take",
+    status_code=HTTP_200_OK,
+    summary="Take a task",
+)
+async def take_task(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: FromPath[str],
+    task_id: FromPath[str],
+) -> InitiativeView:
+    await plan.take_task(node, db, acting, initiative_id, task_id)
+    return await get_initiative(node, initiative_id)
+
+
+@post(
+    "/initiatives/{initiative_id:str}/tasks/{task_id:str}/done",
+    status_code=HTTP_200_OK,
+    summary="Mark a task done",
+)
+async def complete_task(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    initiative_id: FromPath[str],
+    task_id: FromPath[str],
+) -> InitiativeView:
+    await plan.complete_task(node, db, acting, initiative_id, task_id)
+    return await get_initiative(node, initiative_id)
+
+
+@post("/discussions", status_code=HTTP_201_CREATED, summary="Start a discussion")
+async def start_discussion(
+    node: NodeDep, db: Db, acting: ActingDep, data: JSONBody[DiscussionForm]
+) -> Created:
+    return Created(await discussions.start_discussion(node, db, acting, data))
+
+
+@post(
+    "/discussions/{discussion_id:str}/comments",
+    status_code=HTTP_201_CREATED,
+    summary="Comment, or reply with reply_to",
+)
+async def comment(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    discussion_id: FromPath[str],
+    data: JSONBody[CommentForm],
+) -> Created:
+    return Created(await discussions.comment(node, db, acting, discussion_id, data))
+
+
+HANDLERS: list[Any] = [
+    node_info,
+    me,
+    list_initiatives,
+    read_initiative,
+    matches,
+    list_discussions,
+    read_discussion,
+    read_person,
+    list_organisations,
+    read_organisation,
+    search,
+    create_initiative,
+    update_initiative,
+    support,
+    join,
+    leave,
+    add_need,
+    add_task,
+    take_task,
+    complete_task,
+    start_discussion,
+    comment,
+]
+ROUTES = [Router(path="/api", route_handlers=HANDLERS, tags=["api"])]
