@@ -21,6 +21,10 @@ from node.people import ProfileForm, create_profile
 from node.runtime import Node
 from node.settings import Settings
 from sync.automerge import Change, Document, decode_change
+from sync.document_id import new_document_id
+
+UNKNOWN_ID = new_document_id()
+"""A well-formed document id no node holds."""
 
 
 class Town:

@@ -21,7 +21,7 @@ from node.discussions import (
 )
 from node.errors import Invalid, NotFound, PermissionDenied
 from node.projection import list_discussions
-from tests.node.residents import Town
+from tests.node.residents import UNKNOWN_ID, Town
 
 TOPIC = DiscussionForm(
     title="Hoe houden we de bibliotheek open?",
@@ -86,7 +86,7 @@ def test_an_initiative_thread_names_the_initiative_and_takes_its_place_and_tags(
 
 def test_a_thread_needs_an_initiative_this_node_holds(town: Town) -> None:
     jan = town.resident("Jan")
-    for missing in ("2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt", jan.person_id, "../x"):
+    for missing in (UNKNOWN_ID, jan.person_id, "../x"):
         with pytest.raises(NotFound):
             town.act(start_thread, jan, missing, ThreadForm())
 

@@ -17,7 +17,7 @@ from node.initiatives import (
     take_task,
 )
 from node.organisations import OrganisationForm, create_organisation
-from tests.node.residents import Town
+from tests.node.residents import UNKNOWN_ID, Town
 
 
 def roles(town: Town, initiative: str) -> dict[str, str]:
@@ -115,7 +115,7 @@ def test_supporting_for_an_unknown_organisation_is_not_found(town: Town) -> None
     anna, jan = town.resident("Anna"), town.resident("Jan")
     initiative = town.initiative(anna)
     with pytest.raises(NotFound):
-        town.act(support_initiative, jan, initiative, "2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt")
+        town.act(support_initiative, jan, initiative, UNKNOWN_ID)
     with pytest.raises(NotFound):
         town.act(support_initiative, jan, initiative, anna.person_id)  # a person, not an org
 

@@ -19,7 +19,7 @@ from node.initiatives import (
 )
 from node.projection import list_initiatives
 from sync.automerge import Document
-from tests.node.residents import Town
+from tests.node.residents import UNKNOWN_ID, Town
 
 
 def form_of(town: Town, initiative: str, **changes: object) -> InitiativeForm:
@@ -240,7 +240,7 @@ def test_an_invalid_edit_changes_nothing(town: Town) -> None:
         )
 
 
-@pytest.mark.parametrize("initiative", ["", "../../etc/passwd", "2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt"])
+@pytest.mark.parametrize("initiative", ["", "../../etc/passwd", UNKNOWN_ID])
 def test_unknown_or_malformed_initiative_ids_are_not_found(town: Town, initiative: str) -> None:
     anna = town.resident("Anna")
     with pytest.raises(NotFound):

@@ -16,7 +16,7 @@ from node.organisations import (
     remove_member,
 )
 from node.projection import list_organisations
-from tests.node.residents import Town
+from tests.node.residents import UNKNOWN_ID, Town
 
 OMROEP = OrganisationForm(
     name="Lokale Omroep Oldebroek",
@@ -136,7 +136,7 @@ def test_admins_add_members_and_change_their_role(town: Town) -> None:
 def test_adding_an_unknown_person_or_role_is_refused(town: Town) -> None:
     organisation, lotte = omroep(town)
     for form, error in (
-        (MemberForm(person_id="2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt"), NotFound),
+        (MemberForm(person_id=UNKNOWN_ID), NotFound),
         (MemberForm(person_id=organisation), NotFound),
         (MemberForm(person_id="../x"), NotFound),
         (MemberForm(person_id=lotte.person_id, role="owner"), Invalid),

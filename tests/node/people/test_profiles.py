@@ -9,7 +9,7 @@ import pytest
 from node.errors import Invalid, NotFound, PermissionDenied
 from node.people import ProfileForm, create_profile, display_names, edit_profile, get_person
 from node.projection import list_people
-from tests.node.residents import Town
+from tests.node.residents import UNKNOWN_ID, Town
 
 
 def test_a_new_profile_is_its_own_creator_and_written_by_the_persons_actor(town: Town) -> None:
@@ -108,13 +108,13 @@ def test_a_bad_edit_leaves_the_profile_as_it_was(town: Town) -> None:
 def test_unknown_people_are_not_found_and_named_as_unknown(town: Town) -> None:
     henk = town.resident("Henk")
     initiative = town.initiative(henk)
-    for missing in ("2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt", initiative, ""):
+    for missing in (UNKNOWN_ID, initiative, ""):
         with pytest.raises(NotFound):
             town.read(get_person, missing)
-    names = display_names(town.node, [henk.person_id, "2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt", initiative])
+    names = display_names(town.node, [henk.person_id, UNKNOWN_ID, initiative])
     assert names == {
         henk.person_id: "Henk",
-        "2Xw1dRVvSp9kCnkqXsC2BpFdr2Nt": "Onbekende bewoner",
+        UNKNOWN_ID: "Onbekende bewoner",
         initiative: "Onbekende bewoner",
     }
 

@@ -1,0 +1,173 @@
+"""The `mekaar` command on a temp data folder: init, demo, reindex, serve (the default)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy.exc import SADeprecationWarning
+
+from node import accounts
+from node.cli import main
+from node.projection import list_discussions, list_initiatives, list_organisations, list_people
+from node.projection.project import remove
+from node.runtime import Node
+from node.settings import Settings
+
+
+def mekaar(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def on_node(settings: Settings, job: Any) -> Any:
+    async def run() -> Any:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            async with node.sessions() as session:
+                result = await job(node, session)
+                await session.commit()
+                return result
+        finally:
+            await node.close()
+
+    return asyncio.run(run())
+
+
+def test_init_creates_a_named_node_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    made = mekaar("--data", str(data), "init", "--name", "Wezep")
+    assert made.exit_code == 0, made.output
+    identity = json.loads((data / "node.json").read_text())
+    assert identity["name"] == "Wezep"
+    assert identity["node_id"] in made.output
+    again = mekaar("--data", str(data), "init", "--name", "Hattem")
+    assert again.exit_code == 1
+    assert "Er staat al een node" in again.output
+    assert json.loads((data / "node.json").read_text()) == identity
+
+
+def test_init_reads_the_data_folder_from_the_environment(tmp_path: Path) -> None:
+    made = mekaar("init", "--name", "Hattem", env={"MEKAAR_DATA": str(tmp_path / "env")})
+    assert made.exit_code == 0, made.output
+    assert json.loads((tmp_path / "env" / "node.json").read_text())["name"] == "Hattem"
+
+
+def test_init_refuses_an_empty_name_in_dutch(tmp_path: Path) -> None:
+    refused = mekaar("--data", str(tmp_path / "data"), "init", "--name", "  ")
+    assert refused.exit_code == 1
+    assert "Geef de node een naam" in refused.output
+    assert not (tmp_path / "data" / "node.json").exists()
+
+
+def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_url: str) -> None:
+    data = tmp_path / "data"
+    args = (
+        ["--data", str(data), "--database-url", database_url]
+        if database_url
+        else ["--data", str(data)]
+    )
+    filled = mekaar(*args, "demo")
+    assert filled.exit_code == 0, filled.output
+    assert json.loads((data / "node.json").read_text())["name"] == "Oldebroek"
+    assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties" in filled.output
+    assert "anna@demo.mekaar.invalid" in filled.output and "mekaar-demo-2025" in filled.output
+    settings = Settings(data_dir=str(data), database_url=database_url)
+    documents = sorted(p.name for p in (data / "documents").iterdir())
+
+    async def look(node: Node, session: Any) -> dict[str, Any]:
+        initiatives = await list_initiatives(session, per_page=50)
+        return {
+            "initiatives": {i.title: i.status for i in initiatives.items},
+            "discussions": (await list_discussions(session)).total,
+            "people": (await list_people(session, per_page=50)).total,
+            "organisations": (await list_organisations(session)).total,
+            "login": await accounts.login(
+                node,
+                session,
+                accounts.LoginForm(email="sanne@demo.mekaar.invalid", password="mekaar-demo-2025"),
+            ),
+        }
+
+    seen = on_node(settings, look)
+    assert seen["initiatives"] == {
+        "Repair Café Wezep": "active",
+        "Buurtmoestuin 't Loo": "looking_for_allies",
+        "Straatfeest in de Brugse Poort": "looking_for_allies",
+        "Doe-plek: 2.000 folders vouwen voor de bakker": "active",
+        "Weggeefkast bij de bibliotheek": "done",
+        "Oefenruimte voor het buurtkoor": "idea",
+        "Computerhulp voor ouderen": "looking_for_allies",
+    }
+    assert (seen["discussions"], seen["people"], seen["organisations"]) == (5, 13, 5)
+    assert seen["login"].display_name == "Sanne Kok" and "moderator" in seen["login"].roles
+
+    again = mekaar(*args, "demo")
+    assert again.exit_code == 0
+    assert "al inhoud" in again.output
+    assert sorted(p.name for p in (data / "documents").iterdir()) == documents
+
+
+def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert mekaar("--data", str(data), "demo").exit_code == 0
+    settings = Settings(data_dir=str(data))
+
+    async def forget_all(node: Node, session: Any) -> int:
+        for doc_id in node.documents.store.ids():
+            await remove(session, doc_id)
+        return int((await list_initiatives(session)).total)
+
+    assert on_node(settings, forget_all) == 0
+    rebuilt = mekaar("--data", str(data), "reindex")
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "30 documenten opnieuw geïndexeerd" in rebuilt.output
+
+    async def count(node: Node, session: Any) -> int:
+        return int((await list_initiatives(session)).total)
+
+    assert on_node(settings, count) == 7
+
+
+def test_serve_is_the_default_and_runs_the_installed_web_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    with warnings.catch_warnings():  # upstream's import-time deprecation, as in tests/web
+        warnings.simplefilter("ignore", SADeprecationWarning)
+        import advanced_alchemy.base  # noqa: F401
+    from litestar import Litestar
+
+    ran: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: ran.update(app=app, **options))
+    data = tmp_path / "data"
+    assert mekaar("--data", str(data), "init", "--name", "Wezep").exit_code == 0
+    served = mekaar("--data", str(data), env={"MEKAAR_PORT": "8123"})
+    assert served.exit_code == 0, served.output
+    assert isinstance(ran["app"], Litestar)
+    assert (ran["host"], ran["port"]) == ("127.0.0.1", 8123)
+    flagged = mekaar("--data", str(data), "serve", "--host", "0.0.0.0", "--port", "9000")
+    assert flagged.exit_code == 0
+    assert (ran["host"], ran["port"]) == ("0.0.0.0", 9000)
+
+
+def test_serve_without_a_node_says_how_to_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: pytest.fail("nothing to serve"))
+    refused = mekaar("--data", str(tmp_path / "empty"), "serve")
+    assert refused.exit_code == 1
+    assert "mekaar init" in refused.output and "mekaar demo" in refused.output
+
+
+def test_a_bad_setting_is_a_usage_error(tmp_path: Path) -> None:
+    refused = mekaar("--data", str(tmp_path), "init", "--name", "X", env={"MEKAAR_PORT": "abc"})
+    assert refused.exit_code == 2
+    assert "invalid setting" in refused.output
