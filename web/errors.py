@@ -15,28 +15,32 @@ from litestar.types import ExceptionHandlersMap
 
 from node.errors import Invalid, NotFound, PermissionDenied
 
+from .rendering import N_
+
 log = logging.getLogger("mekaar.web")
 
 CSRF_FAILED = "CSRF token verification failed"
 TITLES = {
-    400: "Dat ging niet goed",
-    403: "Dat mag niet",
-    404: "Niet gevonden",
-    405: "Dat kan hier niet",
-    413: "Te veel tekst",
-    429: "Even geduld",
-    500: "Er ging iets mis",
+    400: N_("Dat ging niet goed"),
+    403: N_("Dat mag niet"),
+    404: N_("Niet gevonden"),
+    405: N_("Dat kan hier niet"),
+    413: N_("Te veel tekst"),
+    429: N_("Even geduld"),
+    500: N_("Er ging iets mis"),
 }
 MESSAGES = {
-    400: "Er klopt iets niet aan wat u stuurde. Ga terug en probeer het nog eens.",
-    403: "U mag dit niet doen.",
-    404: "Deze pagina bestaat niet (meer). Misschien is de link oud.",
-    405: "Dat kan hier niet.",
-    413: "U stuurde te veel tekst in één keer. Maak het korter en probeer het opnieuw.",
-    429: "U probeerde het te vaak. Wacht een paar minuten.",
-    500: "Er ging bij ons iets mis. Uw gegevens zijn niet veranderd. Probeer het later nog eens.",
+    400: N_("Er klopt iets niet aan wat u stuurde. Ga terug en probeer het nog eens."),
+    403: N_("U mag dit niet doen."),
+    404: N_("Deze pagina bestaat niet (meer). Misschien is de link oud."),
+    405: N_("Dat kan hier niet."),
+    413: N_("U stuurde te veel tekst in één keer. Maak het korter en probeer het opnieuw."),
+    429: N_("U probeerde het te vaak. Wacht een paar minuten."),
+    500: N_(
+        "Er ging bij ons iets mis. Uw gegevens zijn niet veranderd. Probeer het later nog eens."
+    ),
 }
-CSRF_MESSAGE = (
+CSRF_MESSAGE = N_(
     "Dit formulier is verlopen of kwam niet van deze website. Ga terug, laad de pagina "
     "opnieuw en probeer het nog eens."
 )

@@ -88,3 +88,27 @@ def test_post_with_forged_csrf_token_is_refused(client: TestClient[Litestar]) ->
     response = client.post("/taal", data={"lang": "en", "_csrf_token": "0" * 128})
     assert response.status_code == 403
     assert "formulier is verlopen" in response.text
+
+
+def test_the_english_catalog_translates_every_text_of_the_pages() -> None:
+    """Extracts the texts from the templates and code now (as web/babel.cfg does), so a new
+    Dutch text without an English translation fails here."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.pofile import read_po
+
+    web = VENDOR.parents[1]
+    found = extract_from_dir(
+        str(web),
+        method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        keywords={**DEFAULT_KEYWORDS, "N_": None},
+    )
+    wanted = {message if isinstance(message, str) else message[0] for *_, message, _, _ in found}
+    with (web / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        english = read_po(handle)
+    translated = {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in english
+        if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
+    }
+    assert wanted - translated == set()
