@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ class Town:
 
         return asyncio.run(run())
 
-    def read(self, view: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    def read(self, view: Callable[..., Coroutine[Any, Any, Any]], *args: Any) -> Any:
         """A read model `view(node, *args)`."""
         return asyncio.run(view(self.node, *args))
 

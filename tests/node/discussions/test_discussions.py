@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
@@ -128,9 +129,7 @@ def test_bad_comments_change_nothing(town: Town) -> None:
         (CommentForm(body="Hoi", reply_to="Onbekend123"), NotFound),
         (CommentForm(body="Hoi", reply_to="../../etc"), NotFound),
     ):
-        town.unchanged(
-            discussion, lambda form=form: town.act(comment, anna, discussion, form), error
-        )
+        town.unchanged(discussion, partial(town.act, comment, anna, discussion, form), error)
     town.unchanged(
         discussion, lambda: town.act(comment, None, discussion, CommentForm(body="Hoi")),
         PermissionDenied,
@@ -214,7 +213,7 @@ def test_thread_order_survives_missing_parents_and_reply_cycles() -> None:
         "eeeeeee": c(5, "ddddddd"),
         "fffffff": c(6, "fffffff"),  # answers itself
     }
-    order = thread_order(comments)  # type: ignore[arg-type]
+    order = thread_order(comments)
     assert sorted(cid for cid, _ in order) == sorted(comments)
     assert order[:4] == [("aaaaaaa", 0), ("bbbbbbb", 1), ("ccccccc", 0), ("fffffff", 0)]
     assert order[4:] == [("ddddddd", 0), ("eeeeeee", 1)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from node.errors import Invalid, NotFound, PermissionDenied
@@ -193,6 +195,6 @@ def test_a_coordinator_must_already_be_an_ally(town: Town) -> None:
     ):
         town.unchanged(
             initiative,
-            lambda person=person: town.act(make_coordinator, anna, initiative, person),
+            partial(town.act, make_coordinator, anna, initiative, person),
             error,
         )

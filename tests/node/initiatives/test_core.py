@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from node.errors import Invalid, NotFound, PermissionDenied
@@ -35,7 +37,7 @@ def form_of(town: Town, initiative: str, **changes: object) -> InitiativeForm:
         "version": view.version,
         **changes,
     }
-    return InitiativeForm(**fields)  # type: ignore[arg-type]
+    return InitiativeForm(**fields)
 
 
 def test_the_poster_becomes_the_initiator_of_a_new_idea(town: Town) -> None:
@@ -236,7 +238,7 @@ def test_an_invalid_edit_changes_nothing(town: Town) -> None:
     ):
         form = form_of(town, initiative, **bad)
         town.unchanged(
-            initiative, lambda form=form: town.act(edit_initiative, anna, initiative, form), Invalid
+            initiative, partial(town.act, edit_initiative, anna, initiative, form), Invalid
         )
 
 

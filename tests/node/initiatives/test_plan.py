@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from node.acting import Acting
@@ -137,9 +139,7 @@ def test_a_finished_task_is_neither_taken_nor_handed_back(town: Town) -> None:
 def test_unknown_tasks_are_not_found(town: Town, task: str) -> None:
     initiative, anna, _jan = crew(town)
     for action in (take_task, release_task, complete_task, reopen_task):
-        town.unchanged(
-            initiative, lambda action=action: town.act(action, anna, initiative, task), NotFound
-        )
+        town.unchanged(initiative, partial(town.act, action, anna, initiative, task), NotFound)
 
 
 def test_progress_counts_finished_tasks_and_the_plan_is_in_working_order(town: Town) -> None:
@@ -196,6 +196,6 @@ def test_news_is_for_allies_and_must_have_a_title_and_a_message(town: Town) -> N
         (UpdateForm(title="Titel", body="x" * 100_001), "body"),
     ):
         error = town.unchanged(
-            initiative, lambda form=form: town.act(post_update, anna, initiative, form), Invalid
+            initiative, partial(town.act, post_update, anna, initiative, form), Invalid
         )
         assert isinstance(error, Invalid) and error.field == field

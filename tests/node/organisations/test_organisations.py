@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from node.acting import Acting
@@ -48,7 +50,7 @@ def edit_form(town: Town, organisation: str, **changes: object) -> OrganisationF
         "version": view.version,
         **changes,
     }
-    return OrganisationForm(**fields)  # type: ignore[arg-type]
+    return OrganisationForm(**fields)
 
 
 def test_whoever_creates_an_organisation_becomes_its_admin(town: Town) -> None:
@@ -143,7 +145,7 @@ def test_adding_an_unknown_person_or_role_is_refused(town: Town) -> None:
     ):
         town.unchanged(
             organisation,
-            lambda form=form: town.act(add_member, lotte, organisation, form),
+            partial(town.act, add_member, lotte, organisation, form),
             error,
         )
 
