@@ -7,8 +7,10 @@ from __future__ import annotations
 from difflib import SequenceMatcher
 from typing import Any
 
-from sync.automerge import ObjId, ObjType
+from sync.automerge import Document, ObjId, ObjType
 from sync.automerge.transaction import Transaction
+
+from .texts import replace_text
 
 
 def put_new(tx: Transaction, obj: ObjId | str, key: str, value: Any) -> None:
@@ -41,6 +43,18 @@ def replace_list(tx: Transaction, obj: ObjId, new: list[Any]) -> None:
     for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
         if tag != "equal":
             tx.splice(obj, i1, i2 - i1, new[j1:j2])
+
+
+def set_text(tx: Transaction, doc: Document, obj: ObjId | str, key: str, new: str) -> None:
+    """Make the text at `key` read `new` with splices (node.texts.replace_text), so concurrent
+    edits elsewhere in it survive. A peer may have written the field as a plain string (the
+    schema allows both); that becomes a text object. `doc` is the document the edit is given."""
+    text = tx.get(obj, key)
+    if isinstance(text, ObjId) and doc.object_type(text) == ObjType.TEXT:
+        replace_text(tx, text, tx.text(text), new)
+    elif text != new:
+        created = tx.put_object(obj, key, ObjType.TEXT)
+        tx.splice_text(created, 0, 0, new)
 
 
 def set_place(tx: Transaction, obj: ObjId | str, place: dict[str, str]) -> None:

@@ -11,7 +11,7 @@ from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 
 from ..acting import Acting, require_login
-from ..edits import put_list, put_map, put_new, replace_list, set_place
+from ..edits import put_list, put_map, put_new, replace_list, set_place, set_text
 from ..errors import NotFound, PermissionDenied
 from ..fields import (
     LONG_TEXT,
@@ -24,7 +24,6 @@ from ..fields import (
 )
 from ..ids import new_item_id
 from ..service import change_document, create_document, now, read_document
-from ..texts import replace_text
 from .forms import CommentForm, DiscussionForm, ThreadForm
 
 if TYPE_CHECKING:
@@ -34,10 +33,9 @@ BODY_TEXT = 10_000
 
 
 def _fill(values: dict[str, Any], initiative: str | None) -> Any:
-    def fill(tx: Transaction, _doc: Document) -> None:
+    def fill(tx: Transaction, doc: Document) -> None:
         tx.put(ROOT, "title", values["title"])
-        intro = tx.put_object(ROOT, "intro", ObjType.TEXT)
-        tx.splice_text(intro, 0, 0, values["intro"])
+        set_text(tx, doc, ROOT, "intro", values["intro"])
         tx.put(ROOT, "initiative", initiative)
         put_map(tx, ROOT, "place", values["place"])
         put_list(tx, ROOT, "tags", values["tags"])
@@ -122,10 +120,9 @@ async def edit_discussion(
         if content["created_by"] != me.person_id:
             raise PermissionDenied("Alleen wie het gesprek begon kan het onderwerp aanpassen.")
 
-    def edit(tx: Transaction, _doc: Document) -> None:
+    def edit(tx: Transaction, doc: Document) -> None:
         put_new(tx, ROOT, "title", title)
-        text = tx.get(ROOT, "intro")
-        replace_text(tx, text, tx.text(text), intro)
+        set_text(tx, doc, ROOT, "intro", intro)
         set_place(tx, ROOT, place)
         replace_list(tx, tx.get(ROOT, "tags"), tags)
 

@@ -11,7 +11,7 @@ from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 
 from ..acting import Acting, require_login
-from ..edits import put_list, put_map, put_new, replace_list, set_place
+from ..edits import put_list, put_map, put_new, replace_list, set_place, set_text
 from ..errors import Invalid
 from ..fields import (
     LONG_TEXT,
@@ -26,7 +26,6 @@ from ..fields import (
 )
 from ..organisations.service import require_member
 from ..service import change_document, create_document, now
-from ..texts import replace_text
 from .forms import STATUSES, InitiativeForm, NewInitiative
 from .rights import require_editor
 
@@ -84,11 +83,10 @@ async def post_initiative(
         organisation = document_id(form.organisation, "organisatie")
         await require_member(node, organisation, me.person_id)
 
-    def fill(tx: Transaction, _doc: Document) -> None:
+    def fill(tx: Transaction, doc: Document) -> None:
         tx.put(ROOT, "title", values["title"])
         tx.put(ROOT, "summary", values["summary"])
-        description = tx.put_object(ROOT, "description", ObjType.TEXT)
-        tx.splice_text(description, 0, 0, values["description"])
+        set_text(tx, doc, ROOT, "description", values["description"])
         put_map(tx, ROOT, "place", values["place"])
         put_list(tx, ROOT, "tags", values["tags"])
         tx.put(ROOT, "status", status)
@@ -120,11 +118,10 @@ async def edit_initiative(
     values = _clean(form)
     base_heads = parse_version(form.version)
 
-    def edit(tx: Transaction, _doc: Document) -> None:
+    def edit(tx: Transaction, doc: Document) -> None:
         put_new(tx, ROOT, "title", values["title"])
         put_new(tx, ROOT, "summary", values["summary"])
-        description = tx.get(ROOT, "description")
-        replace_text(tx, description, tx.text(description), values["description"])
+        set_text(tx, doc, ROOT, "description", values["description"])
         set_place(tx, ROOT, values["place"])
         replace_list(tx, tx.get(ROOT, "tags"), values["tags"])
 

@@ -13,11 +13,10 @@ from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 
 from ..acting import Acting, require_login
-from ..edits import put_map, put_new, set_place
+from ..edits import put_map, put_new, set_place, set_text
 from ..errors import Invalid, PermissionDenied
 from ..fields import LONG_TEXT, choice, clean_place, clean_text, document_id, parse_version
 from ..service import change_document, create_document, now, read_document
-from ..texts import replace_text
 from .forms import KINDS, MEMBER_ROLES, MemberForm, OrganisationForm
 
 if TYPE_CHECKING:
@@ -74,11 +73,10 @@ async def create_organisation(
     me = require_login(acting)
     values = _clean(form)
 
-    def fill(tx: Transaction, _doc: Document) -> None:
+    def fill(tx: Transaction, doc: Document) -> None:
         tx.put(ROOT, "name", values["name"])
         tx.put(ROOT, "kind", values["kind"])
-        about = tx.put_object(ROOT, "about", ObjType.TEXT)
-        tx.splice_text(about, 0, 0, values["about"])
+        set_text(tx, doc, ROOT, "about", values["about"])
         put_map(tx, ROOT, "place", values["place"])
         if values["website"]:
             tx.put(ROOT, "website", values["website"])
@@ -100,11 +98,10 @@ async def edit_organisation(
     values = _clean(form)
     base_heads = parse_version(form.version)
 
-    def edit(tx: Transaction, _doc: Document) -> None:
+    def edit(tx: Transaction, doc: Document) -> None:
         put_new(tx, ROOT, "name", values["name"])
         put_new(tx, ROOT, "kind", values["kind"])
-        about = tx.get(ROOT, "about")
-        replace_text(tx, about, tx.text(about), values["about"])
+        set_text(tx, doc, ROOT, "about", values["about"])
         set_place(tx, ROOT, values["place"])
         if values["website"]:
             put_new(tx, ROOT, "website", values["website"])

@@ -20,7 +20,7 @@ from node.initiatives import (
     support_initiative,
 )
 from node.projection import list_initiatives
-from sync.automerge import Document
+from sync.automerge import ROOT, Document, ObjType
 from tests.node.residents import UNKNOWN_ID, Town
 
 
@@ -315,6 +315,18 @@ def test_one_person_saving_from_two_tabs_keeps_a_valid_document(town: Town) -> N
     own = [c.seq for c in town.changes(initiative) if c.actor == anna.actor]
     assert own == list(range(1, len(own) + 1))
     assert Document.load(town.stored(initiative)).to_py() == town.content(initiative)
+
+
+def test_a_description_a_peer_wrote_as_plain_text_can_still_be_edited(town: Town) -> None:
+    anna = town.resident("Anna")
+    initiative = town.initiative(anna)
+    town.node.documents.change(
+        initiative, anna.author, "van een peer", lambda tx, _d: tx.put(ROOT, "description", "Plat")
+    )
+    town.act(edit_initiative, anna, initiative, form_of(town, initiative, description="Rijk"))
+    assert town.read(get_initiative, initiative).description == "Rijk"
+    doc = town.node.documents.open(initiative)
+    assert doc.object_type(doc.get(ROOT, "description")) == ObjType.TEXT
 
 
 def test_an_initiative_walks_its_path_and_can_pause_and_reopen(town: Town) -> None:
