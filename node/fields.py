@@ -88,7 +88,9 @@ def clean_list(
     cleaned: list[str] = []
     seen: set[str] = set()
     for item in items:
-        text = clean_text(field, item, label=label, max_len=10 * max_len).lstrip("#").strip()
+        if not isinstance(item, str):
+            raise Invalid(field, f"{label}: geef tekst.")
+        text = _printable(field, item, multiline=False).strip().lstrip("#").strip()
         if lowercase:
             text = text.lower()
         if not text or text.casefold() in seen:
@@ -134,8 +136,8 @@ def clean_date(field: str, value: str | None) -> str | None:
 
 
 def choice(field: str, value: str | None, allowed: tuple[str, ...], *, label: str) -> str:
-    if value not in allowed:
-        raise Invalid(field, f"{label}: kies een van {', '.join(allowed)}.")
+    if not isinstance(value, str) or value not in allowed:
+        raise Invalid(field, f"{label}: kies een van de mogelijkheden.")
     return value
 
 
