@@ -89,7 +89,7 @@ async def create_document(
         return node.documents.read(new_id)
 
     content = await asyncio.to_thread(create)
-    await refresh_projection(session, content)
+    await project(session, content)
     return str(content["id"])
 
 
@@ -104,9 +104,9 @@ async def change_document(
     *,
     check: Check | None = None,
     base_heads: list[bytes] | None = None,
-) -> dict[str, Any]:
-    """Check, then change, under the document's lock; returns the content after the change.
-    An edit that writes nothing (supporting twice, saving an unchanged form) makes no change.
+) -> None:
+    """Check, then change, under the document's lock, then refresh the projection. An edit that
+    writes nothing (supporting twice, saving an unchanged form) makes no change at all.
 
     `edit` must read what it needs from the document it is given (with base_heads that is the
     version the person saw, not the newest), and must not raise for input that `check` or the
@@ -133,10 +133,8 @@ async def change_document(
             return node.documents.read(doc_key)
 
     changed = await asyncio.to_thread(apply)
-    if changed is None:
-        return await read_document(node, doc_id, doc_type)
-    await refresh_projection(session, changed)
-    return changed
+    if changed is not None:
+        await project(session, changed)
 
 
 def own_changes_seen(node: Node, doc_id: str, base_heads: list[bytes], actor: bytes) -> list[bytes]:
@@ -160,11 +158,6 @@ def own_changes_seen(node: Node, doc_id: str, base_heads: list[bytes], actor: by
         return base_heads
     latest = max(own, key=lambda change: change.seq)
     return sorted({*base_heads, latest.hash})
-
-
-async def refresh_projection(session: AsyncSession, content: dict[str, Any]) -> None:
-    """Bring the SQL projection of this one document up to date (flushed, not committed)."""
-    await project(session, content)
 
 
 def read_field(
