@@ -191,3 +191,44 @@ def form_fields(html: str, action: str) -> dict[str, str]:
     assert reader.fields, f"no form posting to {action}"
     reader.fields.pop("_csrf_token", None)
     return reader.fields
+
+
+class _PageChecker(HTMLParser):
+    """What a calm, JavaScript-free, CSP-clean page must not have: form controls without a
+    label, inline scripts, inline styles or event-handler attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.label_for: set[str] = set()
+        self.controls: list[tuple[str, dict[str, str]]] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "label" and a.get("for"):
+            self.label_for.add(a["for"])
+        if tag == "script" and "src" not in a:
+            self.problems.append("inline <script>")
+        if tag == "style":
+            self.problems.append("inline <style>")
+        if "style" in a:
+            self.problems.append(f"style attribute on <{tag}>")
+        self.problems.extend(f"{k} on <{tag}>" for k in a if k.startswith("on"))
+        if tag in ("textarea", "select") or (
+            tag == "input" and a.get("type") not in ("hidden", "submit", "button")
+        ):
+            self.controls.append((tag, a))
+
+    def report(self) -> list[str]:
+        for tag, a in self.controls:
+            if a.get("id") not in self.label_for and not (
+                a.get("aria-label") or a.get("aria-labelledby")
+            ):
+                self.problems.append(f"<{tag} name={a.get('name')!r}> has no label")
+        return self.problems
+
+
+def page_problems(html: str) -> list[str]:
+    checker = _PageChecker()
+    checker.feed(html)
+    return checker.report()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -215,3 +217,50 @@ def test_the_status_moves_along_the_path(client: TestClient[Litestar]) -> None:
     )
     assert moved.status_code == 200
     assert 'aria-current="step">Aan de slag' in moved.text
+
+
+def test_needs_news_and_who_has_what_we_need(client: TestClient[Litestar]) -> None:
+    register(client, "Anna")
+    initiative_id = post_initiative(client, "Speeltuin", neighbourhood="Centrum")
+    page = post_form(
+        client,
+        f"/initiatieven/{initiative_id}/nodig",
+        {"kind": "skills", "description": "Iemand die kan lassen", "skill": "lassen"},
+        follow=True,
+    )
+    assert "Iemand die kan lassen" in page.text
+    assert "Wie heeft wat we nodig hebben?" not in page.text
+    with Browser(client) as bob:
+        bob_id = register(bob, "Bob")
+        action = f"/mensen/{bob_id}/bewerken"
+        form = form_fields(bob.get(action).text, action)
+        post_form(bob, action, {**form, "skills": "lassen, koken"})
+    page = client.get(f"/initiatieven/{initiative_id}").text
+    assert "Wie heeft wat we nodig hebben?" in page
+    assert f'href="/mensen/{bob_id}">Bob</a>' in page
+    need_id = re.search(r"/nodig/([^\"/]+)\"", page).group(1)  # type: ignore[union-attr]
+    done = post_form(
+        client, f"/initiatieven/{initiative_id}/nodig/{need_id}", {"fulfilled": "true"}, follow=True
+    )
+    assert "geregeld" in done.text
+    news = post_form(
+        client,
+        f"/initiatieven/{initiative_id}/nieuws",
+        {"title": "Vergunning binnen", "body": "De gemeente zegt ja."},
+        follow=True,
+    )
+    assert "Vergunning binnen" in news.text
+    assert "De gemeente zegt ja." in news.text
+
+
+def test_a_need_without_description_keeps_the_other_fields(client: TestClient[Litestar]) -> None:
+    register(client)
+    initiative_id = post_initiative(client)
+    response = post_form(
+        client,
+        f"/initiatieven/{initiative_id}/nodig",
+        {"kind": "money", "description": "", "amount": "250"},
+    )
+    assert response.status_code == 400
+    assert 'value="250"' in response.text
+    assert "Er staat nog niets op de lijst." in response.text

@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
@@ -112,3 +113,23 @@ def test_the_english_catalog_translates_every_text_of_the_pages() -> None:
         if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
     assert wanted - translated == set()
+
+
+def test_an_unexpected_error_is_a_calm_page_without_a_traceback(
+    client: TestClient[Litestar], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import web.routes.initiatives as pages
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(pages, "get_initiative", broken)
+    response = client.get("/initiatieven/2ZQ8QkcKbqPUyVRrbT8GgZzHsqhN")
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.text
+    assert "database on fire" not in response.text
+    assert "Traceback" not in response.text
+    monkeypatch.setattr("web.routes.api.get_initiative", broken)
+    api = client.get("/api/initiatives/2ZQ8QkcKbqPUyVRrbT8GgZzHsqhN")
+    assert api.status_code == 500
+    assert api.json()["error"] == "error"

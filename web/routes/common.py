@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect, Template
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect
 
 
 def safe_next(target: str | None) -> str:
@@ -23,16 +24,9 @@ def see_other(path: str) -> Redirect:
     return Redirect(path, status_code=303)
 
 
-def page(
-    request: Request[Any, Any, Any],
-    template: str,
-    partial: str | None = None,
-    status_code: int = 200,
-    **context: Any,
-) -> Template:
-    """The full page, or for htmx only the partial that the page includes."""
-    name = partial if partial and getattr(request, "htmx", False) else template
-    return Template(name, context=context, status_code=status_code)
+def wants_partial(request: HTMXRequest) -> bool:
+    """htmx asks for a piece of the page; a history restore (back button) needs all of it."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)

@@ -20,7 +20,7 @@ from node.projection import directory
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, login_first, see_other
+from .common import FORM, login_first, see_other, wants_partial
 
 DiscussionId = FromPath[str]
 
@@ -92,9 +92,9 @@ async def post_comment(
             "reply_to": data.reply_to,
         }
         context = await discussion_context(node, db, acting, discussion_id, **extra)
-        name = "discussions/_comments.html" if request.htmx else "discussions/detail.html"
+        name = "discussions/_comments.html" if wants_partial(request) else "discussions/detail.html"
         return Template(name, context=context, status_code=400)
-    if request.htmx:
+    if wants_partial(request):
         context = await discussion_context(node, db, acting, discussion_id)
         return Template("discussions/_comments.html", context=context)
     return see_other(f"/gesprekken/{discussion_id}#reactie-{new_id}")

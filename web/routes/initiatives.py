@@ -35,7 +35,7 @@ from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
 from ..rendering import NEED_KINDS, STATUS_LABELS
-from .common import FORM, login_first, see_other
+from .common import FORM, login_first, see_other, wants_partial
 
 InitiativeId = FromPath[str]
 
@@ -77,7 +77,7 @@ async def home(
         "acting": acting,
         "query_for": lambda page: urlencode({**filters, "pagina": page}),
     }
-    if request.htmx:
+    if wants_partial(request):
         return Template("_initiative_list.html", context=context)
     context.update(
         neighbourhoods=[(f.value, f.label) for f in await listing.neighbourhood_facets(db)],
@@ -142,13 +142,13 @@ async def section(
 ) -> Response[Any]:
     """After an action: the changed section for htmx, else back to the page (or, on invalid
     input, the page again with the message and what was typed)."""
-    if error is None and not request.htmx:
+    if error is None and not wants_partial(request):
         return see_other(f"/initiatieven/{initiative_id}#{anchor}")
     if error is not None:
         await db.rollback()
     context = await detail_context(node, db, acting, initiative_id, **extra)
     status = 200 if error is None else 400
-    template = f"initiatives/{partial}" if request.htmx else "initiatives/detail.html"
+    template = f"initiatives/{partial}" if wants_partial(request) else "initiatives/detail.html"
     return Template(template, context=context, status_code=status)
 
 
