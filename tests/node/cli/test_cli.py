@@ -66,12 +66,9 @@ def test_init_refuses_an_empty_name_in_dutch(tmp_path: Path) -> None:
 
 def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_url: str) -> None:
     data = tmp_path / "data"
-    args = (
-        ["--data", str(data), "--database-url", database_url]
-        if database_url
-        else ["--data", str(data)]
-    )
-    filled = mekaar(*args, "demo")
+    env = {"DATABASE_URL": database_url}  # the environment, as a real deployment sets it
+    args = ("--data", str(data))
+    filled = mekaar(*args, "demo", env=env)
     assert filled.exit_code == 0, filled.output
     assert json.loads((data / "node.json").read_text())["name"] == "Oldebroek"
     assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties" in filled.output
@@ -106,7 +103,7 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     assert (seen["discussions"], seen["people"], seen["organisations"]) == (5, 13, 5)
     assert seen["login"].display_name == "Sanne Kok" and "moderator" in seen["login"].roles
 
-    again = mekaar(*args, "demo")
+    again = mekaar(*args, "demo", env=env)
     assert again.exit_code == 0
     assert "al inhoud" in again.output
     assert sorted(p.name for p in (data / "documents").iterdir()) == documents
