@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..errors import Invalid
 from . import content as c
 from .filters import choice, identifier, paging, person_id, place_key, tag_key
-from .hidden import not_hidden
+from .hidden import not_hidden, visible
 from .models import (
     CommentRow,
     DiscussionRow,
@@ -132,8 +132,7 @@ async def list_discussions(
                 DiscussionTagRow.tag == wanted_tag,
             )
         )
-    if not include_hidden:
-        conditions.append(not_hidden(DiscussionRow.id))
+    conditions.extend(await visible(session, DiscussionRow.id, include_hidden))
     rows = select(*DISCUSSION_COLUMNS)
     count = select(func.count()).select_from(DiscussionRow)
     order: list[Any] = [DiscussionRow.last_activity.desc(), DiscussionRow.id.desc()]
@@ -201,8 +200,7 @@ async def list_people(
                 PersonTermRow.term == c.terms(skill),
             )
         )
-    if not include_hidden:
-        conditions.append(not_hidden(PersonRow.id))
+    conditions.extend(await visible(session, PersonRow.id, include_hidden))
     total = (
         await session.execute(select(func.count()).select_from(PersonRow).where(*conditions))
     ).scalar_one()
@@ -246,8 +244,7 @@ async def list_organisations(
         conditions.append(OrganisationRow.village_key == village_key)
     if (wanted_kind := choice("kind", kind, ORGANISATION_KINDS)) is not None:
         conditions.append(OrganisationRow.kind == wanted_kind)
-    if not include_hidden:
-        conditions.append(not_hidden(OrganisationRow.id))
+    conditions.extend(await visible(session, OrganisationRow.id, include_hidden))
     total = (
         await session.execute(select(func.count()).select_from(OrganisationRow).where(*conditions))
     ).scalar_one()

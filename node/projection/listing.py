@@ -7,13 +7,14 @@ is ordered by rank instead.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .filters import NEED_KINDS, STATUSES, choice, paging, person_id, place_key, tag_key
-from .hidden import not_hidden
+from .hidden import not_hidden, visible
 from .models import InitiativeAllyRow, InitiativeNeedRow, InitiativeRow, InitiativeTagRow
 from .models import InitiativeTaskRow as Task
 from .results import Facet, InitiativeSummary, MyInitiative, MyTask, Page
@@ -62,7 +63,18 @@ def summary(row: Any) -> InitiativeSummary:
     )
 
 
-def _filters(
+@dataclass
+class _Where:
+    """Conditions for the page's rows and for its count. A tag or need filter is an EXISTS for
+    the rows (SQLite walks the updated_at index and stops after one page) but an IN for counts
+    and facets (SQLite then reads the tag's index once instead of probing it for every row)."""
+
+    rows: list[ColumnElement[bool]]
+    count: list[ColumnElement[bool]]
+
+
+async def _filters(
+    session: AsyncSession,
     *,
     village: str | None,
     neighbourhood: str | None,
@@ -70,32 +82,28 @@ def _filters(
     status: str | None,
     needs_kind: str | None,
     include_hidden: bool,
-) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+) -> _Where:
+    both: list[ColumnElement[bool]] = []
+    rows: list[ColumnElement[bool]] = []
+    count: list[ColumnElement[bool]] = []
     if (village_key := place_key("village", village)) is not None:
-        conditions.append(InitiativeRow.village_key == village_key)
+        both.append(InitiativeRow.village_key == village_key)
     if (neighbourhood_key := place_key("neighbourhood", neighbourhood)) is not None:
-        conditions.append(InitiativeRow.neighbourhood_key == neighbourhood_key)
-    if (wanted_tag := tag_key(tag)) is not None:
-        conditions.append(
-            exists().where(
-                InitiativeTagRow.initiative_id == InitiativeRow.id,
-                InitiativeTagRow.tag == wanted_tag,
-            )
-        )
+        both.append(InitiativeRow.neighbourhood_key == neighbourhood_key)
     if (wanted_status := choice("status", status, STATUSES)) is not None:
-        conditions.append(InitiativeRow.status == wanted_status)
+        both.append(InitiativeRow.status == wanted_status)
+    if (wanted_tag := tag_key(tag)) is not None:
+        tagged = InitiativeTagRow.tag == wanted_tag
+        rows.append(exists().where(InitiativeTagRow.initiative_id == InitiativeRow.id, tagged))
+        count.append(InitiativeRow.id.in_(select(InitiativeTagRow.initiative_id).where(tagged)))
     if (kind := choice("needs_kind", needs_kind, NEED_KINDS)) is not None:
-        conditions.append(
-            exists().where(
-                InitiativeNeedRow.initiative_id == InitiativeRow.id,
-                InitiativeNeedRow.kind == kind,
-                InitiativeNeedRow.fulfilled.is_(False),
-            )
+        open_need = (InitiativeNeedRow.kind == kind, InitiativeNeedRow.fulfilled.is_(False))
+        rows.append(exists().where(InitiativeNeedRow.initiative_id == InitiativeRow.id, *open_need))
+        count.append(
+            InitiativeRow.id.in_(select(InitiativeNeedRow.initiative_id).where(*open_need))
         )
-    if not include_hidden:
-        conditions.append(not_hidden(InitiativeRow.id))
-    return conditions
+    both.extend(await visible(session, InitiativeRow.id, include_hidden))
+    return _Where(rows=both + rows, count=both + count)
 
 
 async def list_initiatives(
@@ -117,7 +125,8 @@ async def list_initiatives(
     filter value no initiative can have (an unknown status, a page out of range…).
     """
     page, per_page = paging(page, per_page)
-    conditions = _filters(
+    where = await _filters(
+        session,
         village=village,
         neighbourhood=neighbourhood,
         tag=tag,
@@ -137,8 +146,8 @@ async def list_initiatives(
         rows = rows.join(hits, hits.c.doc_id == InitiativeRow.id)
         count = count.join(hits, hits.c.doc_id == InitiativeRow.id)
         order = [hits.c.score, *order]
-    total = (await session.execute(count.where(*conditions))).scalar_one()
-    statement = rows.where(*conditions).order_by(*order)
+    total = (await session.execute(count.where(*where.count))).scalar_one()
+    statement = rows.where(*where.rows).order_by(*order)
     statement = statement.limit(per_page).offset((page - 1) * per_page)
     items = [summary(row) for row in (await session.execute(statement)).all()]
     return Page(items=items, total=total, page=page, per_page=per_page)
@@ -160,21 +169,34 @@ async def tag_facets(
     limit: int = 30,
     include_hidden: bool = False,
 ) -> list[Facet]:
-    """The most used tags among initiatives matching the filters, with how many use each."""
-    conditions = _filters(
-        village=village,
-        neighbourhood=neighbourhood,
-        tag=None,
-        status=status,
-        needs_kind=None,
-        include_hidden=include_hidden,
-    )
+    """The most used tags among initiatives matching the filters, with how many use each.
+
+    By village alone (the common case) it reads only the tag table's covering index.
+    """
     counted = func.count().label("n")
+    statement = select(
+        InitiativeTagRow.tag, func.min(InitiativeTagRow.label).label("label"), counted
+    )
+    if not (neighbourhood or status):
+        if (village_key := place_key("village", village)) is not None:
+            statement = statement.where(InitiativeTagRow.village_key == village_key)
+        hidden = await visible(session, InitiativeTagRow.initiative_id, include_hidden)
+        statement = statement.where(*hidden)
+    else:
+        where = await _filters(
+            session,
+            village=village,
+            neighbourhood=neighbourhood,
+            tag=None,
+            status=status,
+            needs_kind=None,
+            include_hidden=include_hidden,
+        )
+        statement = statement.join(
+            InitiativeRow, InitiativeRow.id == InitiativeTagRow.initiative_id
+        ).where(*where.count)
     statement = (
-        select(InitiativeTagRow.tag, func.min(InitiativeTagRow.label).label("label"), counted)
-        .join(InitiativeRow, InitiativeRow.id == InitiativeTagRow.initiative_id)
-        .where(*conditions)
-        .group_by(InitiativeTagRow.tag)
+        statement.group_by(InitiativeTagRow.tag)
         .order_by(counted.desc(), InitiativeTagRow.tag)
         .limit(max(1, min(limit, 200)))
     )
@@ -223,7 +245,8 @@ async def _place_facets(
     status: str | None,
     include_hidden: bool,
 ) -> list[Facet]:
-    conditions = _filters(
+    where = await _filters(
+        session,
         village=village,
         neighbourhood=None,
         tag=None,
@@ -234,7 +257,7 @@ async def _place_facets(
     counted = func.count().label("n")
     statement = (
         select(key_column.label("value"), func.min(label_column).label("label"), counted)
-        .where(key_column != "", *conditions)
+        .where(key_column != "", *where.count)
         .group_by(key_column)
         .order_by(counted.desc(), key_column)
         .limit(200)

@@ -73,6 +73,9 @@ class InitiativeRow(Base):
             "id",
         ),
         Index("ix_initiatives_status_updated", "status", "updated_at", "id"),
+        # covering indexes for the place facets (key and label)
+        Index("ix_initiatives_village_label", "village_key", "village"),
+        Index("ix_initiatives_hood_label", "village_key", "neighbourhood_key", "neighbourhood"),
     )
 
 
@@ -84,8 +87,13 @@ class InitiativeTagRow(Base):
     )
     tag: Mapped[str] = mapped_column(String(40), primary_key=True)
     label: Mapped[str] = mapped_column(String(40))
+    village_key: Mapped[str] = mapped_column(String(PLACE))
+    """The initiative's, repeated here so tag facets per village read one covering index."""
 
-    __table_args__ = (Index("ix_initiative_tags_tag", "tag", "initiative_id"),)
+    __table_args__ = (
+        Index("ix_initiative_tags_tag", "tag", "label", "initiative_id"),
+        Index("ix_initiative_tags_village", "village_key", "tag", "label", "initiative_id"),
+    )
 
 
 class InitiativeAllyRow(Base):

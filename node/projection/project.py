@@ -45,40 +45,39 @@ DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation")
 Rows = list[tuple[type[Any], list[dict[str, Any]]]]
 
 
-async def project(session: AsyncSession, content: dict[str, Any]) -> None:
-    """Replace the rows of the document `content` describes. Unknown types are ignored."""
+def rows_of(content: dict[str, Any]) -> Rows | None:
+    """The rows a document projects to, per table; None for unknown types or a missing id."""
     build = _BUILDERS.get(content.get("type"))  # type: ignore[arg-type]
     doc_id = content.get("id")
     if build is None or not isinstance(doc_id, str) or not 0 < len(doc_id) <= ID:
+        return None
+    return build(doc_id, content)
+
+
+async def project(session: AsyncSession, content: dict[str, Any]) -> None:
+    """Replace the rows of the document `content` describes. Unknown types are ignored.
+
+    A document keeps its type for life, so only the tables of its type are cleared first.
+    """
+    rows = rows_of(content)
+    if rows is None:
         return
-    await remove(session, doc_id)
-    for model, rows in build(doc_id, content):
-        if rows:
-            await session.execute(insert(model), rows)
+    await _delete(session, content["id"], (content["type"],))
+    for model, values in rows:
+        if values:
+            await session.execute(insert(model), values)
 
 
 async def remove(session: AsyncSession, doc_id: str) -> None:
-    """Drop every projected row of one document (children first: no reliance on cascades)."""
-    await session.execute(delete(InitiativeTagRow).where(InitiativeTagRow.initiative_id == doc_id))
-    await session.execute(
-        delete(InitiativeAllyRow).where(InitiativeAllyRow.initiative_id == doc_id)
-    )
-    await session.execute(
-        delete(InitiativeNeedRow).where(InitiativeNeedRow.initiative_id == doc_id)
-    )
-    await session.execute(
-        delete(InitiativeTaskRow).where(InitiativeTaskRow.initiative_id == doc_id)
-    )
-    await session.execute(delete(InitiativeRow).where(InitiativeRow.id == doc_id))
-    await session.execute(delete(DiscussionTagRow).where(DiscussionTagRow.discussion_id == doc_id))
-    await session.execute(delete(CommentRow).where(CommentRow.discussion_id == doc_id))
-    await session.execute(delete(DiscussionRow).where(DiscussionRow.id == doc_id))
-    await session.execute(delete(PersonTermRow).where(PersonTermRow.person_id == doc_id))
-    await session.execute(delete(PersonRow).where(PersonRow.id == doc_id))
-    await session.execute(
-        delete(OrganisationMemberRow).where(OrganisationMemberRow.organisation_id == doc_id)
-    )
-    await session.execute(delete(OrganisationRow).where(OrganisationRow.id == doc_id))
+    """Drop every projected row of one document, whatever its type."""
+    await _delete(session, doc_id, tuple(_OWNED))
+
+
+async def _delete(session: AsyncSession, doc_id: str, doc_types: tuple[str, ...]) -> None:
+    """Children first: nothing relies on foreign-key cascades being switched on."""
+    for doc_type in doc_types:
+        for column in _OWNED[doc_type]:
+            await session.execute(delete(column.class_).where(column == doc_id))
     await session.execute(delete(SearchEntryRow).where(SearchEntryRow.doc_id == doc_id))
 
 
@@ -217,7 +216,13 @@ def _initiative(doc_id: str, content: dict[str, Any]) -> Rows:
     ]
     return [
         (InitiativeRow, [row]),
-        (InitiativeTagRow, [{"initiative_id": doc_id, "tag": k, "label": v} for k, v in tags]),
+        (
+            InitiativeTagRow,
+            [
+                {"initiative_id": doc_id, "tag": k, "label": v, "village_key": place["village_key"]}
+                for k, v in tags
+            ],
+        ),
         (InitiativeAllyRow, allies),
         (InitiativeNeedRow, needs),
         (InitiativeTaskRow, tasks),
@@ -341,3 +346,17 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "person": _person,
     "organisation": _organisation,
 }
+
+_OWNED: dict[str, tuple[Any, ...]] = {
+    "initiative": (
+        InitiativeTagRow.initiative_id,
+        InitiativeAllyRow.initiative_id,
+        InitiativeNeedRow.initiative_id,
+        InitiativeTaskRow.initiative_id,
+        InitiativeRow.id,
+    ),
+    "discussion": (DiscussionTagRow.discussion_id, CommentRow.discussion_id, DiscussionRow.id),
+    "person": (PersonTermRow.person_id, PersonRow.id),
+    "organisation": (OrganisationMemberRow.organisation_id, OrganisationRow.id),
+}
+"""The key column of every table a document type fills, children before parents."""

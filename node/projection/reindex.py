@@ -8,15 +8,17 @@ reported to `progress`; local-only tables (accounts, moderation) are never touch
 from __future__ import annotations
 
 import asyncio
+from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, insert
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Base
 from ..errors import NodeError
 from .models import PROJECTION_TABLES
-from .project import DOCUMENT_TYPES, project
+from .project import rows_of
 
 if TYPE_CHECKING:
     from ..runtime import Node
@@ -36,24 +38,46 @@ def create_projection(connection: Connection) -> None:
 
 
 async def reindex(node: Node, progress: Progress | None = None) -> int:
-    """Drop and rebuild every projection table; returns how many documents were projected."""
+    """Drop and rebuild every projection table; returns how many documents were projected.
+
+    Rows are collected over a batch of documents and inserted per table at once (the tables
+    are new, so nothing needs deleting first).
+    """
     async with node.engine.begin() as connection:
         await connection.run_sync(drop_projection)
         await connection.run_sync(create_projection)
     ids = list(node.documents.store.ids())
     projected = 0
+    batch: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     async with node.sessions() as session:
         for done, doc_id in enumerate(ids, start=1):
             try:
                 content = await asyncio.to_thread(node.documents.read, doc_id)
             except NodeError:
                 content = None
-            if content is not None and content.get("type") in DOCUMENT_TYPES:
-                await project(session, content)
+            rows = rows_of(content) if content is not None else None
+            if rows is not None and content is not None and content["id"] == doc_id:
+                for model, values in rows:
+                    batch[model].extend(values)
                 projected += 1
-            if done % BATCH == 0:
+            if done % BATCH == 0 or done == len(ids):
+                await _insert(session, batch)
                 await session.commit()
             if progress is not None:
                 progress(done, len(ids))
-        await session.commit()
     return projected
+
+
+async def _insert(session: AsyncSession, batch: dict[Any, list[dict[str, Any]]]) -> None:
+    for model in _INSERT_ORDER:  # parents before children
+        if batch.get(model):
+            await session.execute(insert(model), batch[model])
+    batch.clear()
+
+
+_INSERT_ORDER = tuple(
+    mapper.class_
+    for table in PROJECTION_TABLES
+    for mapper in Base.registry.mappers
+    if mapper.local_table is table
+)
