@@ -96,7 +96,6 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
             "node": Provide(deps.provide_node, sync_to_thread=False),
             "db": Provide(deps.provide_db),
             "acting": Provide(deps.provide_acting),
-            "lang": Provide(deps.provide_lang, sync_to_thread=False),
         },
         plugins=[HTMXPlugin()],
         stores={"sessions": FileStore(settings.data_path / "sessions", create_directories=True)},

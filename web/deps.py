@@ -1,4 +1,4 @@
-"""Per-request dependencies: the node, one database session, who is acting, the language.
+"""Per-request dependencies: the node, one database session, and who is acting.
 
 The database session is the request's unit of work: node services flush, and it is committed here
 when the handler returns (rolled back when it raises), so a request either happens or it does not.
@@ -16,8 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from node import accounts
 from node.acting import Acting
 from node.runtime import Node
-
-from .i18n import request_language
 
 SESSION_PERSON = "person_id"
 
@@ -52,7 +50,3 @@ async def provide_acting(request: Request[Any, Any, Any], db: Db) -> Acting | No
             request.clear_session()
     request.state.acting = acting
     return acting
-
-
-def provide_lang(request: Request[Any, Any, Any]) -> str:
-    return request_language(request)

@@ -31,7 +31,7 @@ PASSWORD = "een lang wachtwoord"
 
 def csrf_of(client: TestClient[Litestar], path: str = "/over") -> str:
     page = client.get(path)
-    match = re.search(r'name="_csrf_token" value="([^"]+)"', page.text)
+    match = re.search(r'"x-csrftoken": "([0-9a-f]+)"', page.text)
     assert match, f"{path} carries no CSRF token"
     return match.group(1)
 
