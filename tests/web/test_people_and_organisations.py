@@ -72,3 +72,26 @@ def test_only_an_organisations_admins_edit_it(client: TestClient[Litestar]) -> N
         refused = post_form(bob, f"/organisaties/{organisation_id}/bewerken", {"name": "Gekaapt"})
         assert refused.status_code == 403
     assert "Gekaapt" not in client.get(f"/organisaties/{organisation_id}").text
+
+
+def test_a_member_joins_an_initiative_on_behalf_of_their_organisation(
+    client: TestClient[Litestar],
+) -> None:
+    register(client, "Anna")
+    initiative_id = post_initiative(client, "Repair café")
+    with Browser(client) as omroep:
+        register(omroep, "Redacteur")
+        created = post_form(
+            omroep, "/organisaties", {"name": "Omroep Oldebroek", "kind": "broadcaster"}
+        )
+        organisation_id = created.headers["location"].rsplit("/", 1)[1]
+        page = omroep.get(f"/initiatieven/{initiative_id}").text
+        assert f'<option value="{organisation_id}"' in page
+        joined = post_form(
+            omroep,
+            f"/initiatieven/{initiative_id}/aansluiten",
+            {"offer": "Wij maken er een uitzending over", "organisation": organisation_id},
+            follow=True,
+        )
+        assert "Omroep Oldebroek</a>" in joined.text
+        assert "Wij maken er een uitzending over" in joined.text

@@ -6,9 +6,13 @@ import hashlib
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+
+from node.settings import Settings
+from web.app import create_app
 
 VENDOR = Path(__file__).resolve().parents[2] / "web" / "static" / "vendor"
 
@@ -119,3 +123,43 @@ def test_an_unexpected_error_is_a_calm_page_without_a_traceback(
     api = client.get("/api/initiatives/2ZQ8QkcKbqPUyVRrbT8GgZzHsqhN")
     assert api.status_code == 500
     assert api.json()["error"] == "error"
+
+
+def test_cookies_are_secure_when_the_node_is_served_over_https(settings: Settings) -> None:
+    secure = msgspec.structs.replace(settings, secure_cookies=True)
+    with TestClient(create_app(secure), base_url="https://testserver.local") as client:
+        page = client.get("/over")
+        assert "Secure" in page.headers["set-cookie"]
+        assert "HttpOnly" in page.headers["set-cookie"]
+        token = re.search(r'"x-csrftoken": "([0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
+        response = client.post(
+            "/registreren",
+            data={
+                "display_name": "Anna",
+                "email": "anna@example.org",
+                "password": "een lang wachtwoord",
+                "_csrf_token": token,
+            },
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        session = response.headers["set-cookie"]
+        assert "mekaar_session=" in session
+        assert "Secure" in session
+        assert "HttpOnly" in session
+
+
+def test_debug_mode_shows_the_traceback(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import web.routes.about as about
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(about, "Template", broken)
+    debug = msgspec.structs.replace(settings, debug=True)
+    with TestClient(create_app(debug)) as client:
+        response = client.get("/over")
+    assert response.status_code == 500
+    assert "database on fire" in response.text

@@ -91,6 +91,12 @@ async def home(
 # ---------------------------------------------------------------------------- one initiative
 
 
+async def _my_organisations(db: AsyncSession, acting: Acting) -> list[tuple[str, str]]:
+    """Organisations one may post on behalf of: (id, name)."""
+    mine = await directory.my_organisations(db, acting.person_id)
+    return [(org.id, org.name) for _role, org in mine]
+
+
 async def detail_context(
     node: Node, db: AsyncSession, acting: Acting | None, initiative_id: str, **extra: Any
 ) -> dict[str, Any]:
@@ -116,6 +122,7 @@ async def detail_context(
         "hidden": hidden,
         "matches": [m for m in matches if m.person.id != me],
         "thread": threads.items[0] if threads.items else None,
+        "my_organisations": await _my_organisations(db, acting) if acting else [],
     }
     context.update(extra)
     return context
@@ -174,12 +181,6 @@ def _form_page(
         "my_organisations": organisations or [],
     }
     return Template("initiatives/form.html", context=context, status_code=status_code)
-
-
-async def _my_organisations(db: AsyncSession, acting: Acting) -> list[tuple[str, str]]:
-    """Organisations one may post on behalf of: (id, name)."""
-    mine = await directory.my_organisations(db, acting.person_id)
-    return [(org.id, org.name) for _role, org in mine]
 
 
 @get("/initiatieven/nieuw", name="new_initiative", include_in_schema=False)
