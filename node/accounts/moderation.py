@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..acting import Acting
 from ..errors import Invalid, NotFound, PermissionDenied
+from ..projection.hidden import forget_hidden
 from .models import ID, ModerationRecord
 
 REASON = 500
@@ -104,6 +105,7 @@ async def hide(
     )
     session.add(record)
     await session.flush()
+    forget_hidden(session)
     return _entry(record)
 
 
@@ -124,6 +126,7 @@ async def unhide(
     record.undone_at = now or datetime.now(UTC)
     record.undone_by = me.person_id
     await session.flush()
+    forget_hidden(session)
     return _entry(record)
 
 

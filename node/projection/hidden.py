@@ -16,17 +16,30 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+SESSION_KEY = "mekaar.hidden_documents"
+"""Where the hidden ids are kept in `session.info` for the rest of that session (one request:
+a list page with facets asks once). node.accounts.moderation drops it when it hides or shows."""
+
 
 async def hidden_documents(session: AsyncSession) -> list[str]:
     """Ids of the documents hidden as a whole on this node now."""
     from ..accounts.models import ModerationRecord
 
+    cached: list[str] | None = session.info.get(SESSION_KEY)
+    if cached is not None:
+        return cached
     rows = await session.scalars(
         select(ModerationRecord.doc_id)
         .where(ModerationRecord.item_id.is_(None), ModerationRecord.undone_at.is_(None))
         .distinct()
     )
-    return list(rows.all())
+    found = list(rows.all())
+    session.info[SESSION_KEY] = found
+    return found
+
+
+def forget_hidden(session: AsyncSession) -> None:
+    session.info.pop(SESSION_KEY, None)
 
 
 async def visible(

@@ -28,7 +28,9 @@ def test_hidden_documents_leave_lists_and_search_until_undone(node: Node) -> Non
     async def check() -> None:
         await scenes.project_all(node)
         async with node.sessions() as session:
+            assert (await p.list_initiatives(session)).total == 3
             await accounts.hide(session, moderator, v.repair, reason="Reclame")
+            assert (await p.list_initiatives(session)).total == 2  # at once, same session
             await accounts.hide(session, moderator, v.market_talk, reason="Scheldwoorden")
             await session.commit()
         listed, found, talks, groen = await visible()
