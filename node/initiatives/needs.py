@@ -3,6 +3,7 @@ the core of an initiative: its initiators and coordinators add them and mark the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,11 +60,15 @@ def need_of(tx: Transaction, need_id: str) -> ObjId:
     return need
 
 
-def _require_need(content: dict[str, Any], need_id: str) -> dict[str, Any]:
-    need = content["needs"].get(need_id)
-    if not isinstance(need, dict):
-        raise NotFound("behoefte")
-    return need
+def _editor_and_need(person_id: str, need_id: str) -> Callable[[dict[str, Any]], None]:
+    """Changing an existing need: the person leads the initiative and the need is there."""
+
+    def check(content: dict[str, Any]) -> None:
+        require_editor(content, person_id)
+        if not isinstance(content["needs"].get(need_id), dict):
+            raise NotFound("behoefte")
+
+    return check
 
 
 async def add_need(
@@ -98,11 +103,6 @@ async def mark_need(
     """Mark a need as met (or as open again)."""
     me = require_login(acting)
     need_id = item_id(need_id, "behoefte")
-
-    def check(content: dict[str, Any]) -> None:
-        require_editor(content, me.person_id)
-        _require_need(content, need_id)
-
     await change_document(
         node,
         session,
@@ -111,20 +111,16 @@ async def mark_need(
         me.author,
         "Behoefte vervuld" if fulfilled else "Behoefte weer open",
         lambda tx, _doc: put_new(tx, need_of(tx, need_id), "fulfilled", fulfilled),
-        check=check,
+        check=_editor_and_need(me.person_id, need_id),
     )
 
 
 async def remove_need(
     node: Node, session: AsyncSession, acting: Acting | None, initiative_id: str, need_id: str
 ) -> None:
+    """Take a need off the list (mistaken, or no longer needed)."""
     me = require_login(acting)
     need_id = item_id(need_id, "behoefte")
-
-    def check(content: dict[str, Any]) -> None:
-        require_editor(content, me.person_id)
-        _require_need(content, need_id)
-
     await change_document(
         node,
         session,
@@ -133,5 +129,5 @@ async def remove_need(
         me.author,
         "Behoefte verwijderd",
         lambda tx, _doc: tx.delete(tx.get(ROOT, "needs"), need_id),
-        check=check,
+        check=_editor_and_need(me.person_id, need_id),
     )
