@@ -6,7 +6,9 @@ the query is translated into an FTS5 expression here; every word is quoted, so n
 types is read as FTS5 syntax. Titles weigh more than bodies on both.
 
 Differences that remain: PostgreSQL stems Dutch words (`moestuinen` finds `moestuin`) and drops
-stop words; SQLite matches whole words and ignores accents.
+stop words; SQLite matches words by prefix instead (`moestuin` finds `moestuinen`, not the other
+way round) and ignores accents. Neither finds the second half of a compound (`moestuin` does not
+find `buurtmoestuin`).
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def fts5_expression(query: str) -> str | None:
             continue
         count += 1
         term = '"' + " ".join(words) + '"'  # \w+ words hold no quote, so this is one string
+        if not phrase:
+            term += "*"  # a prefix: moestuin finds moestuinen, as stemming does on PostgreSQL
         if negate:
             excluded.append(term)
         elif join_next:

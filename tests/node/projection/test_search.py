@@ -97,10 +97,22 @@ def test_hostile_queries_are_plain_words(node: Node, query: str) -> None:
 
 
 def test_fts5_expressions_quote_every_word() -> None:
-    assert fts5_expression("moestuin school") == '("moestuin") AND ("school")'
-    assert fts5_expression('"repair café" or fietsen') == '("repair café" OR "fietsen")'
-    assert fts5_expression("groen -feest") == '(("groen")) NOT ("feest")'
-    assert fts5_expression("title:x NEAR(y)") == '("title x") AND ("NEAR y")'
+    assert fts5_expression("moestuin school") == '("moestuin"*) AND ("school"*)'
+    assert fts5_expression('"repair café" or fietsen') == '("repair café" OR "fietsen"*)'
+    assert fts5_expression("groen -feest") == '(("groen"*)) NOT ("feest"*)'
+    assert fts5_expression("title:x NEAR(y)") == '("title x"*) AND ("NEAR y"*)'
     assert fts5_expression("-alleen") is None
     assert fts5_expression("or") is None
     assert fts5_expression(" ".join(f"w{i}" for i in range(40))).count('"') == 32
+
+
+def test_a_word_finds_its_plural_on_both_databases(node: Node) -> None:
+    ann = b.person(node, "Ann")
+    gardens = b.initiative(node, ann, "Groen dorp", summary="Drie moestuinen en een boomgaard.")
+
+    async def check() -> None:
+        await scenes.project_all(node)
+        async with node.sessions() as session:
+            assert [h.id for h in await p.search(session, "moestuin")] == [gardens]
+
+    asyncio.run(check())
