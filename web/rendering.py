@@ -57,6 +57,12 @@ ALLY_ROLES = {
     "supporter": N_("Steunt"),
 }
 TASK_STATUS = {"open": N_("Open"), "taken": N_("Opgepakt"), "done": N_("Klaar")}
+TASK_BUTTONS = {
+    "open": (("oppakken", N_("Ik pak dit op")), ("klaar", N_("Klaar"))),
+    "taken": (("klaar", N_("Klaar")), ("teruggeven", N_("Geef terug"))),
+    "done": (("heropenen", N_("Toch niet klaar")),),
+}
+"""The buttons on a task in each column of the board: (path word, label)."""
 ORGANISATION_KINDS = {
     "municipality": N_("Gemeente"),
     "broadcaster": N_("Lokale omroep"),
@@ -177,6 +183,7 @@ def build_environment(
         NEED_KINDS=NEED_KINDS,
         ALLY_ROLES=ALLY_ROLES,
         TASK_STATUS=TASK_STATUS,
+        TASK_BUTTONS=TASK_BUTTONS,
         ORGANISATION_KINDS=ORGANISATION_KINDS,
         step_index=step_index,
         current_lang=_current_lang,

@@ -92,3 +92,19 @@ def test_an_unknown_task_is_a_404(client: TestClient[Litestar]) -> None:
     initiative_id = post_initiative(client)
     response = post_form(client, f"/initiatieven/{initiative_id}/taken/onbekend1/klaar")
     assert response.status_code == 404
+
+
+def test_a_task_can_be_given_back_and_reopened(client: TestClient[Litestar]) -> None:
+    register(client)
+    initiative_id = post_initiative(client)
+    page = post_form(client, f"/initiatieven/{initiative_id}/taken", {"title": "Tent"}, follow=True)
+    (task_id,) = _task_ids(page.text)
+    base = f"/initiatieven/{initiative_id}/taken/{task_id}"
+    taken = post_form(client, f"{base}/oppakken", follow=True).text
+    assert "Geef terug" in taken
+    released = post_form(client, f"{base}/teruggeven", follow=True).text
+    assert re.search(r"Open</h3>\s*<div class=\"task\">\s*<p><strong>Tent", released)
+    post_form(client, f"{base}/klaar")
+    reopened = post_form(client, f"{base}/heropenen", follow=True).text
+    assert "0 van 1 taken klaar" in reopened
+    assert post_form(client, f"{base}/verzinsel").status_code == 404

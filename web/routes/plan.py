@@ -8,7 +8,7 @@ from litestar import Response, post
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 
-from node.errors import Invalid
+from node.errors import Invalid, NotFound
 from node.initiatives import plan
 from node.initiatives.forms import TaskForm
 
@@ -38,17 +38,30 @@ async def add_task(
     return await section(request, node, db, acting, initiative_id, "_plan.html", "plan")
 
 
-@post("/initiatieven/{initiative_id:str}/taken/{task_id:str}/oppakken", include_in_schema=False)
-async def take_task(
+TASK_ACTIONS = {
+    "oppakken": plan.take_task,
+    "teruggeven": plan.release_task,
+    "klaar": plan.complete_task,
+    "heropenen": plan.reopen_task,
+}
+"""The path word of each action on one task (take, give back, done, not done after all)."""
+
+
+@post("/initiatieven/{initiative_id:str}/taken/{task_id:str}/{action:str}", include_in_schema=False)
+async def task_action(
     request: HTMXRequest,
     node: NodeDep,
     db: Db,
     acting: ActingDep,
     initiative_id: InitiativeId,
     task_id: TaskId,
+    action: FromPath[str],
 ) -> Response[Any]:
+    change = TASK_ACTIONS.get(action)
+    if change is None:
+        raise NotFound("actie")
     try:
-        await plan.take_task(node, db, acting, initiative_id, task_id)
+        await change(node, db, acting, initiative_id, task_id)
     except Invalid as exc:
         extra = {"task_errors": {exc.field: exc.message}}
         return await section(
@@ -57,23 +70,4 @@ async def take_task(
     return await section(request, node, db, acting, initiative_id, "_plan.html", "plan")
 
 
-@post("/initiatieven/{initiative_id:str}/taken/{task_id:str}/klaar", include_in_schema=False)
-async def complete_task(
-    request: HTMXRequest,
-    node: NodeDep,
-    db: Db,
-    acting: ActingDep,
-    initiative_id: InitiativeId,
-    task_id: TaskId,
-) -> Response[Any]:
-    try:
-        await plan.complete_task(node, db, acting, initiative_id, task_id)
-    except Invalid as exc:
-        extra = {"task_errors": {exc.field: exc.message}}
-        return await section(
-            request, node, db, acting, initiative_id, "_plan.html", "plan", exc, **extra
-        )
-    return await section(request, node, db, acting, initiative_id, "_plan.html", "plan")
-
-
-ROUTES = [add_task, take_task, complete_task]
+ROUTES = [add_task, task_action]
