@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sync.automerge import ROOT, Document, decode_change
-from sync.automerge.transaction import Transaction
+from sync.automerge import ROOT
 
 from .documents.repository import Author, Edit
 from .errors import NotFound
@@ -36,10 +35,6 @@ NOUNS = {
     "person": "persoon",
     "organisation": "organisatie",
 }
-
-
-class _NothingToDo(Exception):
-    """An edit found nothing to change."""
 
 
 def now() -> datetime:
@@ -81,11 +76,13 @@ async def create_document(
     author: Author,
     message: str,
     fill: Edit,
+    *,
+    self_authored: bool = False,
 ) -> str:
     """A new document written in one change; returns its id."""
 
     def create() -> dict[str, Any]:
-        new_id = node.documents.create(doc_type, author, message, fill)
+        new_id = node.documents.create(doc_type, author, message, fill, self_authored=self_authored)
         return node.documents.read(new_id)
 
     content = await asyncio.to_thread(create)
@@ -113,51 +110,19 @@ async def change_document(
     caller's validation could have refused first.
     """
 
-    def edit_or_nothing(tx: Transaction, doc: Document) -> None:
-        ops = len(tx.ops)
-        edit(tx, doc)
-        if len(tx.ops) == ops:
-            raise _NothingToDo  # undoes the block, so not even the contributor entry is written
-
     def apply() -> dict[str, Any] | None:
         doc_key = document_id(doc_id, NOUNS[doc_type])
         with node.documents.lock(doc_key):
             content = _read_typed(node, doc_key, doc_type)
             if check is not None:
                 check(content)
-            heads = base_heads and own_changes_seen(node, doc_key, base_heads, author.actor)
-            try:
-                node.documents.change(doc_key, author, message, edit_or_nothing, heads or None)
-            except _NothingToDo:
-                return None
-            return node.documents.read(doc_key)
+            before = node.documents.open(doc_key).get_heads()
+            after = node.documents.change(doc_key, author, message, edit, base_heads)
+            return None if after == before else node.documents.read(doc_key)
 
     changed = await asyncio.to_thread(apply)
     if changed is not None:
         await project(session, changed)
-
-
-def own_changes_seen(node: Node, doc_id: str, base_heads: list[bytes], actor: bytes) -> list[bytes]:
-    """The version to apply a form's edit on: what the form was opened at, plus the person's own
-    later changes (saved from another tab, say).
-
-    One actor's changes form a single sequence; an edit made on a version without the actor's own
-    latest change would reuse its sequence number and op ids, which no peer can accept. So a
-    person's own newer edits count as seen (their later save wins over their earlier one), while
-    other people's newer edits still merge. Call under the document's lock.
-    """
-    doc = node.documents.open(doc_id)
-    if doc.get_missing_deps(base_heads):
-        return base_heads  # an unknown version: the repository refuses it
-    own = [
-        change
-        for change in map(decode_change, doc.get_changes(base_heads))
-        if change.actor == actor
-    ]
-    if not own:
-        return base_heads
-    latest = max(own, key=lambda change: change.seq)
-    return sorted({*base_heads, latest.hash})
 
 
 def read_field(

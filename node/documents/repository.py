@@ -95,9 +95,23 @@ class DocumentRepository:
 
     # ------------------------------------------------------------------ writing
 
-    def create(self, doc_type: str, author: Author, message: str, fill: Edit) -> str:
-        """Make a new document with the common envelope; `fill` writes the rest in one change."""
+    def create(
+        self,
+        doc_type: str,
+        author: Author,
+        message: str,
+        fill: Edit,
+        *,
+        self_authored: bool = False,
+    ) -> str:
+        """Make a new document with the common envelope; `fill` writes the rest in one change.
+
+        self_authored: the document is the author's own profile, whose id is the person id, so
+        the author is recorded as the new document's id.
+        """
         document_id = new_document_id()
+        if self_authored:
+            author = Author(document_id, author.actor)
         doc = Document(actor=author.actor)
         with doc.change(message=message) as tx:
             tx.put(ROOT, "type", doc_type)
@@ -131,9 +145,11 @@ class DocumentRepository:
         with self.lock(document_id):
             doc = self.open(document_id)
             current = doc.get_heads()
-            if base_heads and sorted(base_heads) != current:
+            if base_heads:
                 if doc.get_missing_deps(base_heads):
                     raise Invalid("version", "Deze versie van het document is hier onbekend.")
+                base_heads = _with_own_latest(doc, base_heads, author.actor)
+            if base_heads and sorted(base_heads) != current:
                 work = doc.fork(actor=author.actor, heads=base_heads)
                 self._edit(work, author, message, edit)
                 try:
@@ -154,9 +170,27 @@ class DocumentRepository:
             return doc.get_heads()
 
     def _edit(self, doc: Document, author: Author, message: str, edit: Edit) -> None:
+        """One change, or none at all when `edit` writes nothing (saving an unchanged form)."""
         with doc.change(message=message, actor=author.actor) as tx:
+            edit(tx, doc)
+            if not tx.ops:
+                return
             contributors = doc.get(ROOT, "contributors")
             if doc.get(contributors, author.actor.hex()) != author.person_id:
                 tx.put(contributors, author.actor.hex(), author.person_id)
-            edit(tx, doc)
             validate_document(doc.to_py())
+
+
+def _with_own_latest(doc: Document, base_heads: list[bytes], actor: bytes) -> list[bytes]:
+    """The version to apply an edit from an older form on: what the form was opened at, plus the
+    author's own latest change when that is newer (saved from another tab, say).
+
+    One actor's changes form a single sequence; an edit on a version without the actor's own
+    latest change would reuse its seq and op ids, which no peer can accept. So a person's own newer
+    edits count as seen (their later save wins over their earlier one), while other people's newer
+    edits still merge.
+    """
+    own = [c for c in doc.changes_since(base_heads) if c.actor == actor]
+    if not own:
+        return base_heads
+    return sorted({*base_heads, own[-1].hash})

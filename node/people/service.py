@@ -63,18 +63,16 @@ async def create_profile(
     values = _clean(form)
 
     def fill(tx: Transaction, _doc: Document) -> None:
-        own_id = tx.get(ROOT, "id")
-        tx.put(ROOT, "created_by", own_id)
-        tx.put(tx.get(ROOT, "contributors"), actor.hex(), own_id)
         tx.put(ROOT, "display_name", values["display_name"])
         put_map(tx, ROOT, "place", values["place"])
         put_list(tx, ROOT, "skills", values["skills"])
         put_list(tx, ROOT, "offers", values["offers"])
         tx.put(ROOT, "about", values["about"])
 
-    # the repository writes the creator before the id exists; fill() puts the real one
-    author = Author(person_id="", actor=actor)
-    return await create_document(node, session, "person", author, "Profiel aangemaakt", fill)
+    author = Author(person_id="", actor=actor)  # self_authored: the profile's id is the person id
+    return await create_document(
+        node, session, "person", author, "Profiel aangemaakt", fill, self_authored=True
+    )
 
 
 async def edit_profile(

@@ -251,6 +251,10 @@ class Document:
         """Encoded changes that are not reachable from have_deps, in a topological order."""
         return [c.raw for c in self._changes_since(have_deps or [])]
 
+    def changes_since(self, have_deps: list[bytes]) -> list[Change]:
+        """Like get_changes, but decoded (actor, seq, hash, deps, message); read only."""
+        return self._changes_since(have_deps)
+
     def get_all_changes(self) -> list[bytes]:
         return [c.raw for c in self._changes]
 
