@@ -36,22 +36,17 @@ MAX_BODY_BYTES = 1_000_000
 
 def create_app(settings: Settings, node: Node | None = None) -> Litestar:
     """Build the app for these settings; open the node on startup unless one is given."""
-    state: dict[str, Node] = {}
-    owns_node = node is None
-    if node is not None:
-        state["node"] = node
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        if owns_node:
-            sqlite = settings.effective_database_url.startswith("sqlite")
-            state["node"] = await Node.open(settings, null_pool=sqlite)
-        app.state.node = state["node"]
+        sqlite = settings.effective_database_url.startswith("sqlite")
+        opened = node or await Node.open(settings, null_pool=sqlite)
+        app.state.node = opened
         try:
             yield
         finally:
-            if owns_node:
-                await state["node"].close()
+            if node is None:
+                await opened.close()
 
     # the cookie keys are needed before startup; the identity file is small and read once here
     identity = node.identity if node else load_node(settings.data_path)

@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from . import (
     about,
     accounts,
+    allies,
     api,
     discussions,
     initiatives,
@@ -20,6 +21,7 @@ from . import (
 ROUTES: list[ControllerRouterHandler] = [
     *about.ROUTES,
     *initiatives.ROUTES,
+    *allies.ROUTES,
     *plan.ROUTES,
     *discussions.ROUTES,
     *people.ROUTES,

@@ -20,11 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from node import accounts, projection
 from node.acting import Acting
 from node.errors import Invalid, NotFound
-from node.initiatives import allies, core, needs, updates
+from node.initiatives import core, needs, updates
 from node.initiatives.forms import (
     STATUSES,
     InitiativeForm,
-    JoinForm,
     NeedForm,
     NewInitiative,
     UpdateForm,
@@ -265,94 +264,6 @@ async def edit_initiative(
     return see_other(f"/initiatieven/{initiative_id}")
 
 
-# ---------------------------------------------------------------------------- allies
-
-
-@post("/initiatieven/{initiative_id:str}/steunen", include_in_schema=False)
-async def support(
-    request: HTMXRequest,
-    node: NodeDep,
-    db: Db,
-    acting: ActingDep,
-    initiative_id: InitiativeId,
-) -> Response[Any]:
-    error = None
-    try:
-        await allies.support_initiative(node, db, acting, initiative_id)
-    except Invalid as exc:
-        error = exc
-    extra = {"ally_error": error.message} if error else {}
-    return await section(
-        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
-    )
-
-
-@post("/initiatieven/{initiative_id:str}/aansluiten", include_in_schema=False)
-async def join(
-    request: HTMXRequest,
-    node: NodeDep,
-    db: Db,
-    acting: ActingDep,
-    initiative_id: InitiativeId,
-    data: Annotated[JoinForm, FORM],
-) -> Response[Any]:
-    try:
-        await allies.join_initiative(node, db, acting, initiative_id, data)
-    except Invalid as exc:
-        return await section(
-            request,
-            node,
-            db,
-            acting,
-            initiative_id,
-            "_allies.html",
-            "medestanders",
-            exc,
-            join_form=data,
-            join_errors={exc.field: exc.message},
-        )
-    return await section(request, node, db, acting, initiative_id, "_allies.html", "medestanders")
-
-
-@post("/initiatieven/{initiative_id:str}/verlaten", include_in_schema=False)
-async def leave(
-    request: HTMXRequest,
-    node: NodeDep,
-    db: Db,
-    acting: ActingDep,
-    initiative_id: InitiativeId,
-) -> Response[Any]:
-    error = None
-    try:
-        await allies.leave_initiative(node, db, acting, initiative_id)
-    except Invalid as exc:
-        error = exc
-    extra = {"ally_error": error.message} if error else {}
-    return await section(
-        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
-    )
-
-
-@post("/initiatieven/{initiative_id:str}/coordinator/{person_id:str}", include_in_schema=False)
-async def make_coordinator(
-    request: HTMXRequest,
-    node: NodeDep,
-    db: Db,
-    acting: ActingDep,
-    initiative_id: InitiativeId,
-    person_id: FromPath[str],
-) -> Response[Any]:
-    error = None
-    try:
-        await allies.make_coordinator(node, db, acting, initiative_id, person_id)
-    except Invalid as exc:
-        error = exc
-    extra = {"ally_error": error.message} if error else {}
-    return await section(
-        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
-    )
-
-
 # ---------------------------------------------------------------------------- status, needs, news
 
 
@@ -431,10 +342,6 @@ ROUTES = [
     initiative_page,
     edit_initiative_page,
     edit_initiative,
-    support,
-    join,
-    leave,
-    make_coordinator,
     change_status,
     add_need,
     mark_need,
