@@ -1,5 +1,5 @@
 """Initiatives: the list with filters and search, one initiative's page, posting and editing it,
-and the actions on it (support, join, leave, needs, status, news). The action plan is in plan.py.
+and the actions on it (needs, status, news). Allies are in allies.py, the action plan in plan.py.
 
 Every action is a plain form POST that works without JavaScript (303 back to the page); with htmx
 the same handler answers with the section it changed. Invalid input shows the form again with the
