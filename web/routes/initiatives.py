@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest
@@ -22,7 +23,6 @@ from node.acting import Acting
 from node.errors import Invalid, NotFound
 from node.initiatives import core, needs, updates
 from node.initiatives.forms import (
-    STATUSES,
     InitiativeForm,
     NeedForm,
     NewInitiative,
@@ -37,6 +37,14 @@ from ..rendering import NEED_KINDS, STATUS_LABELS
 from .common import FORM, login_first, see_other, wants_partial
 
 InitiativeId = FromPath[str]
+
+
+class StatusForm(msgspec.Struct):
+    status: str = ""
+
+
+class NeedDoneForm(msgspec.Struct):
+    fulfilled: bool = False
 
 
 # ---------------------------------------------------------------------------- list
@@ -273,12 +281,9 @@ async def change_status(
     db: Db,
     acting: ActingDep,
     initiative_id: InitiativeId,
-    data: Annotated[dict[str, str], FORM],
+    data: Annotated[StatusForm, FORM],
 ) -> Redirect:
-    status = data.get("status", "")
-    if status not in STATUSES:
-        raise Invalid("status", "Kies een stand uit de lijst.")
-    await core.change_status(node, db, acting, initiative_id, status)
+    await core.change_status(node, db, acting, initiative_id, data.status)
     return see_other(f"/initiatieven/{initiative_id}")
 
 
@@ -309,10 +314,9 @@ async def mark_need(
     acting: ActingDep,
     initiative_id: InitiativeId,
     need_id: FromPath[str],
-    data: Annotated[dict[str, str], FORM],
+    data: Annotated[NeedDoneForm, FORM],
 ) -> Response[Any]:
-    fulfilled = data.get("fulfilled") == "true"
-    await needs.mark_need(node, db, acting, initiative_id, need_id, fulfilled)
+    await needs.mark_need(node, db, acting, initiative_id, need_id, data.fulfilled)
     return await section(request, node, db, acting, initiative_id, "_needs.html", "nodig")
 
 
