@@ -57,3 +57,17 @@ def test_concurrent_description_and_task_edits_both_survive(
     assert "Zaad kopen" in page
     assert "Hek zetten" in page
     assert "0 van 2 taken klaar" in page
+
+
+def test_an_edit_from_an_unknown_version_is_refused_and_the_text_kept(
+    client: TestClient[Litestar],
+) -> None:
+    register(client, "Anna")
+    initiative_id = post_initiative(client, description=DESCRIPTION)
+    form = _edit_form(client, initiative_id)
+    form.update(version="ab" * 32, description="Mijn nieuwe tekst")
+    response = post_form(client, f"/initiatieven/{initiative_id}/bewerken", form)
+    assert response.status_code == 400
+    assert "Deze versie van het document is hier onbekend." in response.text
+    assert "Mijn nieuwe tekst" in response.text
+    assert "Mijn nieuwe tekst" not in client.get(f"/initiatieven/{initiative_id}").text
