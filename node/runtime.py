@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from .db import create_tables, make_engine, make_sessions
+from .db import make_engine, make_sessions
 from .documents.file_store import FileDocStore
 from .documents.repository import DocumentRepository
 from .identity import NodeIdentity, load_node
+from .migrations import prepare
 from .settings import Settings
 
 
@@ -24,26 +25,15 @@ class Node:
 
     @classmethod
     async def open(cls, settings: Settings, *, null_pool: bool = False) -> Node:
-        """Open an initialised node (`mekaar init`) and make sure its tables exist."""
+        """Open an initialised node (`mekaar init`) and bring its database to the newest schema
+        revision (node/migrations): a new database is created, an old one upgraded."""
         identity = load_node(settings.data_path)
         store = FileDocStore(settings.documents_path)
         documents = DocumentRepository(store, identity.node_id)
         engine = make_engine(settings.effective_database_url, null_pool=null_pool)
-        _import_models()
-        await create_tables(engine)
+        await prepare(engine)
         return cls(settings, identity, documents, engine, make_sessions(engine))
 
     async def close(self) -> None:
         await self.engine.dispose()
 
-
-def _import_models() -> None:
-    """Register every table on Base.metadata before create_all."""
-    import importlib
-
-    for module in ("node.projection.models", "node.accounts.models"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
