@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import SADeprecationWarning
-
-# litestar's OpenAPI code imports advanced_alchemy, whose 1.12 mixins still use a decorator that
-# SQLAlchemy 2.1 deprecates. That warning is upstream's, at import; it is silenced here once so the
-# strict `filterwarnings = error` still catches everything of ours.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", SADeprecationWarning)
-    import advanced_alchemy.base  # noqa: F401
 from litestar import Litestar
 from litestar.testing import TestClient
 

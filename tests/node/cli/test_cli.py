@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy.exc import SADeprecationWarning
 
 from node import accounts
 from node.cli import main
@@ -134,10 +132,6 @@ def test_serve_is_the_default_and_runs_the_installed_web_app(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import uvicorn
-
-    with warnings.catch_warnings():  # upstream's import-time deprecation, as in tests/web
-        warnings.simplefilter("ignore", SADeprecationWarning)
-        import advanced_alchemy.base  # noqa: F401
     from litestar import Litestar
 
     ran: dict[str, Any] = {}
