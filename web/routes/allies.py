@@ -1,21 +1,51 @@
 """An initiative's allies: support it, join with an offer (perhaps on behalf of an organisation),
-leave, and make an ally coordinator. Each answers htmx with the allies section."""
+leave, and (initiators) make an ally coordinator. Each answers htmx with the allies section."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from litestar import Response, post
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from node.acting import Acting
 from node.errors import Invalid
 from node.initiatives import allies
 from node.initiatives.forms import JoinForm
+from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
 from .common import FORM
 from .initiatives import InitiativeId, section
+
+
+async def _allies_after(
+    change: Awaitable[None],
+    request: HTMXRequest,
+    node: Node,
+    db: AsyncSession,
+    acting: Acting | None,
+    initiative_id: str,
+) -> Response[Any]:
+    """Make the change and show the allies section; a refused change shows its message there."""
+    try:
+        await change
+    except Invalid as exc:
+        return await section(
+            request,
+            node,
+            db,
+            acting,
+            initiative_id,
+            "_allies.html",
+            "medestanders",
+            exc,
+            ally_error=exc.message,
+        )
+    return await section(request, node, db, acting, initiative_id, "_allies.html", "medestanders")
 
 
 @post("/initiatieven/{initiative_id:str}/steunen", include_in_schema=False)
@@ -26,15 +56,8 @@ async def support(
     acting: ActingDep,
     initiative_id: InitiativeId,
 ) -> Response[Any]:
-    error = None
-    try:
-        await allies.support_initiative(node, db, acting, initiative_id)
-    except Invalid as exc:
-        error = exc
-    extra = {"ally_error": error.message} if error else {}
-    return await section(
-        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
-    )
+    change = allies.support_initiative(node, db, acting, initiative_id)
+    return await _allies_after(change, request, node, db, acting, initiative_id)
 
 
 @post("/initiatieven/{initiative_id:str}/aansluiten", include_in_schema=False)
@@ -72,15 +95,8 @@ async def leave(
     acting: ActingDep,
     initiative_id: InitiativeId,
 ) -> Response[Any]:
-    error = None
-    try:
-        await allies.leave_initiative(node, db, acting, initiative_id)
-    except Invalid as exc:
-        error = exc
-    extra = {"ally_error": error.message} if error else {}
-    return await section(
-        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
-    )
+    change = allies.leave_initiative(node, db, acting, initiative_id)
+    return await _allies_after(change, request, node, db, acting, initiative_id)
 
 
 @post("/initiatieven/{initiative_id:str}/coordinator/{person_id:str}", include_in_schema=False)
@@ -92,15 +108,8 @@ async def make_coordinator(
     initiative_id: InitiativeId,
     person_id: FromPath[str],
 ) -> Response[Any]:
-    error = None
-    try:
-        await allies.make_coordinator(node, db, acting, initiative_id, person_id)
-    except Invalid as exc:
-        error = exc
-    extra = {"ally_error": error.message} if error else {}
-    return await section(
-        request, node, db, acting, initiative_id, "_allies.html", "medestanders", error, **extra
-    )
+    change = allies.make_coordinator(node, db, acting, initiative_id, person_id)
+    return await _allies_after(change, request, node, db, acting, initiative_id)
 
 
 ROUTES = [support, join, leave, make_coordinator]
