@@ -13,14 +13,14 @@ from node.errors import Invalid
 
 from ..deps import SESSION_PERSON, ActingDep, Db, NodeDep
 from ..sessions import start_session
-from .common import FORM, safe_next, see_other
+from .common import FORM, form_page, refused, safe_next, see_other
 
 
 @get("/inloggen", name="login", include_in_schema=False)
 async def login_page(acting: ActingDep, next: FromQuery[str] = "/") -> Template | Redirect:
     if acting is not None:
         return see_other(safe_next(next))
-    return Template("accounts/login.html", context={"errors": {}, "form": None, "next": next})
+    return form_page("accounts/login.html", None, next=next)
 
 
 @post("/inloggen", include_in_schema=False)
@@ -36,8 +36,7 @@ async def login(
         acting = await accounts.login(node, db, data, client=client)
     except Invalid as exc:
         await db.rollback()
-        context = {"errors": {exc.field: exc.message}, "form": data, "next": next}
-        return Template("accounts/login.html", context=context, status_code=400)
+        return refused("accounts/login.html", data, exc, next=next)
     start_session(request, {SESSION_PERSON: acting.person_id})
     return see_other(safe_next(next))
 
@@ -46,7 +45,7 @@ async def login(
 async def register_page(acting: ActingDep) -> Template | Redirect:
     if acting is not None:
         return see_other(f"/mensen/{acting.person_id}")
-    return Template("accounts/register.html", context={"errors": {}, "form": None})
+    return form_page("accounts/register.html", None)
 
 
 @post("/registreren", include_in_schema=False)
@@ -60,8 +59,7 @@ async def register(
         acting = await accounts.register(node, db, data)
     except Invalid as exc:
         await db.rollback()
-        context = {"errors": {exc.field: exc.message}, "form": data}
-        return Template("accounts/register.html", context=context, status_code=400)
+        return refused("accounts/register.html", data, exc)
     start_session(request, {SESSION_PERSON: acting.person_id})
     return see_other(f"/mensen/{acting.person_id}")
 

@@ -9,7 +9,9 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
+
+from node.errors import Invalid
 
 
 def safe_next(target: str | None) -> str:
@@ -36,3 +38,22 @@ FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 def login_first(request: Request[Any, Any, Any]) -> Redirect:
     """Pages that need a person send visitors to log in, and back here afterwards."""
     return see_other("/inloggen?" + urlencode({"next": request.url.path}))
+
+
+def form_page(
+    template: str,
+    form: Any,
+    errors: dict[str, str] | None = None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Template:
+    """A page with a form: `form` is what it shows (None: empty), `errors` the message per field."""
+    context = {"form": form, "errors": errors or {}, **context}
+    return Template(template, context=context, status_code=status_code)
+
+
+def refused(template: str, form: Any, exc: Invalid, **context: Any) -> Template:
+    """Invalid input: the same form again (400), everything typed kept, the message at its field.
+    The handler rolls back first, so nothing of the attempt is committed."""
+    return form_page(template, form, {exc.field: exc.message}, status_code=400, **context)

@@ -20,9 +20,10 @@ from node.projection import directory
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, login_first, see_other, wants_partial
+from .common import FORM, form_page, login_first, refused, see_other, wants_partial
 
 DiscussionId = FromPath[str]
+FORM_PAGE = "discussions/form.html"
 
 
 @get("/gesprekken", name="discussions", include_in_schema=False)
@@ -100,22 +101,11 @@ async def post_comment(
     return see_other(f"/gesprekken/{discussion_id}#reactie-{new_id}")
 
 
-def _form_page(
-    form: DiscussionForm,
-    errors: dict[str, str],
-    action: str,
-    editing: bool,
-    status_code: int = 200,
-) -> Template:
-    context = {"form": form, "errors": errors, "action": action, "editing": editing}
-    return Template("discussions/form.html", context=context, status_code=status_code)
-
-
 @get("/gesprekken/nieuw", include_in_schema=False)
 async def new_discussion_page(request: HTMXRequest, acting: ActingDep) -> Template | Redirect:
     if acting is None:
         return login_first(request)
-    return _form_page(DiscussionForm(title=""), {}, "/gesprekken", editing=False)
+    return form_page(FORM_PAGE, DiscussionForm(title=""), action="/gesprekken", editing=False)
 
 
 @post("/gesprekken", include_in_schema=False)
@@ -129,9 +119,7 @@ async def start_discussion(
         new_id = await service.start_discussion(node, db, acting, data)
     except Invalid as exc:
         await db.rollback()
-        return _form_page(
-            data, {exc.field: exc.message}, "/gesprekken", editing=False, status_code=400
-        )
+        return refused(FORM_PAGE, data, exc, action="/gesprekken", editing=False)
     return see_other(f"/gesprekken/{new_id}")
 
 
@@ -153,7 +141,7 @@ async def edit_discussion_page(
         tags=", ".join(view.tags),
         version=view.version,
     )
-    return _form_page(form, {}, f"/gesprekken/{view.id}/bewerken", editing=True)
+    return form_page(FORM_PAGE, form, action=f"/gesprekken/{view.id}/bewerken", editing=True)
 
 
 @post("/gesprekken/{discussion_id:str}/bewerken", include_in_schema=False)
@@ -169,7 +157,7 @@ async def edit_discussion(
     except Invalid as exc:
         await db.rollback()
         action = f"/gesprekken/{discussion_id}/bewerken"
-        return _form_page(data, {exc.field: exc.message}, action, editing=True, status_code=400)
+        return refused(FORM_PAGE, data, exc, action=action, editing=True)
     return see_other(f"/gesprekken/{discussion_id}")
 
 

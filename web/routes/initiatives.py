@@ -34,9 +34,10 @@ from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
 from ..rendering import NEED_KINDS, STATUS_LABELS
-from .common import FORM, login_first, see_other, wants_partial
+from .common import FORM, form_page, login_first, refused, see_other, wants_partial
 
 InitiativeId = FromPath[str]
+FORM_PAGE = "initiatives/form.html"
 
 
 class StatusForm(msgspec.Struct):
@@ -169,36 +170,20 @@ async def section(
 # ---------------------------------------------------------------------------- post and edit
 
 
-def _form_page(
-    form: Any,
-    errors: dict[str, str],
-    *,
-    action: str,
-    editing: bool,
-    initiative_id: str = "",
-    organisations: list[tuple[str, str]] | None = None,
-    status_code: int = 200,
-) -> Template:
-    context = {
-        "form": form,
-        "errors": errors,
-        "action": action,
-        "editing": editing,
-        "initiative_id": initiative_id,
-        "my_organisations": organisations or [],
-    }
-    return Template("initiatives/form.html", context=context, status_code=status_code)
-
-
 @get("/initiatieven/nieuw", name="new_initiative", include_in_schema=False)
 async def new_initiative_page(
     request: HTMXRequest, db: Db, acting: ActingDep
 ) -> Template | Redirect:
     if acting is None:
         return login_first(request)
-    form = NewInitiative(title="")
     organisations = await _my_organisations(db, acting)
-    return _form_page(form, {}, action="/initiatieven", editing=False, organisations=organisations)
+    return form_page(
+        FORM_PAGE,
+        NewInitiative(title=""),
+        action="/initiatieven",
+        editing=False,
+        my_organisations=organisations,
+    )
 
 
 @post("/initiatieven", include_in_schema=False)
@@ -212,15 +197,14 @@ async def post_initiative(
         new_id = await core.post_initiative(node, db, acting, data)
     except Invalid as exc:
         await db.rollback()
-        errors = {exc.field: exc.message}
         organisations = await _my_organisations(db, acting) if acting else []
-        return _form_page(
+        return refused(
+            FORM_PAGE,
             data,
-            errors,
+            exc,
             action="/initiatieven",
             editing=False,
-            organisations=organisations,
-            status_code=400,
+            my_organisations=organisations,
         )
     return see_other(f"/initiatieven/{new_id}")
 
@@ -245,7 +229,7 @@ async def edit_initiative_page(
         version=view.version,
     )
     action = f"/initiatieven/{view.id}/bewerken"
-    return _form_page(form, {}, action=action, editing=True, initiative_id=view.id)
+    return form_page(FORM_PAGE, form, action=action, editing=True, initiative_id=view.id)
 
 
 @post("/initiatieven/{initiative_id:str}/bewerken", include_in_schema=False)
@@ -261,13 +245,8 @@ async def edit_initiative(
     except Invalid as exc:
         await db.rollback()
         action = f"/initiatieven/{initiative_id}/bewerken"
-        return _form_page(
-            data,
-            {exc.field: exc.message},
-            action=action,
-            editing=True,
-            initiative_id=initiative_id,
-            status_code=400,
+        return refused(
+            FORM_PAGE, data, exc, action=action, editing=True, initiative_id=initiative_id
         )
     return see_other(f"/initiatieven/{initiative_id}")
 

@@ -17,9 +17,10 @@ from node.projection import directory
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, login_first, see_other
+from .common import FORM, form_page, login_first, refused, see_other
 
 OrganisationId = FromPath[str]
+FORM_PAGE = "organisations/form.html"
 
 
 @get("/organisaties", name="organisations", include_in_schema=False)
@@ -48,24 +49,13 @@ async def organisation_page(
     return await _detail(node, acting, organisation_id)
 
 
-def _form_page(
-    form: OrganisationForm,
-    errors: dict[str, str],
-    action: str,
-    editing: bool,
-    status_code: int = 200,
-) -> Template:
-    context = {"form": form, "errors": errors, "action": action, "editing": editing}
-    return Template("organisations/form.html", context=context, status_code=status_code)
-
-
 @get("/organisaties/nieuw", include_in_schema=False)
 async def new_organisation_page(
     request: Request[Any, Any, Any], acting: ActingDep
 ) -> Template | Redirect:
     if acting is None:
         return login_first(request)
-    return _form_page(OrganisationForm(name=""), {}, "/organisaties", editing=False)
+    return form_page(FORM_PAGE, OrganisationForm(name=""), action="/organisaties", editing=False)
 
 
 @post("/organisaties", include_in_schema=False)
@@ -76,8 +66,7 @@ async def create_organisation(
         new_id = await service.create_organisation(node, db, acting, data)
     except Invalid as exc:
         await db.rollback()
-        errors = {exc.field: exc.message}
-        return _form_page(data, errors, "/organisaties", editing=False, status_code=400)
+        return refused(FORM_PAGE, data, exc, action="/organisaties", editing=False)
     return see_other(f"/organisaties/{new_id}")
 
 
@@ -100,7 +89,7 @@ async def edit_organisation_page(
         website=org.website,
         version=org.version,
     )
-    return _form_page(form, {}, f"/organisaties/{org.id}/bewerken", editing=True)
+    return form_page(FORM_PAGE, form, action=f"/organisaties/{org.id}/bewerken", editing=True)
 
 
 @post("/organisaties/{organisation_id:str}/bewerken", include_in_schema=False)
@@ -116,7 +105,7 @@ async def edit_organisation(
     except Invalid as exc:
         await db.rollback()
         action = f"/organisaties/{organisation_id}/bewerken"
-        return _form_page(data, {exc.field: exc.message}, action, editing=True, status_code=400)
+        return refused(FORM_PAGE, data, exc, action=action, editing=True)
     return see_other(f"/organisaties/{organisation_id}")
 
 

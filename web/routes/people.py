@@ -15,9 +15,10 @@ from node.people.views import get_person
 from node.projection import directory, listing
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, login_first, see_other
+from .common import FORM, form_page, login_first, refused, see_other
 
 PersonId = FromPath[str]
+FORM_PAGE = "people/form.html"
 
 
 @get("/mensen/{person_id:str}", name="person", include_in_schema=False)
@@ -27,13 +28,6 @@ async def person_page(node: NodeDep, db: Db, acting: ActingDep, person_id: Perso
     initiatives = await listing.my_initiatives(db, person.id, include_hidden=is_me)
     context = {"person": person, "acting": acting, "is_me": is_me, "initiatives": initiatives}
     return Template("people/detail.html", context=context)
-
-
-def _form_page(
-    person_id: str, form: ProfileForm, errors: dict[str, str], status_code: int = 200
-) -> Template:
-    context = {"person_id": person_id, "form": form, "errors": errors}
-    return Template("people/form.html", context=context, status_code=status_code)
 
 
 @get("/mensen/{person_id:str}/bewerken", include_in_schema=False)
@@ -53,7 +47,7 @@ async def edit_profile_page(
         offers="\n".join(person.offers),
         about=person.about,
     )
-    return _form_page(person.id, form, {})
+    return form_page(FORM_PAGE, form, person_id=person.id)
 
 
 @post("/mensen/{person_id:str}/bewerken", include_in_schema=False)
@@ -68,7 +62,7 @@ async def save_profile(
         await edit_profile(node, db, acting, person_id, data)
     except Invalid as exc:
         await db.rollback()
-        return _form_page(person_id, data, {exc.field: exc.message}, status_code=400)
+        return refused(FORM_PAGE, data, exc, person_id=person_id)
     return see_other(f"/mensen/{person_id}")
 
 
