@@ -1,8 +1,9 @@
 """Jinja setup: autoescape everywhere, gettext per request, and the few filters pages share.
 
-Texts people write are shown in two ways. Long texts from documents made on this node go through
-nh3 (a small allow-list of tags) and may be marked safe. Anything from another village (a document
-whose `origin_node` is not this node) is never marked safe: it is shown as escaped plain text.
+Texts people write are shown in two ways, both by the `richtext` filter. Long texts from documents
+made on this node go through nh3 (a small allow-list of tags). Anything from another village (a
+document whose `origin_node` is not this node) is shown as escaped paragraphs: nothing it holds is
+ever taken as markup.
 """
 
 from __future__ import annotations
@@ -89,10 +90,11 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
-def richtext(text: str | None, local: bool) -> Markup | str:
-    """Paragraphs with links, sanitised by nh3; marked safe only for this node's documents."""
+def richtext(text: str | None, local: bool) -> Markup:
+    """A long text as paragraphs. From this node's documents: with links, sanitised by nh3. From
+    another village: each paragraph escaped, no markup of its own."""
     if not local:
-        return text or ""
+        return Markup("".join(f"<p>{escape(para)}</p>" for para in paragraphs(text)))
     parts = []
     for para in paragraphs(text):
         html = URL.sub(r'<a href="\1">\1</a>', para).replace("\n", "<br>")
