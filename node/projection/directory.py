@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import Invalid
 from . import content as c
-from .filters import choice, identifier, paging, person_id, place_key, tag_key
+from .filters import MY_LIMIT, choice, identifier, paging, person_id, place_key, tag_key
 from .hidden import not_hidden, visible
 from .models import (
     CommentRow,
@@ -21,8 +21,8 @@ from .models import (
     PersonRow,
     PersonTermRow,
 )
+from .pages import one_page
 from .results import DiscussionSummary, OrganisationSummary, Page, PersonSummary
-from .search import clean_query, dialect_of, matches
 
 ORGANISATION_KINDS = (
     "municipality",
@@ -32,7 +32,6 @@ ORGANISATION_KINDS = (
     "shop",
     "other",
 )
-MY_LIMIT = 500
 
 DISCUSSION_COLUMNS = (
     DiscussionRow.id,
@@ -133,23 +132,18 @@ async def list_discussions(
             )
         )
     conditions.extend(await visible(session, DiscussionRow.id, include_hidden))
-    rows = select(*DISCUSSION_COLUMNS)
-    count = select(func.count()).select_from(DiscussionRow)
-    order: list[Any] = [DiscussionRow.last_activity.desc(), DiscussionRow.id.desc()]
-    wanted = clean_query(query)
-    if wanted is not None:
-        found = matches(dialect_of(session), wanted)
-        if found is None:
-            return Page(items=[], total=0, page=page, per_page=per_page)
-        hits = found.where(found.selected_columns.kind == "discussion").subquery()
-        rows = rows.join(hits, hits.c.doc_id == DiscussionRow.id)
-        count = count.join(hits, hits.c.doc_id == DiscussionRow.id)
-        order = [hits.c.score, *order]
-    total = (await session.execute(count.where(*conditions))).scalar_one()
-    statement = rows.where(*conditions).order_by(*order)
-    statement = statement.limit(per_page).offset((page - 1) * per_page)
-    items = [discussion(row) for row in (await session.execute(statement)).all()]
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    return await one_page(
+        session,
+        DiscussionRow,
+        DISCUSSION_COLUMNS,
+        discussion,
+        where=conditions,
+        order=[DiscussionRow.last_activity.desc(), DiscussionRow.id.desc()],
+        page=page,
+        per_page=per_page,
+        query=query,
+        kind="discussion",
+    )
 
 
 async def my_discussions(
@@ -201,18 +195,16 @@ async def list_people(
             )
         )
     conditions.extend(await visible(session, PersonRow.id, include_hidden))
-    total = (
-        await session.execute(select(func.count()).select_from(PersonRow).where(*conditions))
-    ).scalar_one()
-    statement = (
-        select(*PERSON_COLUMNS)
-        .where(*conditions)
-        .order_by(PersonRow.display_name, PersonRow.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    return await one_page(
+        session,
+        PersonRow,
+        PERSON_COLUMNS,
+        person,
+        where=conditions,
+        order=[PersonRow.display_name, PersonRow.id],
+        page=page,
+        per_page=per_page,
     )
-    items = [person(row) for row in (await session.execute(statement)).all()]
-    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 async def display_names(session: AsyncSession, person_ids: Iterable[str]) -> dict[str, str]:
@@ -245,18 +237,16 @@ async def list_organisations(
     if (wanted_kind := choice("kind", kind, ORGANISATION_KINDS)) is not None:
         conditions.append(OrganisationRow.kind == wanted_kind)
     conditions.extend(await visible(session, OrganisationRow.id, include_hidden))
-    total = (
-        await session.execute(select(func.count()).select_from(OrganisationRow).where(*conditions))
-    ).scalar_one()
-    statement = (
-        select(*ORGANISATION_COLUMNS)
-        .where(*conditions)
-        .order_by(OrganisationRow.name, OrganisationRow.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+    return await one_page(
+        session,
+        OrganisationRow,
+        ORGANISATION_COLUMNS,
+        organisation,
+        where=conditions,
+        order=[OrganisationRow.name, OrganisationRow.id],
+        page=page,
+        per_page=per_page,
     )
-    items = [organisation(row) for row in (await session.execute(statement)).all()]
-    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 async def my_organisations(

@@ -11,6 +11,7 @@ STATUSES = ("idea", "looking_for_allies", "active", "done", "paused")
 NEED_KINDS = ("skills", "hands", "materials", "room", "money")
 MAX_PAGE = 10_000
 MAX_PER_PAGE = 100
+MY_LIMIT = 500  # rows a "my …" page shows at most
 
 
 def paging(page: Any, per_page: Any) -> tuple[int, int]:

@@ -13,12 +13,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .filters import NEED_KINDS, STATUSES, choice, paging, person_id, place_key, tag_key
+from .filters import (
+    MY_LIMIT,
+    NEED_KINDS,
+    STATUSES,
+    choice,
+    paging,
+    person_id,
+    place_key,
+    tag_key,
+)
 from .hidden import not_hidden, visible
 from .models import InitiativeAllyRow, InitiativeNeedRow, InitiativeRow, InitiativeTagRow
 from .models import InitiativeTaskRow as Task
+from .pages import one_page
 from .results import Facet, InitiativeSummary, MyInitiative, MyTask, Page
-from .search import clean_query, dialect_of, matches
 
 SUMMARY_COLUMNS = (
     InitiativeRow.id,
@@ -38,7 +47,6 @@ SUMMARY_COLUMNS = (
     InitiativeRow.tasks_total,
     InitiativeRow.open_needs,
 )
-MY_LIMIT = 500  # rows a "my …" page shows at most
 
 
 def summary(row: Any) -> InitiativeSummary:
@@ -134,23 +142,19 @@ async def list_initiatives(
         needs_kind=needs_kind,
         include_hidden=include_hidden,
     )
-    rows = select(*SUMMARY_COLUMNS)
-    count = select(func.count()).select_from(InitiativeRow)
-    order: list[Any] = [InitiativeRow.updated_at.desc(), InitiativeRow.id.desc()]
-    wanted = clean_query(query)
-    if wanted is not None:
-        found = matches(dialect_of(session), wanted)
-        if found is None:
-            return Page(items=[], total=0, page=page, per_page=per_page)
-        hits = found.where(found.selected_columns.kind == "initiative").subquery()
-        rows = rows.join(hits, hits.c.doc_id == InitiativeRow.id)
-        count = count.join(hits, hits.c.doc_id == InitiativeRow.id)
-        order = [hits.c.score, *order]
-    total = (await session.execute(count.where(*where.count))).scalar_one()
-    statement = rows.where(*where.rows).order_by(*order)
-    statement = statement.limit(per_page).offset((page - 1) * per_page)
-    items = [summary(row) for row in (await session.execute(statement)).all()]
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    return await one_page(
+        session,
+        InitiativeRow,
+        SUMMARY_COLUMNS,
+        summary,
+        where=where.rows,
+        count_where=where.count,
+        order=[InitiativeRow.updated_at.desc(), InitiativeRow.id.desc()],
+        page=page,
+        per_page=per_page,
+        query=query,
+        kind="initiative",
+    )
 
 
 async def initiative_summary(session: AsyncSession, initiative_id: str) -> InitiativeSummary | None:
