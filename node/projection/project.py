@@ -40,7 +40,6 @@ MAX_ITEMS = 10_000  # rows per map (allies, tasks, comments…) a single documen
 EXCERPT = 1_000  # characters of a long text kept on a list row
 SEARCH_BODY = 60_000  # characters of a document's body the search index sees
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation")
 
 Rows = list[tuple[type[Any], list[dict[str, Any]]]]
 
