@@ -15,7 +15,7 @@ from ..acting import Acting, require_login
 from ..edits import put_map, put_new
 from ..errors import Invalid
 from ..fields import MEDIUM_TEXT, clean_text, document_id
-from ..organisations.service import require_member
+from ..organisations.service import on_behalf_of
 from ..service import change_document, now
 from .forms import JoinForm
 from .rights import EDITORS, require_initiator, role_in
@@ -27,14 +27,6 @@ if TYPE_CHECKING:
 def ally_of(tx: Transaction, person_id: str) -> ObjId:
     ally: ObjId = tx.get(tx.get(ROOT, "allies"), person_id)
     return ally
-
-
-async def _organisation(node: Node, acting: Acting, organisation: str | None) -> str | None:
-    if not organisation:
-        return None
-    organisation = document_id(organisation, "organisatie")
-    await require_member(node, organisation, acting.person_id)
-    return organisation
 
 
 def _set_organisation(tx: Transaction, ally: Any, organisation: str | None) -> None:
@@ -53,7 +45,7 @@ async def support_initiative(
 ) -> None:
     """Back the initiative as a supporter. Someone who already joined stays what they are."""
     me = require_login(acting)
-    org = await _organisation(node, me, organisation)
+    org = await on_behalf_of(node, organisation, me.person_id)
 
     def edit(tx: Transaction, _doc: Document) -> None:
         allies = tx.get(ROOT, "allies")
@@ -80,7 +72,7 @@ async def join_initiative(
     offer = clean_text(
         "offer", form.offer, label="Wat je aanbiedt", max_len=MEDIUM_TEXT, multiline=True
     )
-    org = await _organisation(node, me, form.organisation)
+    org = await on_behalf_of(node, form.organisation, me.person_id)
 
     def edit(tx: Transaction, _doc: Document) -> None:
         allies = tx.get(ROOT, "allies")

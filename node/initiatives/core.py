@@ -21,10 +21,9 @@ from ..fields import (
     clean_place,
     clean_tags,
     clean_text,
-    document_id,
     parse_version,
 )
-from ..organisations.service import require_member
+from ..organisations.service import on_behalf_of
 from ..service import change_document, create_document, now
 from .forms import STATUSES, InitiativeForm, NewInitiative
 from .rights import require_editor
@@ -78,10 +77,7 @@ async def post_initiative(
     me = require_login(acting)
     values = _clean(form)
     status = choice("status", form.status, ("idea", "looking_for_allies"), label="Status")
-    organisation = None
-    if form.organisation:
-        organisation = document_id(form.organisation, "organisatie")
-        await require_member(node, organisation, me.person_id)
+    organisation = await on_behalf_of(node, form.organisation, me.person_id)
 
     def fill(tx: Transaction, doc: Document) -> None:
         tx.put(ROOT, "title", values["title"])

@@ -6,6 +6,7 @@ from .service import (
     create_organisation,
     edit_organisation,
     member_role,
+    on_behalf_of,
     remove_member,
     require_member,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "edit_organisation",
     "get_organisation",
     "member_role",
+    "on_behalf_of",
     "remove_member",
     "require_member",
 ]

@@ -66,6 +66,16 @@ async def require_member(node: Node, organisation_id: str, person_id: str) -> st
     return str(content["name"])
 
 
+async def on_behalf_of(node: Node, organisation: str | None, person_id: str) -> str | None:
+    """The organisation a person acts for (None: for themselves); refused unless they are one of
+    its members."""
+    if not organisation:
+        return None
+    organisation = document_id(organisation, "organisatie")
+    await require_member(node, organisation, person_id)
+    return organisation
+
+
 async def create_organisation(
     node: Node, session: AsyncSession, acting: Acting | None, form: OrganisationForm
 ) -> str:
