@@ -23,7 +23,8 @@ from .rights import require_worker
 if TYPE_CHECKING:
     from ..runtime import Node
 
-TaskCheck = Callable[[dict[str, Any]], None]
+TaskCheck = Callable[[dict[str, Any], str], None]
+"""Looks at the task (as the document holds it) and the acting person's id; raises to refuse."""
 TaskEdit = Callable[[Transaction, ObjId], None]
 
 
@@ -73,7 +74,7 @@ async def _task_change(
     initiative_id: str,
     task_id: str,
     message: str,
-    check_task: Callable[[dict[str, Any], str], None],
+    check_task: TaskCheck,
     edit_task: TaskEdit,
 ) -> None:
     me = require_login(acting)
