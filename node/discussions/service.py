@@ -58,19 +58,22 @@ def _body(value: str) -> str:
     )
 
 
-async def start_discussion(
-    node: Node, session: AsyncSession, acting: Acting | None, form: DiscussionForm
-) -> str:
-    """Open a current topic for the village; returns the discussion's id."""
-    me = require_login(acting)
-    values = {
+def _clean(form: DiscussionForm) -> dict[str, Any]:
+    return {
         "title": _title(form.title),
         "intro": _intro(form.intro),
         "place": clean_place(form.village, form.neighbourhood),
         "tags": clean_tags(form.tags),
     }
+
+
+async def start_discussion(
+    node: Node, session: AsyncSession, acting: Acting | None, form: DiscussionForm
+) -> str:
+    """Open a current topic for the village; returns the discussion's id."""
+    me = require_login(acting)
     return await create_document(
-        node, session, "discussion", me.author, "Gesprek gestart", _fill(values, None)
+        node, session, "discussion", me.author, "Gesprek gestart", _fill(_clean(form), None)
     )
 
 
@@ -112,8 +115,7 @@ async def edit_discussion(
 ) -> None:
     """Its starter rewords a topic; the intro merges with concurrent edits (form.version)."""
     me = require_login(acting)
-    title, intro = _title(form.title), _intro(form.intro)
-    place, tags = clean_place(form.village, form.neighbourhood), clean_tags(form.tags)
+    values = _clean(form)
     base_heads = parse_version(form.version)
 
     def check(content: dict[str, Any]) -> None:
@@ -121,10 +123,10 @@ async def edit_discussion(
             raise PermissionDenied("Alleen wie het gesprek begon kan het onderwerp aanpassen.")
 
     def edit(tx: Transaction, doc: Document) -> None:
-        put_new(tx, ROOT, "title", title)
-        set_text(tx, doc, ROOT, "intro", intro)
-        set_place(tx, ROOT, place)
-        replace_list(tx, tx.get(ROOT, "tags"), tags)
+        put_new(tx, ROOT, "title", values["title"])
+        set_text(tx, doc, ROOT, "intro", values["intro"])
+        set_place(tx, ROOT, values["place"])
+        replace_list(tx, tx.get(ROOT, "tags"), values["tags"])
 
     await change_document(
         node,
