@@ -79,10 +79,6 @@ def clean_email(value: object) -> str:
     return email
 
 
-def _roles(roles: Iterable[str]) -> frozenset[str]:
-    return frozenset(roles)
-
-
 async def register(
     node: Node,
     session: AsyncSession,
@@ -180,7 +176,7 @@ async def _acting(session: AsyncSession, account: Account) -> Acting:
         person_id=account.person_id,
         actor=account.actor,
         display_name=name or account.display_name,
-        roles=_roles(role.role for role in account.roles),
+        roles=frozenset(role.role for role in account.roles),
     )
 
 
