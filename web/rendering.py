@@ -109,16 +109,15 @@ def richtext(text: str | None, local: bool) -> Markup:
     return Markup(cleaned)
 
 
-def _catalog(context: Context) -> Any:
-    catalogs: Catalogs = context.environment.globals["_catalogs"]  # type: ignore[assignment]
-    request = context.get("request")
-    return catalogs[request_language(request) if request is not None else "nl"]
-
-
 @pass_context
 def _current_lang(context: Context) -> str:
     request = context.get("request")
     return request_language(request) if request is not None else "nl"
+
+
+def _catalog(context: Context) -> Any:
+    catalogs: Catalogs = context.environment.globals["_catalogs"]  # type: ignore[assignment]
+    return catalogs[_current_lang(context)]
 
 
 @pass_context
