@@ -1,0 +1,146 @@
+"""Fixtures for the browser tests: one demo node served by uvicorn and one headless Debian
+Chromium for the whole session; a fresh browser context (cookies, storage) per test.
+
+Without /usr/bin/chromium or the `playwright` package the suite skips with the reason, so a plain
+`pytest` works anywhere; under CI (CI=true) a missing requirement fails instead, so CI can never
+pass by silently skipping the browser tests. Playwright drives the system Chromium: its own browser
+download (`playwright install`) is not used and not needed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .server import RunningNode, Site
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+    from .browsing import Watch
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    # as root Chromium needs --no-sandbox; the rest keep it from calling Google hosts it cannot
+    # reach. Playwright adds --headless and a fresh --user-data-dir of its own per launch.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCALE = "nl-NL"
+"""Dutch first: the demo's texts and the tests' labels are the Dutch ones."""
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+if importlib.util.find_spec("playwright") is None and not under_ci():
+    # the test modules import playwright; test_requirements.py stays and says why they are gone
+    collect_ignore = [
+        test.name
+        for test in Path(__file__).parent.glob("test_*.py")
+        if test.name != "test_requirements.py"
+    ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "e2e: drives the served node in headless Chromium (tests/e2e)"
+    )
+
+
+def unavailable(reason: str) -> None:
+    """Skip, or fail under CI: a missing browser must never turn CI green by skipping."""
+    if under_ci():
+        pytest.fail(f"browser tests cannot run under CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def missing_browser() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Python package playwright is missing (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    reason = missing_browser()
+    if reason is not None:
+        unavailable(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The demo node, served until the session ends (asks for the browser first, so a machine
+    without one skips before spending seconds on the demo)."""
+    with RunningNode(tmp_path_factory.mktemp("e2e-node")) as running:
+        yield running
+
+
+NewContext = Callable[..., "BrowserContext"]
+
+
+def open_context(browser: Browser, site: Site, **options: Any) -> BrowserContext:
+    """A fresh browser context (no cookies) on the site, in Dutch; options go to Playwright."""
+    context = browser.new_context(base_url=site.url, locale=LOCALE, **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
+@pytest.fixture
+def new_context(browser: Browser, site: Site) -> Iterator[NewContext]:
+    """Make browser contexts on the site, closed after the test."""
+    made: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        made.append(open_context(browser, site, **options))
+        return made[-1]
+
+    yield make
+    for context in made:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: NewContext) -> Page:
+    """A page with JavaScript (htmx) on."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def watch(page: Page) -> Watch:
+    """What happened on `page` from the start of the test: dialogs, script errors, CSP reports,
+    page loads and requests."""
+    from .browsing import Watch
+
+    return Watch(page)
+
+
+@pytest.fixture
+def page_without_js(new_context: NewContext) -> Page:
+    """A page in a context with JavaScript switched off: plain forms, links and redirects."""
+    return new_context(java_script_enabled=False).new_page()

@@ -1,0 +1,183 @@
+"""A real node for the browser tests: the demo content (`mekaar demo`'s services) in a temp folder,
+one initiative that arrived from another village with a hostile title, then `mekaar serve`
+(uvicorn) in a subprocess on a free 127.0.0.1 port. Nothing here knows about browsers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import base58
+
+from node.cli import DEMO_NODE_NAME
+from node.demo import fill_demo
+from node.documents.repository import Author, DocumentRepository
+from node.identity import init_node
+from node.projection import project
+from node.runtime import Node
+from node.settings import Settings
+from sync.automerge import ROOT, Document, ObjType
+from sync.automerge.transaction import Transaction
+from sync.document_id import new_document_id
+
+HOSTILE_TITLE = '<script>window.mekaarPwned=1;alert("titel")</script><img src=x onerror="alert(2)">'
+HOSTILE_DESCRIPTION = (
+    'Klik <a href="javascript:alert(3)">hier</a>.\n\n<svg onload="window.mekaarPwned=4"></svg>'
+)
+READY_TIMEOUT = 30.0
+
+
+@dataclass
+class Site:
+    """The running node and what the tests need to know about its content."""
+
+    url: str
+    data_dir: Path
+    log: Path
+    foreign_id: str
+    initiatives: dict[str, str] = field(default_factory=dict)
+    """title -> id of every initiative."""
+    discussions: dict[str, str] = field(default_factory=dict)
+    """title -> id of every discussion."""
+
+
+def _mekaar() -> list[str]:
+    """The installed `mekaar` command of the interpreter running the tests."""
+    script = Path(sys.executable).with_name("mekaar")
+    if not script.exists():
+        raise RuntimeError(f"{script} is missing: pip install -e '.[test]' installs it")
+    return [str(script)]
+
+
+def _environment() -> dict[str, str]:
+    """The test run's environment without node settings: this node is SQLite in its own folder,
+    whatever DATABASE_URL or MEKAAR_* the developer or CI has set."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("MEKAAR_") and name != "DATABASE_URL"
+    }
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _fill(site: Site) -> None:
+    """What `mekaar demo` does (through the same services, without starting another Python),
+    plus an initiative from another village; then note the titles and ids of what was made."""
+    init_node(site.data_dir, DEMO_NODE_NAME)
+    node = await Node.open(Settings(data_dir=str(site.data_dir)), null_pool=True)
+    try:
+        await fill_demo(node)
+        site.foreign_id = _add_foreign(node)
+        async with node.sessions() as session:
+            await project(session, node.documents.read(site.foreign_id))
+            await session.commit()
+        for doc_id in node.documents.store.ids():
+            content = node.documents.read(doc_id)
+            if content["type"] == "initiative":
+                site.initiatives[content["title"]] = doc_id
+            elif content["type"] == "discussion":
+                site.discussions[content["title"]] = doc_id
+    finally:
+        await node.close()
+
+
+def _add_foreign(node: Node) -> str:
+    """An initiative from another village: its origin_node is another node's id. Written through
+    the document repository, as replication stores it."""
+    other_node = base58.b58encode(secrets.token_bytes(32)).decode("ascii")
+    elsewhere = DocumentRepository(node.documents.store, other_node)
+    stranger = Author(new_document_id(), secrets.token_bytes(16))
+
+    def fill(tx: Transaction, _doc: Document) -> None:
+        tx.put(ROOT, "title", HOSTILE_TITLE)
+        tx.put(ROOT, "summary", HOSTILE_TITLE)
+        text = tx.put_object(ROOT, "description", ObjType.TEXT)
+        tx.splice_text(text, 0, 0, HOSTILE_DESCRIPTION)
+        place = tx.put_object(ROOT, "place", ObjType.MAP)
+        tx.put(place, "village", "Elders")
+        tags = tx.put_object(ROOT, "tags", ObjType.LIST)
+        tx.insert(tags, 0, "elders")
+        tx.put(ROOT, "status", "looking_for_allies")
+        tx.put_object(ROOT, "needs", ObjType.MAP)
+        allies = tx.put_object(ROOT, "allies", ObjType.MAP)
+        ally = tx.put_object(allies, stranger.person_id, ObjType.MAP)
+        tx.put(ally, "role", "initiator")
+        tx.put(ally, "since", datetime.now(UTC))
+        plan = tx.put_object(ROOT, "plan", ObjType.MAP)
+        tx.put_object(plan, "tasks", ObjType.MAP)
+        tx.put_object(ROOT, "updates", ObjType.MAP)
+
+    return elsewhere.create("initiative", stranger, "Initiatief geplaatst", fill)
+
+
+def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"mekaar serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/over", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"mekaar serve not ready after {READY_TIMEOUT:.0f} s:\n{log.read_text()}")
+
+
+class RunningNode:
+    """`with RunningNode(folder) as site:` a demo node served until the block ends."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Site:
+        data_dir = self.folder / "data"
+        site = Site("", data_dir, self.folder / "serve.log", "")
+        # in a thread of its own: Playwright's sync API already runs an event loop in this one
+        with ThreadPoolExecutor(1) as worker:
+            worker.submit(lambda: asyncio.run(_fill(site))).result()
+        port = free_port()
+        site.url = f"http://127.0.0.1:{port}"
+        command = [*_mekaar(), "--data", str(data_dir), "serve"]
+        with site.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [*command, "--host", "127.0.0.1", "--port", str(port)],
+                env=_environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            _wait_until_ready(site.url, self.process, site.log)
+        except BaseException:
+            self.__exit__()
+            raise
+        return site
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
