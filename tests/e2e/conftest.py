@@ -53,12 +53,6 @@ if importlib.util.find_spec("playwright") is None and not under_ci():
     ]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "e2e: drives the served node in headless Chromium (tests/e2e)"
-    )
-
-
 def unavailable(reason: str) -> None:
     """Skip, or fail under CI: a missing browser must never turn CI green by skipping."""
     if under_ci():
