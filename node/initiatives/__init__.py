@@ -1,11 +1,10 @@
 """Initiatives: put on the agenda → find allies → join → get to work. Each function is one user
 action and one Automerge change; rights are checked here (rights.py), never in web/."""
 
+from ..vocabulary import NEED_KINDS, STATUSES
 from .allies import join_initiative, leave_initiative, make_coordinator, support_initiative
 from .core import TRANSITIONS, change_status, edit_initiative, post_initiative
 from .forms import (
-    NEED_KINDS,
-    STATUSES,
     InitiativeForm,
     JoinForm,
     NeedForm,

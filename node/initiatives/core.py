@@ -25,7 +25,8 @@ from ..fields import (
 )
 from ..organisations.service import on_behalf_of
 from ..service import change_document, create_document, now
-from .forms import STATUSES, InitiativeForm, NewInitiative
+from ..vocabulary import STATUSES
+from .forms import InitiativeForm, NewInitiative
 from .rights import require_editor
 
 if TYPE_CHECKING:

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import msgspec
 
-STATUSES = ("idea", "looking_for_allies", "active", "done", "paused")
-NEED_KINDS = ("skills", "hands", "materials", "room", "money")
-
 
 class InitiativeForm(msgspec.Struct, kw_only=True):
     """The core fields. tags: a list, or one string separated by commas.

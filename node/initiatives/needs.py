@@ -17,7 +17,8 @@ from ..errors import Invalid, NotFound
 from ..fields import SHORT_TEXT, choice, clean_text, item_id, parse_euros
 from ..ids import new_item_id
 from ..service import change_document, now
-from .forms import NEED_KINDS, NeedForm
+from ..vocabulary import NEED_KINDS
+from .forms import NeedForm
 from .rights import require_editor
 
 if TYPE_CHECKING:

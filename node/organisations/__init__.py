@@ -1,6 +1,7 @@
 """Organisations: ordinary participants with a visible label and members, never owners."""
 
-from .forms import KINDS, MEMBER_ROLES, MemberForm, OrganisationForm
+from ..vocabulary import ORGANISATION_KINDS as KINDS
+from .forms import MEMBER_ROLES, MemberForm, OrganisationForm
 from .service import (
     add_member,
     create_organisation,

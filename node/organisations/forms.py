@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import msgspec
 
-KINDS = ("municipality", "broadcaster", "association", "social_organisation", "shop", "other")
 MEMBER_ROLES = ("admin", "member")
 
 

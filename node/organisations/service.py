@@ -17,7 +17,8 @@ from ..edits import put_map, put_new, set_place, set_text
 from ..errors import Invalid, PermissionDenied
 from ..fields import LONG_TEXT, choice, clean_place, clean_text, document_id, parse_version
 from ..service import change_document, create_document, now, read_document
-from .forms import KINDS, MEMBER_ROLES, MemberForm, OrganisationForm
+from ..vocabulary import ORGANISATION_KINDS
+from .forms import MEMBER_ROLES, MemberForm, OrganisationForm
 
 if TYPE_CHECKING:
     from ..runtime import Node
@@ -33,7 +34,7 @@ def _clean(form: OrganisationForm) -> dict[str, Any]:
         raise Invalid("website", "Geef een webadres dat begint met https:// of http://.")
     return {
         "name": clean_text("name", form.name, label="De naam", max_len=NAME_TEXT, required=True),
-        "kind": choice("kind", form.kind, KINDS, label="Soort organisatie"),
+        "kind": choice("kind", form.kind, ORGANISATION_KINDS, label="Soort organisatie"),
         "about": clean_text(
             "about", form.about, label="De beschrijving", max_len=LONG_TEXT, multiline=True
         ),

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import Invalid
+from ..vocabulary import ORGANISATION_KINDS
 from . import content as c
 from .filters import MY_LIMIT, choice, identifier, paging, person_id, place_key, tag_key
 from .hidden import not_hidden, visible
@@ -23,15 +24,6 @@ from .models import (
 )
 from .pages import one_page
 from .results import DiscussionSummary, OrganisationSummary, Page, PersonSummary
-
-ORGANISATION_KINDS = (
-    "municipality",
-    "broadcaster",
-    "association",
-    "social_organisation",
-    "shop",
-    "other",
-)
 
 DISCUSSION_COLUMNS = (
     DiscussionRow.id,

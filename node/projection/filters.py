@@ -7,8 +7,6 @@ from typing import Any
 from ..errors import Invalid
 from . import content as c
 
-STATUSES = ("idea", "looking_for_allies", "active", "done", "paused")
-NEED_KINDS = ("skills", "hands", "materials", "room", "money")
 MAX_PAGE = 10_000
 MAX_PER_PAGE = 100
 MY_LIMIT = 500  # rows a "my …" page shows at most

@@ -13,16 +13,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .filters import (
-    MY_LIMIT,
-    NEED_KINDS,
-    STATUSES,
-    choice,
-    paging,
-    person_id,
-    place_key,
-    tag_key,
-)
+from ..vocabulary import NEED_KINDS, STATUSES
+from .filters import MY_LIMIT, choice, paging, person_id, place_key, tag_key
 from .hidden import not_hidden, visible
 from .models import InitiativeAllyRow, InitiativeNeedRow, InitiativeRow, InitiativeTagRow
 from .models import InitiativeTaskRow as Task
