@@ -36,4 +36,3 @@ class Node:
 
     async def close(self) -> None:
         await self.engine.dispose()
-
