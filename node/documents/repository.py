@@ -54,13 +54,6 @@ class DocumentRepository:
         with self._guard:
             return self._locks.setdefault(document_id, threading.RLock())
 
-    def exists(self, document_id: str) -> bool:
-        try:
-            self.open(document_id)
-        except NotFound:
-            return False
-        return True
-
     def open(self, document_id: str) -> Document:
         """The live document (cached). Callers must not edit it outside `change`."""
         with self._guard:
