@@ -13,7 +13,6 @@ from .directory import (
     my_organisations,
 )
 from .listing import (
-    initiative_summary,
     list_initiatives,
     my_initiatives,
     my_tasks,
@@ -49,7 +48,6 @@ __all__ = [
     "PersonSummary",
     "SearchHit",
     "display_names",
-    "initiative_summary",
     "list_discussions",
     "list_initiatives",
     "list_organisations",

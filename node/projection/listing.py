@@ -149,13 +149,6 @@ async def list_initiatives(
     )
 
 
-async def initiative_summary(session: AsyncSession, initiative_id: str) -> InitiativeSummary | None:
-    row = (
-        await session.execute(select(*SUMMARY_COLUMNS).where(InitiativeRow.id == initiative_id))
-    ).first()
-    return None if row is None else summary(row)
-
-
 async def tag_facets(
     session: AsyncSession,
     *,
