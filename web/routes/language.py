@@ -11,12 +11,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
 from ..i18n import COOKIE, LANGUAGES
-from .common import safe_next
+from .common import safe_next, see_other
 
 
 @get("/taal/{lang:str}", name="language", include_in_schema=False)
 async def set_language(lang: FromPath[str], next: FromQuery[str] = "/") -> Redirect:
-    response = Redirect(safe_next(next), status_code=303)
+    response = see_other(safe_next(next))
     if lang in LANGUAGES:
         response.set_cookie(COOKIE, lang, max_age=60 * 60 * 24 * 365, samesite="lax")
     return response
