@@ -167,7 +167,9 @@ def reachable(shadow: Shadow) -> list[ObjId]:
             continue
         seen.add(obj)
         node = shadow[obj]
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
         stack.extend(c for c in children if c is not None)
     return sorted(seen)
 
@@ -352,7 +354,9 @@ def by_merge(replicas: list[Replica], order: tuple[int, ...]) -> Document:
     return doc
 
 
-def by_apply_changes(base: Replica, replicas: list[Replica], shuffle: Callable[[list[bytes]], list[bytes]]) -> Document:
+def by_apply_changes(
+    base: Replica, replicas: list[Replica], shuffle: Callable[[list[bytes]], list[bytes]]
+) -> Document:
     have = base.doc.get_heads()
     changes = base.doc.get_all_changes()
     for replica in replicas:
@@ -364,7 +368,9 @@ def by_apply_changes(base: Replica, replicas: list[Replica], shuffle: Callable[[
     return doc
 
 
-def by_save_load(replicas: list[Replica], order: tuple[int, ...], base: Replica) -> Iterator[Document]:
+def by_save_load(
+    replicas: list[Replica], order: tuple[int, ...], base: Replica
+) -> Iterator[Document]:
     first, second, third = (replicas[i].doc for i in order)
     doc = Document.load(first.save(), actor=MERGE_ACTOR)
     doc.load_incremental(second.save())
@@ -416,6 +422,7 @@ def expected_heads(replicas: list[Replica]) -> list[bytes]:
 
 
 # --- properties ----------------------------------------------------------------------------------
+
 
 def check_convergence(base_script: Script, steps_: list[Step], data: st.DataObject) -> None:
     base, replicas = make_replicas(base_script, steps_)
