@@ -26,7 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,7 +38,7 @@ from sync.automerge import ROOT, Document, ObjType, SyncState  # noqa: E402
 FULL = {"comments": 500, "task_edits": 200, "text_chars": 20_000, "trace_changes": 10_000}
 QUICK = {"comments": 50, "task_edits": 20, "text_chars": 2_000, "trace_changes": 1_000}
 PHASES = ("build", "save", "load", "sync")
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -82,7 +82,9 @@ def community(sizes: dict[str, int]) -> tuple[Document, float]:
             done = doc.get(task, "done")
             with doc.change() as tx:
                 tx.put(task, "done", not done)
-    text = ("De buurt wil een moestuin aanleggen achter het buurthuis. " * 400)[: sizes["text_chars"]]
+    text = ("De buurt wil een moestuin aanleggen achter het buurthuis. " * 400)[
+        : sizes["text_chars"]
+    ]
     for i, char in enumerate(text):
         with doc.change() as tx:
             tx.splice_text(body, i, 0, char)
@@ -157,9 +159,16 @@ def run_js(sizes: dict[str, int]) -> dict[str, Result] | str:
     if not (interop / "node_modules" / "@automerge" / "automerge").is_dir():
         return "tests/interop/node_modules has no @automerge/automerge (run scripts/test or npm ci)"
     env = {**os.environ, "NODE_PATH": str(interop / "node_modules")}
-    command = ["node", str(REPO / "benchmarks" / "bench_reference.mjs"), "--sizes", json.dumps(sizes)]
+    command = [
+        "node",
+        str(REPO / "benchmarks" / "bench_reference.mjs"),
+        "--sizes",
+        json.dumps(sizes),
+    ]
     try:
-        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command, cwd=REPO, env=env, capture_output=True, text=True, check=False
+        )
     except FileNotFoundError:
         return "node is not installed"
     if done.returncode != 0:

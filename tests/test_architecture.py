@@ -1,4 +1,4 @@
-"""The arrows point one way: web → node → sync (STYLE.md §1–2).
+"""The arrows point one way: web → node → sync (STYLE.md §1-2).
 
 Every Python file is read with `ast` (never imported), and each import is resolved to an absolute
 module name, relative imports included. A layer that reaches outward, or any code that pulls in the

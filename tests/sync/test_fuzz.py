@@ -16,7 +16,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -45,7 +45,7 @@ SLOW = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthC
 # --- time limit ----------------------------------------------------------------------------------
 
 
-class CallTimedOut(BaseException):  # noqa: N818 - BaseException so no `except Exception` eats it
+class CallTimedOut(BaseException):
     """Raised into the running call by SIGALRM once TIME_LIMIT has passed."""
 
 
@@ -92,7 +92,7 @@ def build_documents() -> tuple[Document, list[bytes], Document]:
         tx.put(task, "done", False)
         tx.put(ROOT, "supporters", Counter(0))
         tx.put(ROOT, "n", Uint(7))
-        tx.put(ROOT, "when", datetime(2026, 5, 1, 12, 30, tzinfo=timezone.utc))
+        tx.put(ROOT, "when", datetime(2026, 5, 1, 12, 30, tzinfo=UTC))
         tx.put(ROOT, "f", 1.5)
         tx.put(ROOT, "i", -42)
         tx.put(ROOT, "raw", b"\x00\xff")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -36,7 +36,7 @@ from sync.automerge import (
 )
 
 I64_MIN, I64_MAX, U64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 BASE_ACTOR = "00" * 16
 REPLICA_ACTORS = ("aa" * 16, "bb" * 16, "cc" * 16)
@@ -59,8 +59,8 @@ chars = st.one_of(
 )
 texts = st.text(alphabet=chars, max_size=6)
 timestamps = st.integers(
-    min_value=(datetime(1900, 1, 1, tzinfo=timezone.utc) - EPOCH) // timedelta(milliseconds=1),
-    max_value=(datetime(2200, 1, 1, tzinfo=timezone.utc) - EPOCH) // timedelta(milliseconds=1),
+    min_value=(datetime(1900, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(milliseconds=1),
+    max_value=(datetime(2200, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(milliseconds=1),
 ).map(lambda ms: EPOCH + timedelta(milliseconds=ms))
 scalars = st.one_of(
     texts,
