@@ -70,8 +70,10 @@ def missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """Package scope: Playwright's sync API keeps an event loop running while it is open, so it
+    must close when tests/e2e is done, before other packages' tests call asyncio.run."""
     reason = missing_browser()
     if reason is not None:
         unavailable(reason)
@@ -87,9 +89,9 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The demo node, served until the session ends (asks for the browser first, so a machine
+    """The demo node, served until tests/e2e is done (asks for the browser first, so a machine
     without one skips before spending seconds on the demo)."""
     with RunningNode(tmp_path_factory.mktemp("e2e-node")) as running:
         yield running
