@@ -62,6 +62,8 @@ class SignedSessionBackend(ServerSideSessionBackend):
         connection: ASGIConnection[Any, Any, Any, Any],
     ) -> None:
         old = connection.cookies.get(self.config.key)
+        if not scope_session and not self._valid(old):
+            return  # nothing to keep and nothing to clear: no file, no cookie for a passer-by
         state = connection.scope.setdefault("state", {})
         if state.get(ROTATE) and old and self._valid(old):
             await self.delete(old, store=self.config.get_store_from_app(connection.scope["app"]))

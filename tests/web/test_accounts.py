@@ -5,6 +5,8 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from node.settings import Settings
+
 from .builders import PASSWORD, Browser, post_form, register
 
 
@@ -86,3 +88,14 @@ def test_pages_that_need_a_person_send_visitors_to_log_in(client: TestClient[Lit
         response = client.get(path, follow_redirects=False)
         assert response.status_code == 303, path
         assert response.headers["location"] == f"/inloggen?next={path.replace('/', '%2F')}"
+
+
+def test_a_passer_by_gets_no_session_cookie_and_no_session_file(
+    client: TestClient[Litestar], settings: Settings
+) -> None:
+    for path in ("/", "/over", "/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "mekaar_session" not in response.headers.get("set-cookie", "")
+    sessions = settings.data_path / "sessions"
+    assert not sessions.exists() or not any(sessions.iterdir())
