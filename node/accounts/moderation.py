@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..acting import Acting
 from ..errors import Invalid, NotFound, PermissionDenied
+from ..projection.generation import bump
 from ..projection.hidden import forget_hidden
 from .models import ID, ModerationRecord
 
@@ -106,6 +107,7 @@ async def hide(
     session.add(record)
     await session.flush()
     forget_hidden(session)
+    await bump(session)
     return _entry(record)
 
 
@@ -127,6 +129,7 @@ async def unhide(
     record.undone_by = me.person_id
     await session.flush()
     forget_hidden(session)
+    await bump(session)
     return _entry(record)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..vocabulary import NEED_KINDS, STATUSES
 from .filters import MY_LIMIT, choice, paging, person_id, place_key, tag_key
+from .generation import cached
 from .hidden import not_hidden, visible
 from .models import InitiativeAllyRow, InitiativeNeedRow, InitiativeRow, InitiativeTagRow
 from .models import InitiativeTaskRow as Task
@@ -160,8 +161,33 @@ async def tag_facets(
 ) -> list[Facet]:
     """The most used tags among initiatives matching the filters, with how many use each.
 
-    By village alone (the common case) it reads only the tag table's covering index.
+    By village alone (the common case) it reads only the tag table's covering index. Kept per
+    process until the projection changes (see `generation`); callers must not change the list.
     """
+    key = ("tag_facets", village, neighbourhood, status, limit, include_hidden)
+    return await cached(
+        session,
+        key,
+        lambda: _tag_facets(
+            session,
+            village=village,
+            neighbourhood=neighbourhood,
+            status=status,
+            limit=limit,
+            include_hidden=include_hidden,
+        ),
+    )
+
+
+async def _tag_facets(
+    session: AsyncSession,
+    *,
+    village: str | None,
+    neighbourhood: str | None,
+    status: str | None,
+    limit: int,
+    include_hidden: bool,
+) -> list[Facet]:
     counted = func.count().label("n")
     statement = select(
         InitiativeTagRow.tag, func.min(InitiativeTagRow.label).label("label"), counted
@@ -226,6 +252,31 @@ async def village_facets(
 
 
 async def _place_facets(
+    session: AsyncSession,
+    key_column: Any,
+    label_column: Any,
+    *,
+    village: str | None,
+    status: str | None,
+    include_hidden: bool,
+) -> list[Facet]:
+    """Kept per process until the projection changes, like tag_facets."""
+    key = ("place_facets", key_column.key, village, status, include_hidden)
+    return await cached(
+        session,
+        key,
+        lambda: _count_places(
+            session,
+            key_column,
+            label_column,
+            village=village,
+            status=status,
+            include_hidden=include_hidden,
+        ),
+    )
+
+
+async def _count_places(
     session: AsyncSession,
     key_column: Any,
     label_column: Any,

@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import content as c
+from .generation import bump
 from .models import (
     ID,
     CommentRow,
@@ -65,11 +66,13 @@ async def project(session: AsyncSession, content: dict[str, Any]) -> None:
     for model, values in rows:
         if values:
             await session.execute(insert(model), values)
+    await bump(session)
 
 
 async def remove(session: AsyncSession, doc_id: str) -> None:
     """Drop every projected row of one document, whatever its type."""
     await _delete(session, doc_id, tuple(_OWNED))
+    await bump(session)
 
 
 async def _delete(session: AsyncSession, doc_id: str, doc_types: tuple[str, ...]) -> None:

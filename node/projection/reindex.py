@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Base
 from ..errors import NodeError
+from .generation import bump
 from .models import PROJECTION_TABLES
 from .project import rows_of
 
@@ -62,9 +63,12 @@ async def reindex(node: Node, progress: Progress | None = None) -> int:
                 projected += 1
             if done % BATCH == 0 or done == len(ids):
                 await _insert(session, batch)
+                await bump(session)
                 await session.commit()
             if progress is not None:
                 progress(done, len(ids))
+        await bump(session)  # also when there was nothing to project
+        await session.commit()
     return projected
 
 
