@@ -84,6 +84,7 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         directories=[HERE / "static"],
         name="static",
         include_in_schema=False,
+        opt={"acting": False},
     )
     return Litestar(
         route_handlers=[*ROUTES, static],
@@ -91,8 +92,9 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         dependencies={
             "node": Provide(deps.provide_node, sync_to_thread=False),
             "db": Provide(deps.provide_db),
-            "acting": Provide(deps.provide_acting),
+            "acting": Provide(deps.provide_acting, sync_to_thread=False),
         },
+        before_request=deps.resolve_acting,
         plugins=[HTMXPlugin()],
         stores={"sessions": FileStore(settings.data_path / "sessions", create_directories=True)},
         middleware=[session_config.middleware],

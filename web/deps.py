@@ -1,4 +1,5 @@
-"""Per-request dependencies: the node, one database session, and who is acting.
+"""Per-request dependencies: the node, one database session, and who is acting (looked up in a
+`before_request` hook, so pages whose handler does not ask for it still know).
 
 The database session is the request's unit of work: node services flush, and it is committed here
 when the handler returns (rolled back when it raises), so a request either happens or it does not.
@@ -40,13 +41,28 @@ async def provide_db(node: NodeDep) -> AsyncGenerator[AsyncSession, None]:
             await session.commit()
 
 
-async def provide_acting(request: Request[Any, Any, Any], db: Db) -> Acting | None:
-    """The logged-in person, or None; a session for an account that is gone is cleared."""
-    person_id = request.session.get(SESSION_PERSON) if request.session else None
-    acting = None
-    if isinstance(person_id, str):
+async def resolve_acting(request: Request[Any, Any, Any]) -> None:
+    """Before every handler: who is logged in, kept in `request.state.acting`.
+
+    Every page's header (base.html) shows it, also on pages whose handler never asks for `acting`
+    (/over, an error page). A session for an account that is gone is cleared. Routes with
+    `opt={"acting": False}` (the static files) skip the look-up.
+    """
+    request.state.acting = None
+    if request.route_handler.opt.get("acting", True) is False or not request.session:
+        return
+    person_id = request.session.get(SESSION_PERSON)
+    if not isinstance(person_id, str):
+        return
+    node: Node = request.app.state.node
+    async with node.sessions() as db:
         acting = await accounts.acting_for(db, person_id)
-        if acting is None:
-            request.clear_session()
+    if acting is None:
+        request.clear_session()
     request.state.acting = acting
+
+
+def provide_acting(request: Request[Any, Any, Any]) -> Acting | None:
+    """The logged-in person, or None (looked up once per request by `resolve_acting`)."""
+    acting: Acting | None = request.state.acting
     return acting

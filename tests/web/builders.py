@@ -142,6 +142,29 @@ def foreign_initiative(client: TestClient[Litestar], title: str, description: st
     return doc_id
 
 
+def foreign_organisation(client: TestClient[Litestar], name: str, about: str) -> str:
+    """An organisation that arrived from another village (its origin_node is another node's id),
+    written through the document repository as replication stores it."""
+    node: Node = client.app.state.node
+    other_node = base58.b58encode(secrets.token_bytes(32)).decode("ascii")
+    elsewhere = DocumentRepository(node.documents.store, other_node)
+    stranger = Author(new_document_id(), secrets.token_bytes(16))
+
+    def fill(tx: Transaction, _doc: Document) -> None:
+        tx.put(ROOT, "name", name)
+        tx.put(ROOT, "kind", "association")
+        text = tx.put_object(ROOT, "about", ObjType.TEXT)
+        tx.splice_text(text, 0, 0, about)
+        place = tx.put_object(ROOT, "place", ObjType.MAP)
+        tx.put(place, "village", "Elders")
+        members = tx.put_object(ROOT, "members", ObjType.MAP)
+        member = tx.put_object(members, stranger.person_id, ObjType.MAP)
+        tx.put(member, "role", "admin")
+        tx.put(member, "since", datetime.now(UTC))
+
+    return elsewhere.create("organisation", stranger, "Organisatie aangemaakt", fill)
+
+
 class _FormReader(HTMLParser):
     """The fields of one <form> (by its action) as a browser would submit them unchanged."""
 
@@ -232,3 +255,22 @@ def page_problems(html: str) -> list[str]:
     checker = _PageChecker()
     checker.feed(html)
     return checker.report()
+
+
+class _IdCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.counts: dict[str, int] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value is not None:
+                self.counts[value] = self.counts.get(value, 0) + 1
+
+
+def repeated_ids(html: str) -> list[str]:
+    """Ids used more than once: a repeated id gives one control two labels and the other none,
+    and sends an error link or aria-describedby to the wrong element."""
+    counter = _IdCounter()
+    counter.feed(html)
+    return sorted(f"{name} ({count}x)" for name, count in counter.counts.items() if count > 1)

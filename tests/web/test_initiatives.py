@@ -90,7 +90,9 @@ def test_support_join_and_leave_with_an_offer(client: TestClient[Litestar]) -> N
         assert "Ik steun dit" in left.text
 
 
-def test_support_with_htmx_swaps_only_the_allies_section(client: TestClient[Litestar]) -> None:
+def test_support_with_htmx_swaps_the_allies_section_not_the_page(
+    client: TestClient[Litestar],
+) -> None:
     register(client, "Anna")
     initiative_id = post_initiative(client)
     with Browser(client) as bob:
@@ -100,6 +102,34 @@ def test_support_with_htmx_swaps_only_the_allies_section(client: TestClient[Lite
         assert response.text.lstrip().startswith('<section id="medestanders"')
         assert "<html" not in response.text
         assert "Bob" in response.text
+
+
+def test_joining_and_leaving_with_htmx_also_update_the_plan_board(
+    client: TestClient[Litestar],
+) -> None:
+    register(client, "Anna")
+    initiative_id = post_initiative(client)
+    plan_oob = '<section id="plan" aria-labelledby="plan-kop" hx-swap-oob="true">'
+    with Browser(client) as bob:
+        register(bob, "Bob")
+        before = bob.get(f"/initiatieven/{initiative_id}").text
+        assert "Doe mee om taken op te pakken" in before
+        joined = post_form(
+            bob, f"/initiatieven/{initiative_id}/aansluiten", {"offer": "Ik help"}, htmx=True
+        )
+        assert joined.status_code == 200
+        assert joined.text.lstrip().startswith('<section id="medestanders"')
+        allies, plan = joined.text.split(plan_oob)
+        assert "Ik doe niet meer mee" in allies
+        assert "Wat moet er gebeuren?" in plan
+        assert "Doe mee om taken op te pakken" not in plan
+        left = post_form(bob, f"/initiatieven/{initiative_id}/verlaten", htmx=True)
+        allies, plan = left.text.split(plan_oob)
+        assert "Ik doe mee" in allies
+        assert "Doe mee om taken op te pakken" in plan
+        assert "Wat moet er gebeuren?" not in plan
+        page = bob.get(f"/initiatieven/{initiative_id}").text
+    assert "hx-swap-oob" not in page  # the page itself has the board in place
 
 
 def test_the_page_offers_forms_that_work_without_javascript(client: TestClient[Litestar]) -> None:

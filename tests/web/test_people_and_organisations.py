@@ -5,7 +5,14 @@ from __future__ import annotations
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from .builders import Browser, form_fields, post_form, post_initiative, register
+from .builders import (
+    Browser,
+    foreign_organisation,
+    form_fields,
+    post_form,
+    post_initiative,
+    register,
+)
 
 
 def test_a_resident_edits_their_own_profile(client: TestClient[Litestar]) -> None:
@@ -95,3 +102,34 @@ def test_a_member_joins_an_initiative_on_behalf_of_their_organisation(
         )
         assert "Omroep Oldebroek</a>" in joined.text
         assert "Wij maken er een uitzending over" in joined.text
+
+
+def test_an_organisation_of_this_village_shows_its_about_text_with_links(
+    client: TestClient[Litestar],
+) -> None:
+    register(client, "Anna")
+    created = post_form(
+        client,
+        "/organisaties",
+        {"name": "Omroep", "kind": "broadcaster", "about": "Kijk op https://omroep.example"},
+        follow=True,
+    )
+    assert created.status_code == 200
+    assert "Uit een ander dorp." not in created.text
+    assert '<a href="https://omroep.example" rel="nofollow noopener noreferrer">' in created.text
+
+
+def test_an_organisation_from_another_village_is_marked_and_its_text_stays_plain(
+    client: TestClient[Litestar],
+) -> None:
+    organisation_id = foreign_organisation(
+        client,
+        "Dorpsraad Elders",
+        'Zie <a href="https://elders.example">hier</a> en https://x.example',
+    )
+    page = client.get(f"/organisaties/{organisation_id}").text
+    assert "Dorpsraad Elders" in page
+    assert "Uit een ander dorp." in page
+    escaped = "Zie &lt;a href=&#34;https://elders.example&#34;&gt;hier&lt;/a&gt;"
+    assert f"<p>{escaped} en https://x.example</p>" in page
+    assert 'href="https://x.example"' not in page

@@ -49,6 +49,20 @@ def test_task_actions_with_htmx_return_only_the_board(client: TestClient[Litesta
     assert "Flyers maken" in response.text
 
 
+def test_a_task_button_is_named_with_the_task_title(client: TestClient[Litestar]) -> None:
+    register(client)
+    initiative_id = post_initiative(client)
+    board = post_form(
+        client, f"/initiatieven/{initiative_id}/taken", {"title": "Flyers maken"}, htmx=True
+    ).text
+    # the name a screen reader reads: the visible label, a colon, the title (no stray space)
+    assert (
+        '<button type="submit" class="secondary" aria-label="Ik pak dit op: Flyers maken">'
+        "Ik pak dit op</button>"
+    ) in board
+    assert 'aria-label="Klaar: Flyers maken">Klaar</button>' in board
+
+
 def test_someone_who_has_not_joined_cannot_add_or_take_tasks(
     client: TestClient[Litestar],
 ) -> None:

@@ -14,6 +14,8 @@ from litestar.testing import TestClient
 from node.settings import Settings
 from web.app import create_app
 
+from .builders import register
+
 VENDOR = Path(__file__).resolve().parents[2] / "web" / "static" / "vendor"
 
 
@@ -163,3 +165,22 @@ def test_debug_mode_shows_the_traceback(
         response = client.get("/over")
     assert response.status_code == 500
     assert "database on fire" in response.text
+
+
+def test_a_page_whose_handler_does_not_ask_who_is_acting_still_shows_the_logged_in_header(
+    client: TestClient[Litestar],
+) -> None:
+    person_id = register(client, "Anna")
+    about = client.get("/over").text
+    assert f'<a href="/mensen/{person_id}">Anna</a>' in about
+    assert "Uitloggen" in about
+    assert 'href="/inloggen"' not in about
+
+
+def test_pages_link_a_favicon_that_is_served(client: TestClient[Litestar]) -> None:
+    page = client.get("/over").text
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")

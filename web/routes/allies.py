@@ -1,5 +1,6 @@
 """An initiative's allies: support it, join with an offer (perhaps on behalf of an organisation),
-leave, and (initiators) make an ally coordinator. Each answers htmx with the allies section."""
+leave, and (initiators) make an ally coordinator. Each answers htmx with the allies section, and
+the plan board out of band: whether one may work on the plan follows from one's role."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from ..deps import ActingDep, Db, NodeDep
 from .common import FORM
 from .initiatives import InitiativeId, section
 
+PARTIAL = "_allies_and_plan.html"
+
 
 async def _allies_after(
     change: Awaitable[None],
@@ -40,12 +43,12 @@ async def _allies_after(
             db,
             acting,
             initiative_id,
-            "_allies.html",
+            PARTIAL,
             "medestanders",
             exc,
             ally_error=exc.message,
         )
-    return await section(request, node, db, acting, initiative_id, "_allies.html", "medestanders")
+    return await section(request, node, db, acting, initiative_id, PARTIAL, "medestanders")
 
 
 @post("/initiatieven/{initiative_id:str}/steunen", include_in_schema=False)
@@ -78,13 +81,13 @@ async def join(
             db,
             acting,
             initiative_id,
-            "_allies.html",
+            PARTIAL,
             "medestanders",
             exc,
             join_form=data,
             join_errors={exc.field: exc.message},
         )
-    return await section(request, node, db, acting, initiative_id, "_allies.html", "medestanders")
+    return await section(request, node, db, acting, initiative_id, PARTIAL, "medestanders")
 
 
 @post("/initiatieven/{initiative_id:str}/verlaten", include_in_schema=False)

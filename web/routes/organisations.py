@@ -37,6 +37,7 @@ async def _detail(
         "org": org,
         "acting": acting,
         "my_role": org.role_of(acting.person_id if acting else None),
+        "local": org.origin_node == node.identity.node_id,
         **extra,
     }
     return Template("organisations/detail.html", context=context, status_code=status_code)
