@@ -48,12 +48,17 @@ def choose_language(cookie: str | None, accept_language: str | None, default: st
 
 
 def request_language(request: Any) -> str:
-    """The language of this request, decided once and kept on the request's state."""
-    lang = getattr(request.state, "lang", None)
+    """The language of this request, decided once and kept on the request's state.
+
+    Read from the scope's state dict itself: templates ask for every text they translate, and
+    `request.state` builds a new State object on each access.
+    """
+    state = request.scope.setdefault("state", {})
+    lang = state.get("lang")
     if lang is None:
         default = request.app.state.node.settings.language
         lang = choose_language(
             request.cookies.get(COOKIE), request.headers.get("accept-language"), default
         )
-        request.state.lang = lang
+        state["lang"] = lang
     return str(lang)

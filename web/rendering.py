@@ -115,9 +115,18 @@ def _current_lang(context: Context) -> str:
     return request_language(request) if request is not None else "nl"
 
 
+CATALOG = "mekaar.catalog"
+"""Where the request's catalog is kept in its scope state: found once, asked for by every text."""
+
+
 def _catalog(context: Context) -> Any:
-    catalogs: Catalogs = context.environment.globals["_catalogs"]  # type: ignore[assignment]
-    return catalogs[_current_lang(context)]
+    request = context.get("request")
+    state = request.scope.setdefault("state", {}) if request is not None else {}
+    catalog = state.get(CATALOG)
+    if catalog is None:
+        catalogs: Catalogs = context.environment.globals["_catalogs"]  # type: ignore[assignment]
+        catalog = state[CATALOG] = catalogs[_current_lang(context)]
+    return catalog
 
 
 @pass_context
