@@ -130,10 +130,10 @@ def test_an_unexpected_error_is_a_calm_page_without_a_traceback(
 def test_cookies_are_secure_when_the_node_is_served_over_https(settings: Settings) -> None:
     secure = msgspec.structs.replace(settings, secure_cookies=True)
     with TestClient(create_app(secure), base_url="https://testserver.local") as client:
-        page = client.get("/over")
+        page = client.get("/inloggen")
         assert "Secure" in page.headers["set-cookie"]
         assert "HttpOnly" in page.headers["set-cookie"]
-        token = re.search(r'"x-csrftoken": "([0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
+        token = re.search(r'name="_csrf_token" value="([0-9a-f]+)"', page.text).group(1)  # type: ignore[union-attr]
         response = client.post(
             "/registreren",
             data={

@@ -33,6 +33,7 @@ from node.projection import directory, listing
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
+from ..page_cache import anonymous_page
 from ..rendering import NEED_KINDS, STATUS_LABELS
 from .common import FORM, form_page, login_first, refused, see_other, wants_partial
 
@@ -62,8 +63,21 @@ async def home(
     stand: FromQuery[str] = "",
     nodig: FromQuery[str] = "",
     pagina: FromQuery[int] = 1,
-) -> Template:
+) -> Template | Response[bytes]:
+    """The list and search page; the same for every visitor who is not logged in (cached)."""
     filters = {"zoek": zoek, "wijk": wijk, "label": label, "stand": stand, "nodig": nodig}
+    return await anonymous_page(request, db, lambda: _home(request, db, acting, filters, pagina))
+
+
+async def _home(
+    request: HTMXRequest,
+    db: AsyncSession,
+    acting: Acting | None,
+    filters: dict[str, str],
+    pagina: int,
+) -> Template:
+    zoek, wijk, label = filters["zoek"], filters["wijk"], filters["label"]
+    stand, nodig = filters["stand"], filters["nodig"]
     errors: dict[str, str] = {}
     try:
         results = await listing.list_initiatives(
