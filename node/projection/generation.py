@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import Integer, insert, select, update
+from sqlalchemy import Engine, Integer, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -58,11 +58,14 @@ _cache: dict[Hashable, tuple[int, object]] = {}
 async def cached(session: AsyncSession, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
     """`compute()`'s result, kept in this process until the generation moves.
 
-    Keys are per database (a process may serve several, as tests do). Nothing is kept from a session that changed the projection itself (it sees its own
-    uncommitted rows, which a rollback would take back).
+    Keys are per database (a process may serve several, as tests do). Nothing is kept from a
+    session that changed the projection itself (it sees its own uncommitted rows, which a rollback
+    would take back).
     """
     current = await generation(session)
-    key = (str(session.get_bind().url), key)
+    bind = session.get_bind()
+    url = bind.url if isinstance(bind, Engine) else bind.engine.url
+    key = (str(url), key)
     kept = _cache.get(key)
     if kept is not None and kept[0] == current:
         return kept[1]  # type: ignore[return-value]
