@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -15,21 +14,16 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-
-import base58
 
 from node.cli import DEMO_NODE_NAME
 from node.demo import fill_demo
-from node.documents.repository import Author, DocumentRepository
 from node.identity import init_node
 from node.projection import project
 from node.runtime import Node
 from node.settings import Settings
-from sync.automerge import ROOT, Document, ObjType
-from sync.automerge.transaction import Transaction
-from sync.document_id import new_document_id
+
+from ..foreign import write_foreign_initiative
 
 HOSTILE_TITLE = '<script>window.mekaarPwned=1;alert("titel")</script><img src=x onerror="alert(2)">'
 HOSTILE_DESCRIPTION = (
@@ -98,32 +92,7 @@ async def _fill(site: Site) -> None:
 
 
 def _add_foreign(node: Node) -> str:
-    """An initiative from another village: its origin_node is another node's id. Written through
-    the document repository, as replication stores it."""
-    other_node = base58.b58encode(secrets.token_bytes(32)).decode("ascii")
-    elsewhere = DocumentRepository(node.documents.store, other_node)
-    stranger = Author(new_document_id(), secrets.token_bytes(16))
-
-    def fill(tx: Transaction, _doc: Document) -> None:
-        tx.put(ROOT, "title", HOSTILE_TITLE)
-        tx.put(ROOT, "summary", HOSTILE_TITLE)
-        text = tx.put_object(ROOT, "description", ObjType.TEXT)
-        tx.splice_text(text, 0, 0, HOSTILE_DESCRIPTION)
-        place = tx.put_object(ROOT, "place", ObjType.MAP)
-        tx.put(place, "village", "Elders")
-        tags = tx.put_object(ROOT, "tags", ObjType.LIST)
-        tx.insert(tags, 0, "elders")
-        tx.put(ROOT, "status", "looking_for_allies")
-        tx.put_object(ROOT, "needs", ObjType.MAP)
-        allies = tx.put_object(ROOT, "allies", ObjType.MAP)
-        ally = tx.put_object(allies, stranger.person_id, ObjType.MAP)
-        tx.put(ally, "role", "initiator")
-        tx.put(ally, "since", datetime.now(UTC))
-        plan = tx.put_object(ROOT, "plan", ObjType.MAP)
-        tx.put_object(plan, "tasks", ObjType.MAP)
-        tx.put_object(ROOT, "updates", ObjType.MAP)
-
-    return elsewhere.create("initiative", stranger, "Initiatief geplaatst", fill)
+    return write_foreign_initiative(node, HOSTILE_TITLE, HOSTILE_DESCRIPTION, "elders")
 
 
 def _wait_until_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -23,6 +23,8 @@ from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from sync.document_id import new_document_id
 
+from ..foreign import write_foreign_initiative
+
 T = TypeVar("T")
 
 _numbers = itertools.count(1)
@@ -111,30 +113,7 @@ def foreign_initiative(client: TestClient[Litestar], title: str, description: st
     """An initiative that arrived from another village: its origin_node is another node's id.
     Written through the document repository (as replication stores it) and projected."""
     node: Node = client.app.state.node
-    other_node = base58.b58encode(secrets.token_bytes(32)).decode("ascii")
-    elsewhere = DocumentRepository(node.documents.store, other_node)
-    stranger = Author(new_document_id(), secrets.token_bytes(16))
-
-    def fill(tx: Transaction, _doc: Document) -> None:
-        tx.put(ROOT, "title", title)
-        tx.put(ROOT, "summary", title)
-        text = tx.put_object(ROOT, "description", ObjType.TEXT)
-        tx.splice_text(text, 0, 0, description)
-        place = tx.put_object(ROOT, "place", ObjType.MAP)
-        tx.put(place, "village", "Elders")
-        tags = tx.put_object(ROOT, "tags", ObjType.LIST)
-        tx.insert(tags, 0, title[:40])
-        tx.put(ROOT, "status", "looking_for_allies")
-        tx.put_object(ROOT, "needs", ObjType.MAP)
-        allies = tx.put_object(ROOT, "allies", ObjType.MAP)
-        ally = tx.put_object(allies, stranger.person_id, ObjType.MAP)
-        tx.put(ally, "role", "initiator")
-        tx.put(ally, "since", datetime.now(UTC))
-        plan = tx.put_object(ROOT, "plan", ObjType.MAP)
-        tx.put_object(plan, "tasks", ObjType.MAP)
-        tx.put_object(ROOT, "updates", ObjType.MAP)
-
-    doc_id = elsewhere.create("initiative", stranger, "Initiatief geplaatst", fill)
+    doc_id = write_foreign_initiative(node, title, description, title[:40])
 
     async def project_it() -> None:
         async with node.sessions() as session:
