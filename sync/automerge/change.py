@@ -262,7 +262,7 @@ def parse_change_body(data: bytes, digest: bytes) -> Change:
         other_actors.append(other)
     if seq < 1 or start_op < 1:
         raise DecodeError("change seq and start op must be at least 1", pos)
-    meta, pos = read_column_meta_checked(data, pos)
+    meta, pos = col.read_column_meta(data, pos)
     cols, pos = col.slice_columns(meta, data, pos, allow_deflate=False)
     extra = data[pos:]
     actors = [actor, *other_actors]
@@ -272,10 +272,6 @@ def parse_change_body(data: bytes, digest: bytes) -> Change:
     )
     change.raw, _ = build_chunk(CHANGE, bytes(data))
     return change
-
-
-def read_column_meta_checked(data: bytes, pos: int) -> tuple[list[tuple[int, int]], int]:
-    return col.read_column_meta(data, pos)
 
 
 def _actor(actors: list[bytes], index: int | None, pos: str) -> bytes:

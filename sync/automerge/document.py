@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from . import doc_format
-from .change import Change, decode_change, encode_change, parse_change_body
+from .change import Change, encode_change, parse_change_body
 from .chunk import DOCUMENT, read_chunks
 from .columns import V_COUNTER
 from .errors import DecodeError
@@ -295,9 +295,6 @@ class Document:
         with gc_paused():
             return doc_format.encode_document(self, deflate=True)
 
-    def save_no_compress(self) -> bytes:
-        return doc_format.encode_document(self, deflate=False)
-
     def save_incremental(self) -> bytes:
         """The changes added since the last save or save_incremental, concatenated."""
         new = self._changes[self._saved :]
@@ -508,6 +505,3 @@ def _clone(change: Change) -> Change:
         change.raw,
         change.other_actors,
     )
-
-
-__all__ = ["Document", "decode_change"]

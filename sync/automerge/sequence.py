@@ -11,7 +11,6 @@ same place end up in descending id order).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from .op import Op
 from .values import HEAD, OpId
@@ -183,7 +182,3 @@ class Sequence:
         if offset != elem.width - 1:
             raise IndexError("cannot insert inside a multi-character text element")
         return elem.id
-
-
-def element_value(elem: Element) -> Any:
-    return elem.winner()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .bloom import BloomFilter
+from .doc_format import encode_document
 from .errors import DecodeError
 from .leb import encode_uleb, read_uleb
 
@@ -237,7 +238,9 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
             heads = []
         state.needs_reset = False
     if send_doc:
-        changes = [_whole_doc(doc)]
+        changes = [
+            encode_document(doc, deflate=True)
+        ]  # not doc.save(): that moves save_incremental
         sent = [c.hash for c in doc._changes]
     elif state.peer_supports_v2:
         changes = [b"".join(doc._by_hash[h].raw for h in hashes)] if hashes else []
@@ -251,12 +254,6 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     state.sent_hashes.update(sent)
     state.in_flight = True
     return message.encode()
-
-
-def _whole_doc(doc: Document) -> bytes:
-    from .doc_format import encode_document
-
-    return encode_document(doc, deflate=True)
 
 
 def receive_sync_message(doc: Document, state: SyncState, data: bytes) -> None:
