@@ -1,0 +1,471 @@
+"""The automerge-repo sync behaviour for every document and peer, sans I/O: messages in, messages
+out (each addressed by `target_id`, possibly to other peers than the sender).
+
+Mirrors automerge-repo 2.5.6 `src/synchronizer/DocSynchronizer.ts` (one sync state per peer and
+document; `request` instead of `sync` while we have nothing; peer document statuses "unknown",
+"has", "wants", "unavailable"; `doc-unavailable` once no peer has the document) and
+`CollectionSynchronizer.ts` (access checks, announce policy, sync states loaded for peers with a
+storage id). Differences, all deliberate:
+
+* relays happen at once, not throttled by 100 ms as the reference's `syncWithPeers`;
+* a request for a document unknown here is not forwarded to other peers (the host's announce
+  policy lists documents it has; the reference asks every peer its share policy allows);
+* a peer's changes are dropped when the host refuses writes; the sync state is marked read-only
+  so the reference peer, seeing the READ_ONLY flag, stops offering them.
+
+Thread-safe: bookkeeping is under one internal lock, never held while calling the host; document
+work is under `host.lock(document_id)`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from sync.automerge import DecodeError, Document, SyncMessage, SyncState
+
+from .host import DocumentHost, PeerInfo
+from .messages import (
+    DocUnavailable,
+    Ephemeral,
+    Message,
+    PeerMetadata,
+    Request,
+    Sync,
+)
+
+logger = logging.getLogger("sync.repo")
+
+UNKNOWN, HAS, WANTS, UNAVAILABLE = "unknown", "has", "wants", "unavailable"
+MAX_EPHEMERAL_SOURCES = 10_000
+
+
+@dataclass(slots=True)
+class _DocPeer:
+    """One (peer, document) pair: its sync state and what we know the peer holds."""
+
+    state: SyncState
+    status: str = UNKNOWN
+
+
+@dataclass(slots=True)
+class _Peer:
+    info: PeerInfo
+    docs: dict[str, _DocPeer] = field(default_factory=dict)
+    last_received: float | None = None
+    connected: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PeerStatus:
+    peer_id: str
+    connected: bool
+    documents: int  # being synced with that peer
+    behind: int  # of those, how many the peer last showed other heads than ours
+    last_received: float | None  # time.time() of the last message from the peer
+    unavailable: tuple[str, ...] = ()  # documents the peer said it does not have
+
+
+class Synchronizer:
+    """One instance serves every connection of a node (or client)."""
+
+    def __init__(
+        self,
+        host: DocumentHost,
+        peer_id: str,
+        storage_id: str | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.host = host
+        self.peer_id = peer_id
+        self.storage_id = storage_id
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._peers: dict[str, _Peer] = {}
+        self._pending: dict[str, Document] = {}  # asked for, not held yet
+        self._requested: dict[str, set[str]] = {}  # document -> peers we asked for it
+        self._our_heads: dict[str, list[bytes]] = {}
+        self._ephemeral_seen: OrderedDict[str, int] = OrderedDict()
+
+    @property
+    def peer_metadata(self) -> PeerMetadata:
+        """How we present ourselves: without a storage id we keep nothing across restarts."""
+        return PeerMetadata(self.storage_id, self.storage_id is None)
+
+    # ------------------------------------------------------------------ peers
+
+    def peer_connected(self, peer: PeerInfo) -> list[Message]:
+        """Register the peer; returns sync (or request) messages for what we announce to it."""
+        if self._connected(peer.peer_id) is not None:
+            self.peer_disconnected(peer.peer_id)
+        record = _Peer(peer)
+        with self._lock:
+            self._peers[peer.peer_id] = record
+        out: list[Message] = []
+        try:
+            announced = list(self.host.announce_to(peer))
+        except Exception:
+            logger.exception("announce_to failed for peer %s", peer.peer_id)
+            return out
+        for document_id in announced:
+            out.extend(self._begin(record, document_id))
+        return out
+
+    def peer_disconnected(self, peer_id: str) -> None:
+        """Forget the peer; persist its sync states when it keeps them (storage id, not
+        ephemeral), so a reconnect sends only what is missing."""
+        with self._lock:
+            peer = self._peers.pop(peer_id, None)
+            if peer is None:
+                return
+            peer.connected = False
+            for askers in self._requested.values():
+                askers.discard(peer_id)
+            docs = list(peer.docs.items())
+        storage_id = peer.info.metadata.storage_id
+        if not peer.info.keeps_sync_state or storage_id is None:
+            return
+        for document_id, entry in docs:
+            try:
+                with self.host.lock(document_id):
+                    data = entry.state.encode()
+                self.host.save_sync_state(storage_id, document_id, data)
+            except Exception:
+                logger.exception("saving the sync state of %s for %s failed", peer_id, document_id)
+
+    def status(self, peer_id: str) -> PeerStatus:
+        with self._lock:
+            peer = self._peers.get(peer_id)
+            if peer is None:
+                return PeerStatus(peer_id, False, 0, 0, None)
+            documents = tuple(d for d, e in peer.docs.items() if e.status != UNAVAILABLE)
+            unavailable = tuple(d for d, e in peer.docs.items() if e.status == UNAVAILABLE)
+            behind = sum(
+                1 for d in documents if peer.docs[d].state.their_heads != self._our_heads.get(d, [])
+            )
+            return PeerStatus(
+                peer_id, True, len(documents), behind, peer.last_received, unavailable
+            )
+
+    # ------------------------------------------------------------------ local events
+
+    def document_changed(self, document_id: str) -> list[Message]:
+        """A local edit: sync messages for every peer syncing the document, or due to get it."""
+        with self._lock:
+            peers = [p for p in self._peers.values() if p.connected]
+        announce = [
+            p for p in peers if document_id not in p.docs and self._announces(p, document_id)
+        ]
+        out: list[Message] = []
+        with self.host.lock(document_id):
+            doc = self.host.open(document_id)
+            if doc is None:
+                return out
+            with self._lock:
+                self._pending.pop(document_id, None)
+                syncing = [p for p in peers if document_id in p.docs]
+            self._note_heads(document_id, doc)
+            for peer in syncing + announce:
+                out.extend(self._sync_one(peer, document_id, doc, have=True))
+        return out
+
+    def request(self, peer_id: str, document_id: str) -> list[Message]:
+        """Start syncing a document with a peer, whether we hold it yet or not."""
+        peer = self._connected(peer_id)
+        if peer is None:
+            return []
+        with self._lock:
+            self._requested.setdefault(document_id, set()).add(peer_id)
+            entry = peer.docs.get(document_id)
+            if entry is not None and entry.status == UNAVAILABLE:
+                # asking again after "unavailable": start over, as a fresh find() would
+                entry.state = SyncState()
+                entry.status = UNKNOWN
+        with self.host.lock(document_id):
+            doc = self.host.open(document_id)
+            have = doc is not None
+            if doc is None:
+                with self._lock:
+                    doc = self._pending.setdefault(document_id, Document())
+            return self._sync_one(peer, document_id, doc, have=have)
+
+    # ------------------------------------------------------------------ messages from peers
+
+    def receive(self, peer_id: str, message: Message) -> list[Message]:
+        """Handle one message from a connected peer; never raises for bad content."""
+        peer = self._connected(peer_id)
+        if peer is None:
+            logger.info("message from %s, which is not connected: ignored", peer_id)
+            return []
+        with self._lock:
+            peer.last_received = self._clock()
+        try:
+            if isinstance(message, Sync | Request):
+                return self._receive_sync(peer, message)
+            if isinstance(message, DocUnavailable):
+                return self._receive_unavailable(peer, message.document_id)
+            if isinstance(message, Ephemeral):
+                return self._receive_ephemeral(peer, message)
+        except Exception:
+            logger.exception(
+                "peer %s, document %s: handling %s failed",
+                peer_id,
+                getattr(message, "document_id", "-"),
+                type(message).__name__,
+            )
+            return []
+        # remote-heads gossip is off, as in a Repo without enableRemoteHeadsGossiping
+        logger.debug("peer %s: %s ignored", peer_id, type(message).__name__)
+        return []
+
+    def _receive_sync(self, peer: _Peer, message: Sync | Request) -> list[Message]:
+        document_id = message.document_id
+        if not self.host.may_access(peer.info, document_id):
+            logger.info("peer %s, document %s: access refused", peer.info.peer_id, document_id)
+            return [DocUnavailable(self.peer_id, peer.info.peer_id, document_id)]
+        try:
+            decoded = SyncMessage.decode(message.data)
+        except DecodeError as exc:
+            self._log_bad(peer, document_id, exc.reason)
+            return []
+        with self.host.lock(document_id):
+            doc = self.host.open(document_id)
+            have = doc is not None
+            if doc is None:
+                with self._lock:
+                    asked = peer.info.peer_id in self._requested.get(document_id, ())
+                if decoded.heads and not asked and not self.host.may_create(peer.info, document_id):
+                    logger.info(
+                        "peer %s, document %s: may not create it here",
+                        peer.info.peer_id,
+                        document_id,
+                    )
+                    return [DocUnavailable(self.peer_id, peer.info.peer_id, document_id)]
+                with self._lock:
+                    doc = self._pending.setdefault(document_id, Document())
+                writable = True
+            else:
+                writable = self.host.may_write(peer.info, document_id)
+            entry = self._entry(peer, document_id)
+            if entry is None:
+                return []
+            if isinstance(message, Request):
+                entry.status = WANTS
+            if decoded.heads:
+                entry.status = HAS
+            data = message.data
+            if not writable and decoded.changes:
+                logger.warning(
+                    "peer %s, document %s: %d change chunk(s) dropped, no write access",
+                    peer.info.peer_id,
+                    document_id,
+                    len(decoded.changes),
+                )
+                data = dataclasses.replace(decoded, changes=[]).encode()
+            entry.state.read_only = not writable
+            heads_before = doc.get_heads()
+            try:
+                doc.receive_sync_message(entry.state, data)
+            except DecodeError as exc:
+                self._log_bad(peer, document_id, exc.reason)
+                return []
+            changed = doc.get_heads() != heads_before
+            became_known = False
+            if changed:
+                self.host.received(peer.info, document_id, doc, heads_before if have else [])
+                if not have and self.host.open(document_id) is not None:
+                    with self._lock:
+                        self._pending.pop(document_id, None)
+                    have = became_known = True
+            self._note_heads(document_id, doc)
+            out: list[Message] = []
+            reply = self._generate(peer, document_id, entry, doc, have)
+            if reply is not None:
+                out.append(reply)
+            if changed:
+                with self._lock:
+                    others = [
+                        p
+                        for p in self._peers.values()
+                        if p.connected and p is not peer and document_id in p.docs
+                    ]
+                for other in others:
+                    out.extend(self._sync_one(other, document_id, doc, have=have))
+            if became_known:
+                with self._lock:
+                    rest = [
+                        p
+                        for p in self._peers.values()
+                        if p.connected and p is not peer and document_id not in p.docs
+                    ]
+                for other in rest:
+                    if self._announces(other, document_id):
+                        out.extend(self._sync_one(other, document_id, doc, have=True))
+            out.extend(self._check_unavailable(document_id, have))
+            return out
+
+    def _receive_unavailable(self, peer: _Peer, document_id: str) -> list[Message]:
+        with self.host.lock(document_id):
+            with self._lock:
+                entry = peer.docs.get(document_id)
+                if entry is None:
+                    return []
+                entry.status = UNAVAILABLE
+            have = self.host.open(document_id) is not None
+            return self._check_unavailable(document_id, have)
+
+    def _receive_ephemeral(self, peer: _Peer, message: Ephemeral) -> list[Message]:
+        document_id = message.document_id
+        if not self.host.may_access(peer.info, document_id):
+            return [DocUnavailable(self.peer_id, peer.info.peer_id, document_id)]
+        # NetworkSubsystem.ts: only a count above the last one seen from sender:session passes
+        source = f"{message.sender_id}:{message.session_id}"
+        with self._lock:
+            last = self._ephemeral_seen.get(source)
+            if last is not None and message.count <= last:
+                return []
+            self._ephemeral_seen[source] = message.count
+            self._ephemeral_seen.move_to_end(source)
+            while len(self._ephemeral_seen) > MAX_EPHEMERAL_SOURCES:
+                self._ephemeral_seen.popitem(last=False)
+            targets = [
+                p.info.peer_id
+                for p in self._peers.values()
+                if p.connected
+                and document_id in p.docs
+                and p.info.peer_id not in (peer.info.peer_id, message.sender_id)
+            ]
+        return [dataclasses.replace(message, target_id=t) for t in targets]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _connected(self, peer_id: str) -> _Peer | None:
+        with self._lock:
+            peer = self._peers.get(peer_id)
+            return peer if peer is not None and peer.connected else None
+
+    def _announces(self, peer: _Peer, document_id: str) -> bool:
+        try:
+            return any(d == document_id for d in self.host.announce_to(peer.info))
+        except Exception:
+            logger.exception("announce_to failed for peer %s", peer.info.peer_id)
+            return False
+
+    def _begin(self, peer: _Peer, document_id: str) -> list[Message]:
+        with self.host.lock(document_id):
+            doc = self.host.open(document_id)
+            if doc is None:
+                return []
+            self._note_heads(document_id, doc)
+            return self._sync_one(peer, document_id, doc, have=True)
+
+    def _sync_one(
+        self, peer: _Peer, document_id: str, doc: Document, *, have: bool
+    ) -> list[Message]:
+        entry = self._entry(peer, document_id)
+        if entry is None:
+            return []
+        message = self._generate(peer, document_id, entry, doc, have)
+        return [] if message is None else [message]
+
+    def _entry(self, peer: _Peer, document_id: str) -> _DocPeer | None:
+        """The (peer, document) record, its sync state loaded from the host for a peer that
+        keeps sync states. Called under host.lock(document_id), so never created twice."""
+        with self._lock:
+            if not peer.connected:
+                return None
+            entry = peer.docs.get(document_id)
+        if entry is not None:
+            return entry
+        state = SyncState()
+        storage_id = peer.info.metadata.storage_id
+        if peer.info.keeps_sync_state and storage_id is not None:
+            saved = self.host.load_sync_state(storage_id, document_id)
+            if saved is not None:
+                try:
+                    state = SyncState.decode(saved)
+                except DecodeError as exc:
+                    logger.warning(
+                        "sync state of %s for %s unreadable (%s): starting afresh",
+                        peer.info.peer_id,
+                        document_id,
+                        exc.reason,
+                    )
+        with self._lock:
+            if not peer.connected:
+                return None
+            return peer.docs.setdefault(document_id, _DocPeer(state))
+
+    def _generate(
+        self, peer: _Peer, document_id: str, entry: _DocPeer, doc: Document, have: bool
+    ) -> Message | None:
+        """DocSynchronizer.ts `#sendSyncMessage`."""
+        data = doc.generate_sync_message(entry.state)
+        if data is None:
+            return None
+        is_new = not doc.get_heads()
+        target = peer.info.peer_id
+        if (
+            not have
+            and is_new
+            and not entry.state.shared_heads
+            and entry.status == UNKNOWN
+            and not self._someone_has(document_id)
+        ):
+            return Request(self.peer_id, target, document_id, data)
+        if not is_new:
+            entry.status = HAS  # once we sent heads, the peer has (or will have) the document
+        return Sync(self.peer_id, target, document_id, data)
+
+    def _someone_has(self, document_id: str) -> bool:
+        with self._lock:
+            return any(
+                (e := p.docs.get(document_id)) is not None and e.status == HAS
+                for p in self._peers.values()
+                if p.connected
+            )
+
+    def _check_unavailable(self, document_id: str, have: bool) -> list[Message]:
+        """DocSynchronizer.ts `#checkDocUnavailable`: when we lack the document and every peer
+        of it either lacks it or wants it, tell those who want it."""
+        if have:
+            return []
+        out: list[Message] = []
+        with self._lock:
+            entries = [
+                (p, e)
+                for p in self._peers.values()
+                if p.connected and (e := p.docs.get(document_id)) is not None
+            ]
+            if not entries or any(e.status not in (UNAVAILABLE, WANTS) for _, e in entries):
+                return out
+            for peer, entry in entries:
+                if entry.status == WANTS:
+                    entry.status = UNAVAILABLE
+                    out.append(DocUnavailable(self.peer_id, peer.info.peer_id, document_id))
+            self._pending.pop(document_id, None)
+        return out
+
+    def _note_heads(self, document_id: str, doc: Document) -> None:
+        heads = doc.get_heads()
+        with self._lock:
+            self._our_heads[document_id] = heads
+
+    def _log_bad(self, peer: _Peer, document_id: str, reason: str) -> None:
+        logger.warning(
+            "peer %s, document %s: bad sync message ignored: %s",
+            peer.info.peer_id,
+            document_id,
+            reason,
+        )
+
+
+def peers_of(messages: Iterable[Message]) -> set[str]:
+    """The peers a batch of outgoing messages is addressed to (for tests and logs)."""
+    return {m.target_id for m in messages if hasattr(m, "target_id")}
