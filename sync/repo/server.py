@@ -16,8 +16,9 @@ import contextlib
 import logging
 import signal
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import websockets
 from websockets.asyncio.server import ServerConnection, serve
@@ -25,7 +26,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from sync.store import DocStore
 
 from .connection import Router, serve_peer
-from .messages import DEFAULT_MAX_FRAME
+from .messages import DEFAULT_MAX_FRAME, Join
 from .store_host import StoreHost
 from .stores import FolderDocStore, MemoryDocStore
 from .synchronizer import Synchronizer
@@ -45,8 +46,11 @@ def storage_id_for(folder: Path) -> str:
 
 
 def handler_for(
-    synchronizer: Synchronizer, router: Router, max_frame: int = DEFAULT_MAX_FRAME
-) -> Callable[[ServerConnection], object]:
+    synchronizer: Synchronizer,
+    router: Router,
+    max_frame: int = DEFAULT_MAX_FRAME,
+    authenticate: Callable[[Join], Any] | None = None,
+) -> Callable[[ServerConnection], Awaitable[None]]:
     """The `websockets.serve` handler: one serve_peer per connection."""
 
     async def handle(ws: ServerConnection) -> None:
@@ -63,7 +67,7 @@ def handler_for(
         async def close(code: int, reason: str) -> None:
             await ws.close(code, reason)
 
-        await serve_peer(receive, send, close, synchronizer, router, max_frame=max_frame)
+        await serve_peer(receive, send, close, synchronizer, router, authenticate, max_frame)
 
     return handle
 
