@@ -187,3 +187,125 @@ def reindex(ctx: click.Context) -> None:
     except NodeError as exc:
         raise _fail(exc) from None
     console.print(f"{count} documenten opnieuw geïndexeerd.")
+
+
+# ---------------------------------------------------------------------------------- peers
+
+
+@main.group()
+def peer() -> None:
+    """Buur-nodes: uitnodigen, toevoegen, weghalen, en hoe het synchroniseren gaat."""
+
+
+def _with_session(settings: Settings, job: Callable[[Any], Any]) -> Any:
+    """Run `job(session)` against the node's database and commit."""
+
+    async def run() -> Any:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            async with node.sessions() as session:
+                result = await job(session)
+                await session.commit()
+                return result
+        finally:
+            await node.close()
+
+    try:
+        return asyncio.run(run())
+    except NodeError as exc:
+        raise _fail(exc) from None
+
+
+@peer.command()
+@click.argument("name")
+@click.pass_context
+def invite(ctx: click.Context, name: str) -> None:
+    """Laat buur-node NAME met deze node verbinden: geeft het token voor die beheerder."""
+    from .peers import service as peers
+
+    settings = _settings(ctx)
+    invitation = _with_session(settings, lambda session: peers.invite(session, name))
+    console.print(f"Uitnodiging voor [bold]{escape(invitation.peer.name)}[/bold] gemaakt.")
+    console.print("Geef de beheerder van die node dit token (het wordt maar één keer getoond):")
+    console.print(invitation.token, overflow="ignore", crop=False, soft_wrap=True)
+    console.print(
+        "Daar: mekaar peer add wss://<adres-van-deze-node>/sync --token <token>",
+        overflow="ignore",
+    )
+
+
+@peer.command("add")
+@click.argument("url")
+@click.option("--token", required=True, help="Het token dat de andere node gaf.")
+@click.option("--name", default=None, help="Naam van de buur-node (standaard: het adres).")
+@click.pass_context
+def peer_add(ctx: click.Context, url: str, token: str, name: str | None) -> None:
+    """Verbind met de buur-node op URL (ws:// of wss://) en synchroniseer alles wat ze delen."""
+    from .peers import service as peers
+
+    settings = _settings(ctx)
+    added = _with_session(settings, lambda session: peers.add(session, url, token, name))
+    console.print(
+        f"Buur-node [bold]{escape(added.name)}[/bold] toegevoegd ({escape(added.url or '')}). "
+        "Een draaiende node begint na een herstart met synchroniseren."
+    )
+
+
+@peer.command("list")
+@click.pass_context
+def peer_list(ctx: click.Context) -> None:
+    """Alle buur-nodes."""
+    from .peers import service as peers
+
+    settings = _settings(ctx)
+    found = _with_session(settings, peers.peers)
+    if not found:
+        console.print("Nog geen buur-nodes. Gebruik `mekaar peer invite` of `mekaar peer add`.")
+    for item in found:
+        way = "belt ons" if item.direction == peers.INBOUND else f"wij bellen {item.url}"
+        console.print(f"{item.id}  {escape(item.name)}  ({escape(way)})", overflow="ignore")
+
+
+@peer.command("remove")
+@click.argument("name")
+@click.pass_context
+def peer_remove(ctx: click.Context, name: str) -> None:
+    """Haal buur-node NAME (naam of nummer) weg; zijn token werkt daarna niet meer."""
+    from .peers import service as peers
+
+    settings = _settings(ctx)
+    gone = _with_session(settings, lambda session: peers.remove(session, name))
+    console.print(f"Buur-node [bold]{escape(gone.name)}[/bold] weggehaald.")
+
+
+@peer.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Als JSON, voor scripts.")
+@click.pass_context
+def peer_status(ctx: click.Context, as_json: bool) -> None:
+    """Hoe het synchroniseren gaat, zoals de draaiende node het laatst schreef."""
+    import json
+
+    from .replication.replicator import STATUS_FILE
+
+    settings = _settings(ctx)
+    path = settings.data_path / STATUS_FILE
+    try:
+        status = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        status = {"at": None, "peers": []}
+    if as_json:
+        click.echo(json.dumps(status, indent=2))
+        return
+    if status["at"] is None:
+        console.print("Geen status: draait de node (`mekaar serve`)?")
+        return
+    console.print(f"Stand van {status['at']}:")
+    for row in status["peers"]:
+        state = "verbonden" if row["connected"] else "niet verbonden"
+        line = (
+            f"{escape(row['name'])}: {state}, laatste synchronisatie {row['last_sync'] or '-'}, "
+            f"{row['behind']} van {row['documents']} documenten achter"
+        )
+        if row.get("last_error"):
+            line += f" ({escape(row['last_error'])})"
+        console.print(line, overflow="ignore")

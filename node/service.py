@@ -22,6 +22,7 @@ from .documents.repository import Author, Edit
 from .errors import NotFound
 from .fields import document_id
 from .projection import project
+from .replication.catalog import record
 
 if TYPE_CHECKING:
     from .runtime import Node
@@ -81,12 +82,13 @@ async def create_document(
 ) -> str:
     """A new document written in one change; returns its id."""
 
-    def create() -> dict[str, Any]:
+    def create() -> tuple[dict[str, Any], dict[str, Any]]:
         new_id = node.documents.create(doc_type, author, message, fill, self_authored=self_authored)
-        return node.documents.read(new_id)
+        return node.documents.read(new_id), record(node, new_id, doc_type)
 
-    content = await asyncio.to_thread(create)
+    content, catalog = await asyncio.to_thread(create)
     await project(session, content)
+    await project(session, catalog)
     return str(content["id"])
 
 

@@ -26,6 +26,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """MEKAAR_LANGUAGE: default language of the pages (nl or en)."""
     secure_cookies: bool = False
     """MEKAAR_SECURE_COOKIES: mark session cookies Secure (set it when served over HTTPS)."""
+    public_sync: bool = False
+    """MEKAAR_PUBLIC_SYNC: let automerge-repo clients without a token read documents by id at
+    /sync (never write). Off: only invited nodes connect."""
+    replicate: bool = True
+    """MEKAAR_REPLICATE: dial the peers added with `mekaar peer add` (off for a node kept apart)."""
 
     @property
     def data_path(self) -> Path:
@@ -62,6 +67,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "debug": "MEKAAR_DEBUG",
             "language": "MEKAAR_LANGUAGE",
             "secure_cookies": "MEKAAR_SECURE_COOKIES",
+            "public_sync": "MEKAAR_PUBLIC_SYNC",
+            "replicate": "MEKAAR_REPLICATE",
         }
         for field, var in names.items():
             if var in env and env[var] != "":
@@ -81,4 +88,6 @@ SETTING_VARIABLES = (
     "MEKAAR_DEBUG",
     "MEKAAR_LANGUAGE",
     "MEKAAR_SECURE_COOKIES",
+    "MEKAAR_PUBLIC_SYNC",
+    "MEKAAR_REPLICATE",
 )

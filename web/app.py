@@ -22,6 +22,7 @@ from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from node.identity import load_node
+from node.replication.replicator import Replicator
 from node.runtime import Node
 from node.settings import Settings
 
@@ -43,9 +44,13 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         # list page itself; NullPool is for tests and one-shot CLI jobs
         opened = node or await Node.open(settings)
         app.state.node = opened
+        replicator = Replicator(opened)
+        app.state.replicator = replicator
+        await replicator.start(dial=settings.replicate)
         try:
             yield
         finally:
+            await replicator.stop()
             if node is None:
                 await opened.close()
 

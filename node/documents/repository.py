@@ -47,6 +47,9 @@ class DocumentRepository:
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
         self._appends: dict[str, int] = {}
+        self.listeners: list[Callable[[str], None]] = []
+        """Told the id of every document created or changed here, after it is stored and outside
+        its lock (replication sends the change on to peers)."""
 
     # ------------------------------------------------------------------ reading
 
@@ -96,13 +99,15 @@ class DocumentRepository:
         fill: Edit,
         *,
         self_authored: bool = False,
+        document_id: str | None = None,
     ) -> str:
         """Make a new document with the common envelope; `fill` writes the rest in one change.
 
         self_authored: the document is the author's own profile, whose id is the person id, so
         the author is recorded as the new document's id.
+        document_id: a fixed id (a node's catalog, whose id follows from the node id).
         """
-        document_id = new_document_id()
+        document_id = document_id or new_document_id()
         if self_authored:
             author = Author(document_id, author.actor)
         doc = Document(actor=author.actor)
@@ -120,6 +125,7 @@ class DocumentRepository:
         self.store.replace(document_id, doc.save())
         with self._guard:
             self._cache[document_id] = doc
+        self._tell(document_id)
         return document_id
 
     def change(
@@ -135,6 +141,18 @@ class DocumentRepository:
         With base_heads, the edit is made on the document as it was at those heads and merged,
         so an edit from a form opened earlier does not undo what others saved meanwhile.
         """
+        heads = self._change(document_id, author, message, edit, base_heads)
+        self._tell(document_id)
+        return heads
+
+    def _change(
+        self,
+        document_id: str,
+        author: Author,
+        message: str,
+        edit: Edit,
+        base_heads: list[bytes] | None,
+    ) -> list[bytes]:
         with self.lock(document_id):
             doc = self.open(document_id)
             current = doc.get_heads()
@@ -155,12 +173,34 @@ class DocumentRepository:
                 self._edit(doc, author, message, edit)
                 if doc.get_heads() == current:  # the edit changed nothing
                     return current
-            self.store.append(document_id, doc.save_incremental())
-            self._appends[document_id] = self._appends.get(document_id, 0) + 1
-            if self._appends[document_id] >= COMPACT_AFTER_CHANGES:
-                self.store.replace(document_id, doc.save())
-                self._appends[document_id] = 0
+            self._persist(document_id, doc)
             return doc.get_heads()
+
+    def _persist(self, document_id: str, doc: Document) -> None:
+        self.store.append(document_id, doc.save_incremental())
+        self._appends[document_id] = self._appends.get(document_id, 0) + 1
+        if self._appends[document_id] >= COMPACT_AFTER_CHANGES:
+            self.store.replace(document_id, doc.save())
+            self._appends[document_id] = 0
+
+    def _tell(self, document_id: str) -> None:
+        for listener in self.listeners:
+            listener(document_id)
+
+    # ------------------------------------------------------------------ from peers
+
+    def adopt(self, document_id: str, doc: Document) -> None:
+        """Store a document that arrived from a peer and was not here before. Call under the
+        document's lock. Validation is the caller's: an invalid document is still kept (the
+        quarantine lists it), since refusing it would only make the peer send it again."""
+        self.store.replace(document_id, doc.save())
+        with self._guard:
+            self._cache[document_id] = doc
+            self._appends[document_id] = 0
+
+    def persist_received(self, document_id: str, doc: Document) -> None:
+        """Store what a peer's sync message added to the live document. Call under its lock."""
+        self._persist(document_id, doc)
 
     def _edit(self, doc: Document, author: Author, message: str, edit: Edit) -> None:
         """One change, or none at all when `edit` writes nothing (saving an unchanged form)."""

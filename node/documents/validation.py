@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 from ..errors import Invalid
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
-DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation")
+DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation", "catalog")
 
 
 @cache

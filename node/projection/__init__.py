@@ -35,6 +35,7 @@ from .results import (
     PersonSummary,
 )
 from .search import SearchHit, search
+from .villages import village_names
 
 __all__ = [
     "Candidate",
@@ -63,5 +64,6 @@ __all__ = [
     "search",
     "tag_facets",
     "village_facets",
+    "village_names",
     "who_has_what_we_need",
 ]

@@ -198,6 +198,18 @@ class CommentRow(Base):
     __table_args__ = (Index("ix_comments_by", "by", "at"),)
 
 
+class VillageRow(Base):
+    """A node's name, from its catalog document: the home village pages name for documents from
+    that node."""
+
+    __tablename__ = "villages"
+
+    node_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    catalog_id: Mapped[str] = mapped_column(String(ID), unique=True)
+    documents: Mapped[int] = mapped_column(Integer)
+
+
 class PersonRow(Base):
     """Public profile fields only: what the person chose to show in their profile document."""
 
@@ -327,6 +339,7 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         PersonTermRow,
         OrganisationRow,
         OrganisationMemberRow,
+        VillageRow,
         SearchEntryRow,
     )
 )

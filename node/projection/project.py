@@ -19,6 +19,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import content as c
+from .catalog_id import catalog_id_of
 from .generation import bump
 from .models import (
     ID,
@@ -35,6 +36,7 @@ from .models import (
     PersonRow,
     PersonTermRow,
     SearchEntryRow,
+    VillageRow,
 )
 
 MAX_ITEMS = 10_000  # rows per map (allies, tasks, comments…) a single document may put in SQL
@@ -342,14 +344,32 @@ def _organisation(doc_id: str, content: dict[str, Any]) -> Rows:
     ]
 
 
+def _catalog(doc_id: str, content: dict[str, Any]) -> Rows:
+    """Only a catalog at the id its node's id gives counts: another document cannot name a
+    village for a node it does not belong to."""
+    node_id = c.line(content.get("origin_node"), ID)
+    documents = content.get("documents")
+    if not node_id or catalog_id_of(node_id) != doc_id:
+        return []
+    row = {
+        "node_id": node_id,
+        "name": c.line(content.get("name"), 80),
+        "catalog_id": doc_id,
+        "documents": len(documents) if isinstance(documents, dict) else 0,
+    }
+    return [(VillageRow, [row])]
+
+
 _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "initiative": _initiative,
     "discussion": _discussion,
     "person": _person,
     "organisation": _organisation,
+    "catalog": _catalog,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
+    "catalog": (VillageRow.catalog_id,),
     "initiative": (
         InitiativeTagRow.initiative_id,
         InitiativeAllyRow.initiative_id,

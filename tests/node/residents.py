@@ -18,6 +18,7 @@ from node.acting import Acting
 from node.identity import init_node
 from node.initiatives import NewInitiative, post_initiative
 from node.people import ProfileForm, create_profile
+from node.projection.catalog_id import catalog_id_of
 from node.runtime import Node
 from node.settings import Settings
 from sync.automerge import Change, Document, decode_change
@@ -81,7 +82,9 @@ class Town:
         return [decode_change(chunk) for chunk in doc.get_all_changes()]
 
     def document_count(self) -> int:
-        return len(list(self.node.documents.store.ids()))
+        """Documents stored here, besides the node's own catalog (made with the first one)."""
+        catalog = catalog_id_of(self.node.identity.node_id)
+        return len([i for i in self.node.documents.store.ids() if i != catalog])
 
     def unchanged(
         self, doc_id: str, action: Callable[[], Any], error: type[Exception]

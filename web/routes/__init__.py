@@ -16,6 +16,7 @@ from . import (
     organisations,
     people,
     plan,
+    sync,
 )
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -30,4 +31,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *moderation.ROUTES,
     *api.ROUTES,
     *language.ROUTES,
+    *sync.ROUTES,
 ]

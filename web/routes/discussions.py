@@ -10,7 +10,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from node import accounts
+from node import accounts, projection
 from node.acting import Acting
 from node.discussions import service
 from node.discussions.forms import CommentForm, DiscussionForm, ThreadForm
@@ -56,6 +56,7 @@ async def discussion_context(
         "discussion": discussion,
         "acting": acting,
         "local": discussion.origin_node == node.identity.node_id,
+        "home_village": (await projection.village_names(db)).get(discussion.origin_node),
         "hidden_doc": None in hidden,
         "hidden_items": {item for item in hidden if item},
         "reply_to": "",

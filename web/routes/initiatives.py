@@ -98,6 +98,7 @@ async def _home(
         "errors": errors,
         "acting": acting,
         "query_for": lambda page: urlencode({**filters, "pagina": page}),
+        "villages": await projection.village_names(db),
     }
     if wants_partial(request):
         return Template("_initiative_list.html", context=context)
@@ -141,6 +142,7 @@ async def detail_context(
         "can_edit": initiative.can_edit(me),
         "can_work": initiative.can_work(me),
         "local": initiative.origin_node == node.identity.node_id,
+        "home_village": (await projection.village_names(db)).get(initiative.origin_node),
         "hidden": hidden,
         "matches": [m for m in matches if m.person.id != me],
         "thread": threads.items[0] if threads.items else None,

@@ -8,6 +8,7 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from node import projection
 from node.errors import Invalid, PermissionDenied
 from node.people.forms import ProfileForm
 from node.people.service import edit_profile
@@ -26,7 +27,13 @@ async def person_page(node: NodeDep, db: Db, acting: ActingDep, person_id: Perso
     person = await get_person(node, person_id)
     is_me = acting is not None and acting.person_id == person.id
     initiatives = await listing.my_initiatives(db, person.id, include_hidden=is_me)
-    context = {"person": person, "acting": acting, "is_me": is_me, "initiatives": initiatives}
+    context = {
+        "person": person,
+        "acting": acting,
+        "is_me": is_me,
+        "initiatives": initiatives,
+        "home_village": (await projection.village_names(db)).get(person.origin_node),
+    }
     return Template("people/detail.html", context=context)
 
 

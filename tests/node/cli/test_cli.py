@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import select
 
 from node import accounts
 from node.cli import main
 from node.projection import list_discussions, list_initiatives, list_organisations, list_people
+from node.projection.models import VillageRow
 from node.projection.project import remove
 from node.runtime import Node
 from node.settings import Settings
@@ -120,12 +122,14 @@ def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> N
     assert on_node(settings, forget_all) == 0
     rebuilt = mekaar("--data", str(data), "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    assert "30 documenten opnieuw geïndexeerd" in rebuilt.output
+    # 30 documents of demo content and the node's catalog, which lists those 30
+    assert "31 documenten opnieuw geïndexeerd" in rebuilt.output
 
-    async def count(node: Node, session: Any) -> int:
-        return int((await list_initiatives(session)).total)
+    async def count(node: Node, session: Any) -> tuple[int, list[tuple[str, int]]]:
+        villages = await session.execute(select(VillageRow.name, VillageRow.documents))
+        return int((await list_initiatives(session)).total), [tuple(v) for v in villages]
 
-    assert on_node(settings, count) == 7
+    assert on_node(settings, count) == (7, [("Oldebroek", 30)])
 
 
 def test_serve_is_the_default_and_runs_the_installed_web_app(

@@ -1,0 +1,86 @@
+"""This node's catalog document: its name and the documents it is the home of, replicated like any
+other document so that peers can name the home village of what they receive and tell how much of a
+node they hold.
+
+The catalog is written by the node itself, with an actor that follows from the node id and an
+author id equal to the catalog's own id (the node is not a person).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from sync.automerge import ROOT, Document, ObjType
+from sync.automerge.transaction import Transaction
+
+from ..documents.repository import Author
+from ..errors import NotFound
+from ..projection.catalog_id import catalog_id_of
+
+if TYPE_CHECKING:
+    from ..runtime import Node
+
+
+def node_author(node_id: str) -> Author:
+    actor = hashlib.sha256(b"mekaar-node-actor\0" + node_id.encode("utf-8")).digest()[:16]
+    return Author(catalog_id_of(node_id), actor)
+
+
+def _own_documents(node: Node) -> dict[str, str]:
+    """Every stored document this node is the home of (used once, when the catalog is made)."""
+    found: dict[str, str] = {}
+    for doc_id in node.documents.store.ids():
+        try:
+            doc = node.documents.open(doc_id)
+        except NotFound:
+            continue
+        with node.documents.lock(doc_id):
+            origin, doc_type = doc.get(ROOT, "origin_node"), doc.get(ROOT, "type")
+        if origin == node.identity.node_id and isinstance(doc_type, str) and doc_type != "catalog":
+            found[doc_id] = doc_type
+    return found
+
+
+def ensure_catalog(node: Node) -> dict[str, Any]:
+    """The catalog's content, made (listing what is already here) or renamed when needed.
+    Blocking: call it from a worker thread."""
+    node_id, name = node.identity.node_id, node.identity.name
+    catalog_id = catalog_id_of(node_id)
+    author = node_author(node_id)
+    try:
+        content = node.documents.read(catalog_id)
+    except NotFound:
+        own = _own_documents(node)
+
+        def fill(tx: Transaction, _doc: Document) -> None:
+            tx.put(ROOT, "name", name)
+            documents = tx.put_object(ROOT, "documents", ObjType.MAP)
+            for doc_id, doc_type in sorted(own.items()):
+                tx.put(documents, doc_id, doc_type)
+
+        node.documents.create(
+            "catalog", author, "Catalogus van de node", fill, document_id=catalog_id
+        )
+        return node.documents.read(catalog_id)
+    if content.get("name") != name:
+        node.documents.change(
+            catalog_id, author, "Naam van de node", lambda tx, _doc: tx.put(ROOT, "name", name)
+        )
+        content = node.documents.read(catalog_id)
+    return content
+
+
+def record(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
+    """List a document made here in the catalog; returns the catalog's content. Blocking."""
+    ensure_catalog(node)
+    catalog_id = catalog_id_of(node.identity.node_id)
+
+    def add(tx: Transaction, doc: Document) -> None:
+        documents = doc.get(ROOT, "documents")
+        tx.put(documents, doc_id, doc_type)
+
+    node.documents.change(
+        catalog_id, node_author(node.identity.node_id), "Document toegevoegd", add
+    )
+    return node.documents.read(catalog_id)
