@@ -163,6 +163,14 @@ Message = (
 # ---------------------------------------------------------------------------------- encoding
 
 
+def _js_number(value: float) -> float:
+    """As cbor-x writes a JS number: an integer beyond 32 bits as a float64. A CBOR uint64 would
+    reach the reference as a BigInt, which its code does not expect (and JSON cannot print)."""
+    if isinstance(value, int) and not -(2**31) <= value < 2**32:
+        return float(value)
+    return value
+
+
 def _metadata_map(meta: PeerMetadata) -> dict[str, Any]:
     out: dict[str, Any] = {"isEphemeral": meta.is_ephemeral}
     if meta.storage_id is not None:
@@ -216,7 +224,7 @@ def _as_map(msg: Message) -> dict[str, Any]:
             "documentId": msg.document_id,
             "data": bytes(msg.data),
             "sessionId": msg.session_id,
-            "count": msg.count,
+            "count": _js_number(msg.count),
         }
     if isinstance(msg, RemoteSubscriptionChange):
         out: dict[str, Any] = {
@@ -236,7 +244,7 @@ def _as_map(msg: Message) -> dict[str, Any]:
             "targetId": msg.target_id,
             "documentId": msg.document_id,
             "newHeads": {
-                sid: {"heads": list(rh.heads), "timestamp": rh.timestamp}
+                sid: {"heads": list(rh.heads), "timestamp": _js_number(rh.timestamp)}
                 for sid, rh in msg.new_heads.items()
             },
         }

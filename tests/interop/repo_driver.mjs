@@ -4,7 +4,7 @@
 //   -> {"id": 3, "cmd": "find", "repo": "a", "url": "automerge:..."}
 //   <- {"id": 3, "ok": true, "result": {...}}   or {"id": 3, "ok": false, "error": "..."}
 // Documents come back as plain JSON (JSON.parse(JSON.stringify(doc))).
-import { Repo } from "@automerge/automerge-repo";
+import { Repo, cbor } from "@automerge/automerge-repo";
 import {
   WebSocketClientAdapter,
   WebSocketServerAdapter,
@@ -135,6 +135,31 @@ const commands = {
     const until = Date.now() + (timeoutMs ?? 5000);
     while ((heard.get(key) ?? []).length < (count ?? 1) && Date.now() < until) await sleep(20);
     return heard.get(key) ?? [];
+  },
+
+  // frames as the reference encodes them (automerge-repo/src/helpers/cbor.ts); fields named in
+  // `bytes` are hex strings turned into Uint8Array, `undefined` lists fields set to undefined
+  frame({ message, bytes, undefinedFields }) {
+    const m = { ...message };
+    for (const k of bytes ?? []) m[k] = new Uint8Array(Buffer.from(m[k], "hex"));
+    for (const path of undefinedFields ?? []) {
+      let o = m;
+      const keys = path.split(".");
+      for (const k of keys.slice(0, -1)) o = o[k];
+      o[keys[keys.length - 1]] = undefined;
+    }
+    return Buffer.from(cbor.encode(m)).toString("hex");
+  },
+
+  // how the reference reads a frame we made: byte strings come back as {"bytes": hex}
+  read({ frame }) {
+    const walk = (v) => {
+      if (v instanceof Uint8Array) return { bytes: Buffer.from(v).toString("hex") };
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+      return v;
+    };
+    return walk(cbor.decode(new Uint8Array(Buffer.from(frame, "hex"))));
   },
 
   sleep: async ({ ms }) => { await sleep(ms); return null; },
