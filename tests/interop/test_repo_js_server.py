@@ -3,7 +3,6 @@ server (Repo + WebSocketServerAdapter, sharePolicy false) and reference clients 
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import contextlib
 import time
