@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sync.repo.connection import Refused, Router, run_peer_forever, serve_peer
+from sync.repo.host import PeerInfo
 from sync.repo.messages import Join, PeerMetadata
 from sync.repo.synchronizer import Synchronizer
 
@@ -30,6 +31,7 @@ from ..documents.validation import validate_document
 from ..errors import Invalid, NotFound
 from ..peers import service as peers
 from ..projection import project, remove
+from .catalog import ensure_catalog
 from .host import Grant, NodeHost
 from .sync_states import SyncStateFiles
 
@@ -103,6 +105,10 @@ class Replicator:
     async def start(self, *, dial: bool = True) -> None:
         """Serve peers from now on; with `dial`, also connect to every peer added to dial."""
         self._loop = asyncio.get_running_loop()
+        catalog = await asyncio.to_thread(ensure_catalog, self.node)
+        async with self.node.sessions() as session:
+            await project(session, catalog)
+            await session.commit()
         self.node.documents.listeners.append(self._changed_here)
         self._tasks.append(asyncio.create_task(self._work(), name="replication-work"))
         if dial:
@@ -115,6 +121,9 @@ class Replicator:
     def dial(self, name: str, url: str, token: str) -> None:
         state = self.states[name] = PeerState(name, peers.OUTBOUND, url)
         grant = Grant(name, write=True, announce=True)
+
+        def on_connected(server: PeerInfo) -> None:
+            state.peer_id = server.peer_id
 
         def on_state(what: str, reason: str | None = None) -> None:
             state.connected = what == "connected"
@@ -135,6 +144,7 @@ class Replicator:
                     headers={"Authorization": f"Bearer {token}"},
                     credentials=grant,
                     on_state=on_state,
+                    on_connected=on_connected,
                 ),
                 name=f"replication-peer-{name}",
             )
@@ -233,6 +243,7 @@ class Replicator:
             for document_id in announce:
                 messages = await asyncio.to_thread(self.synchronizer.document_changed, document_id)
                 self.router.dispatch(messages)
+            self._write_status()
 
     async def _project(self, document_id: str, peer_name: str) -> None:
         def read() -> dict[str, Any] | None:
