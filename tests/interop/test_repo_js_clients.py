@@ -4,9 +4,13 @@ Python sync server (websockets + serve_peer + Synchronizer over a StoreHost) on 
 from __future__ import annotations
 
 import contextlib
+import select
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +145,50 @@ def test_ephemeral_message_reaches_the_other_js_client_through_the_python_server
     assert heard == [{"senderId": "js-a", "message": {"cursor": 7, "who": "Anna"}}]
     js.call("sleep", ms=200)
     assert js.call("heard", repo="a", url=url, count=1, timeoutMs=100) == []  # not echoed back
+
+
+@contextlib.contextmanager
+def server_process(data: Path) -> Iterator[str]:
+    """`python -m sync.repo.server --port 0 --data DIR`; yields its ws:// URL, killed after."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sync.repo.server", "--port", "0", "--data", str(data)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 20)
+        assert ready, "the server did not start within 20 s"
+        line = proc.stdout.readline().decode()
+        assert line.startswith("listening on ws://"), line
+        yield line.split()[-1]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+def test_the_standalone_server_keeps_documents_in_its_data_folder(tmp_path: Path) -> None:
+    require_node()
+    js = RepoDriver(timeout=30)
+    try:
+        with server_process(tmp_path) as url:
+            js.call("client", repo="a", url=url, peerId="js-a")
+            created = js.call("create", repo="a", value={"village": "Ootmarsum"})
+            path = tmp_path / f"{created['documentId']}.automerge"
+            wait_until(lambda: path.exists())
+            js.call("shutdown")
+        assert Document.load(path.read_bytes()).to_py() == {"village": "Ootmarsum"}
+        with server_process(tmp_path) as url:  # a restart serves it from the folder
+            js.call("client", repo="b", url=url, peerId="js-b")
+            assert js.call("find", repo="b", url=created["url"]) == {"village": "Ootmarsum"}
+    finally:
+        with contextlib.suppress(Exception):
+            js.call("shutdown", timeout=10)
+        js.close(kill=True)

@@ -195,8 +195,9 @@ def test_after_a_reconnect_with_saved_sync_state_only_missing_changes_come(setup
     shared = client.host.open(doc_id).get_heads()  # type: ignore[union-attr]
     js.call("sleep", ms=300)
     client.disconnect()
-    saved = client.host.load_sync_state(server.metadata.storage_id, doc_id)
-    assert saved is not None
+    storage_id = server.metadata.storage_id
+    # saved by peer_disconnected in a worker thread as the connection winds down
+    wait_until(lambda: client.host.load_sync_state(storage_id, doc_id) is not None)
 
     js.call("change", repo="c", url=created["url"], key="late", value="nog een")
     js.call("sleep", ms=500)
