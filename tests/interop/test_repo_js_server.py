@@ -87,6 +87,28 @@ class Client:
         """Run a synchronizer call on the loop and send what it returns."""
         self.thread.call(lambda: self.router.dispatch(make()))
 
+    def fetch(self, server: PeerInfo, document_id: str, timeout: float = 15.0) -> Document:
+        """Request the document until it is here: the reference client may not have handed it
+        to the server yet, in which case the server answers doc-unavailable."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.do(lambda: self.sync.request(server.peer_id, document_id))
+            try:
+                wait_until(
+                    lambda: (
+                        self.host.open(document_id) is not None
+                        or document_id in self.sync.status(server.peer_id).unavailable
+                    ),
+                    timeout=5,
+                )
+            except AssertionError:
+                continue
+            held = self.host.open(document_id)
+            if held is not None:
+                return held
+            time.sleep(0.2)
+        raise AssertionError(f"{document_id} never arrived")
+
 
 def wait_until(check: Callable[[], object], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
@@ -128,8 +150,8 @@ def test_python_pushes_a_document_a_js_client_fetches_it_through_the_server(
         tx.put(ROOT, "open", True)
     doc_id = new_document_id()
     client.host.add(doc_id, doc, announce=True)
-    client.connect()  # announced on connect
-    js.call("sleep", ms=500)
+    server = client.connect()  # announced on connect
+    wait_until(lambda: client.sync.status(server.peer_id).behind == 0)  # the server has it
     js.call("client", repo="c", url=client.url, peerId="js-c")
     assert js.call("find", repo="c", url=format_automerge_url(doc_id)) == doc.to_py()
 
@@ -141,10 +163,8 @@ def test_python_requests_a_js_document_changes_it_and_js_sees_the_change(setup: 
     js.call("sleep", ms=800)  # the reference client hands it to the server
     doc_id = parse_automerge_url(created["url"]).document_id
     server = client.connect()
-    client.do(lambda: client.sync.request(server.peer_id, doc_id))
-    wait_until(lambda: client.host.open(doc_id) is not None)
-    held = client.host.open(doc_id)
-    assert held is not None and held.to_py() == {"need": "fietsen", "count": 2}
+    held = client.fetch(server, doc_id)
+    assert held.to_py() == {"need": "fietsen", "count": 2}
     assert isinstance(client.sync.sent[0], Request)  # we had nothing: "request", not "sync"
 
     def edit(d: Document) -> None:
@@ -188,8 +208,8 @@ def test_after_a_reconnect_with_saved_sync_state_only_missing_changes_come(setup
 
     server = client.connect()
     assert server.metadata.storage_id is not None and not server.metadata.is_ephemeral
-    client.do(lambda: client.sync.request(server.peer_id, doc_id))
-    wait_until(lambda: (d := client.host.open(doc_id)) is not None and "n9" in d.to_py())
+    client.fetch(server, doc_id)
+    wait_until(lambda: "n9" in client.host.open(doc_id).to_py())  # type: ignore[union-attr]
     first = changes_in(client.sync.received, doc_id)
     assert first == [0] or len(first) >= 11  # the whole history came: a document or every change
     shared = client.host.open(doc_id).get_heads()  # type: ignore[union-attr]
