@@ -43,6 +43,7 @@ logger = logging.getLogger("sync.repo")
 
 UNKNOWN, HAS, WANTS, UNAVAILABLE = "unknown", "has", "wants", "unavailable"
 MAX_EPHEMERAL_SOURCES = 10_000
+MAX_DOCS_PER_PEER = 100_000  # beyond this, what a peer was told is unavailable is forgotten
 
 
 @dataclass(slots=True)
@@ -125,8 +126,10 @@ class Synchronizer:
             if peer is None:
                 return
             peer.connected = False
-            for askers in self._requested.values():
-                askers.discard(peer_id)
+            for document_id in list(self._requested):
+                self._requested[document_id].discard(peer_id)
+                if not self._requested[document_id]:
+                    del self._requested[document_id]
             docs = list(peer.docs.items())
         storage_id = peer.info.metadata.storage_id
         if not peer.info.keeps_sync_state or storage_id is None:
@@ -283,7 +286,8 @@ class Synchronizer:
                     with self._lock:
                         self._pending.pop(document_id, None)
                     have = became_known = True
-            self._note_heads(document_id, doc)
+            if have:
+                self._note_heads(document_id, doc)
             out: list[Message] = []
             reply = self._generate(peer, document_id, entry, doc, have)
             if reply is not None:
@@ -400,6 +404,10 @@ class Synchronizer:
         with self._lock:
             if not peer.connected:
                 return None
+            if len(peer.docs) >= MAX_DOCS_PER_PEER:
+                # a peer asking for ever more unknown ids must not grow our memory without end
+                for gone in [d for d, e in peer.docs.items() if e.status == UNAVAILABLE]:
+                    del peer.docs[gone]
             return peer.docs.setdefault(document_id, _DocPeer(state))
 
     def _generate(

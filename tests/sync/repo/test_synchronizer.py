@@ -296,3 +296,16 @@ def test_status_counts_documents_behind_and_last_message_time() -> None:
     assert (status.connected, status.documents, status.behind) == (True, 1, 0)
     assert status.last_received is not None
     assert a.sync.status("nobody").connected is False
+
+
+def test_requests_for_endless_unknown_ids_do_not_grow_memory_without_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("sync.repo.synchronizer.MAX_DOCS_PER_PEER", 10)
+    net = Network()
+    client, server = net.add(make_node("client")), net.add(make_node("server"))
+    net.connect("client", "server")
+    for _ in range(50):
+        net.send("client", client.sync.request("server", new_document_id()))
+    net.run()
+    assert 0 < len(server.sync.status("client").unavailable) <= 10
