@@ -19,6 +19,7 @@ from sync.repo.host import PeerInfo
 
 from ..documents.repository import DocumentRepository
 from ..errors import NotFound
+from .pending import PendingProjections
 from .sync_states import SyncStateFiles
 
 log = logging.getLogger("mekaar.replication")
@@ -45,10 +46,12 @@ class NodeHost:
         self,
         documents: DocumentRepository,
         sync_states: SyncStateFiles,
+        pending: PendingProjections,
         on_received: Callable[[str, str], None],
     ) -> None:
         self.documents = documents
         self.sync_states = sync_states
+        self.pending = pending
         self.on_received = on_received
         """(document id, peer name): a peer's change is stored; project it (any thread)."""
 
@@ -82,6 +85,7 @@ class NodeHost:
     ) -> None:
         grant = _grant(peer)
         name = grant.peer_name if grant else peer.peer_id
+        self.pending.mark(document_id, name)  # before storing: a crash in between loses nothing
         if heads_before:
             self.documents.persist_received(document_id, doc)
         else:

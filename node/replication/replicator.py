@@ -33,6 +33,7 @@ from ..peers import service as peers
 from ..projection import project, remove
 from .catalog import ensure_catalog
 from .host import Grant, NodeHost
+from .pending import PendingProjections
 from .sync_states import SyncStateFiles
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class Replicator:
         self.host = NodeHost(
             node.documents,
             SyncStateFiles(node.settings.data_path / "sync-states"),
+            PendingProjections(node.settings.data_path / "pending-projection"),
             self._received,
         )
         self.peer_id = f"mekaar-{node.identity.node_id}"
@@ -110,7 +112,10 @@ class Replicator:
             await project(session, catalog)
             await session.commit()
         self.node.documents.listeners.append(self._changed_here)
+        # what a peer sent before the last stop (or crash) but was never projected
+        self._to_project.update(await asyncio.to_thread(self.host.pending.all))
         self._tasks.append(asyncio.create_task(self._work(), name="replication-work"))
+        self._wake.set()
         if dial:
             async with self.node.sessions() as session:
                 outbound = await peers.outbound(session)
@@ -256,6 +261,7 @@ class Replicator:
 
         content = await asyncio.to_thread(read)
         if content is None:
+            await asyncio.to_thread(self.host.pending.done, document_id)
             return
         reason = problem_with(document_id, content)
         async with self.node.sessions() as session:
@@ -267,6 +273,8 @@ class Replicator:
                 log.warning("document %s from %s quarantined: %s", document_id, peer_name, reason)
                 await peers.quarantine(session, document_id, reason, peer_name)
             await session.commit()
+        if document_id not in self._to_project:  # not changed again meanwhile
+            await asyncio.to_thread(self.host.pending.done, document_id)
         if peer_name in self.states:
             self.states[peer_name].last_sync = _now()
 
