@@ -309,3 +309,18 @@ def peer_status(ctx: click.Context, as_json: bool) -> None:
         if row.get("last_error"):
             line += f" ({escape(row['last_error'])})"
         console.print(line, overflow="ignore")
+
+
+@main.command()
+@click.argument("url")
+@click.pass_context
+def follow(ctx: click.Context, url: str) -> None:
+    """Volg document URL (automerge:… of een id) bij elke buur-node die deze node belt."""
+    from .peers import service as peers
+
+    settings = _settings(ctx)
+    doc_id = _with_session(settings, lambda session: peers.follow(session, url))
+    console.print(
+        f"Deze node vraagt buur-nodes voortaan om automerge:{doc_id} "
+        "(een draaiende node bij de volgende verbinding)."
+    )

@@ -32,6 +32,16 @@ class PeerRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class FollowedRow(Base):
+    """A document this node asks every peer it dials for, though no peer announces it (one made
+    by an automerge-repo app on a plain sync server, say)."""
+
+    __tablename__ = "followed_documents"
+
+    document_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class QuarantineRow(Base):
     """A document that arrived from a peer but breaks its schema: kept in the store, not shown."""
 

@@ -18,8 +18,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sync.document_id import is_document_id
+from sync.repo.urls import parse_automerge_url
+
 from ..errors import Invalid, NotFound
-from .models import NAME, URL, PeerRow, QuarantineRow
+from .models import NAME, URL, FollowedRow, PeerRow, QuarantineRow
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -157,6 +160,27 @@ async def authenticate(session: AsyncSession, token: str) -> Peer | None:
     if row is None or row.token_hash is None or not hmac.compare_digest(row.token_hash, wanted):
         return None
     return _peer(row)
+
+
+# ---------------------------------------------------------------------------------- followed
+
+
+async def follow(session: AsyncSession, url_or_id: str) -> str:
+    """Ask every dialled peer for this document from now on; returns its id."""
+    try:
+        document_id = parse_automerge_url(url_or_id.strip()).document_id
+    except ValueError as exc:
+        raise Invalid("url", f"Geen automerge-adres of document-id: {exc}") from None
+    if not is_document_id(document_id):
+        raise Invalid("url", "Mekaar volgt alleen documenten met een id van 16 bytes.")
+    if await session.get(FollowedRow, document_id) is None:
+        session.add(FollowedRow(document_id=document_id, at=datetime.now(UTC)))
+        await session.flush()
+    return document_id
+
+
+async def followed(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(FollowedRow.document_id).order_by(FollowedRow.at)))
 
 
 # ---------------------------------------------------------------------------------- quarantine

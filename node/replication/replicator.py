@@ -129,6 +129,7 @@ class Replicator:
 
         def on_connected(server: PeerInfo) -> None:
             state.peer_id = server.peer_id
+            self._tasks.append(asyncio.create_task(self._ask_for_followed(server.peer_id)))
 
         def on_state(what: str, reason: str | None = None) -> None:
             state.connected = what == "connected"
@@ -154,6 +155,14 @@ class Replicator:
                 name=f"replication-peer-{name}",
             )
         )
+
+    async def _ask_for_followed(self, peer_id: str) -> None:
+        """Documents the host follows (`mekaar follow`) that a peer may have but not announce."""
+        async with self.node.sessions() as session:
+            wanted = await peers.followed(session)
+        for document_id in wanted:
+            messages = await asyncio.to_thread(self.synchronizer.request, peer_id, document_id)
+            self.router.dispatch(messages)
 
     async def stop(self) -> None:
         with contextlib.suppress(ValueError):

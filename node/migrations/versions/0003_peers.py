@@ -43,6 +43,13 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint("node_id"),
             sa.UniqueConstraint("catalog_id"),
         )
+    if "followed_documents" not in existing:
+        op.create_table(
+            "followed_documents",
+            sa.Column("document_id", sa.String(length=64), nullable=False),
+            sa.Column("at", UTCDateTime(), nullable=False),
+            sa.PrimaryKeyConstraint("document_id"),
+        )
     if "quarantine" not in existing:
         op.create_table(
             "quarantine",
@@ -56,5 +63,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("quarantine")
+    op.drop_table("followed_documents")
     op.drop_table("villages")
     op.drop_table("peers")
