@@ -200,7 +200,8 @@ def print_table(python: dict[str, Result], js: dict[str, Result] | str) -> None:
             line += " (PEER DID NOT CONVERGE)"
         print(line)
         if ref:
-            line = f"{'':<11}js:     {ref.changes} changes, {ref.bytes} B saved, sync {ref.rounds} rounds"
+            line = f"{'':<11}js:     {ref.changes} changes, {ref.bytes} B saved"
+            line += f", sync {ref.rounds} rounds"
             print(line + ("" if ref.synced else " (PEER DID NOT CONVERGE)"))
     if isinstance(js, str):
         print(f"reference not run: {js}")

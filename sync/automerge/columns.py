@@ -11,11 +11,21 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from itertools import groupby
+from itertools import chain, groupby
+from operator import itemgetter, sub
 from typing import Any, TypeVar
 
 from .errors import DecodeError
-from .leb import encode_sleb, encode_uleb, read_sleb, read_uleb
+from .leb import (
+    SLEB_TABLE,
+    ULEB_TABLE,
+    encode_sleb,
+    encode_uleb,
+    read_sleb,
+    read_uleb,
+    sleb_bytes,
+    uleb_bytes,
+)
 
 T = TypeVar("T")
 
@@ -33,106 +43,166 @@ def spec(column_id: int, column_type: int) -> int:
 # --------------------------------------------------------------------------- encoders
 
 
-def _write_str(out: bytearray, value: str) -> None:
+def str_bytes(value: str) -> bytes:
+    """A string as the string columns write it: uLEB length, then UTF-8."""
     raw = value.encode("utf-8")
-    encode_uleb(len(raw), out)
-    out += raw
+    return uleb_bytes(len(raw)) + raw
 
 
-def _rle_encode(values: Iterable[Any], write: Callable[[bytearray, Any], None]) -> bytes:
-    """The reference RleEncoder: runs of ≥2 equal values, literal runs, null runs; a column of
-    only nulls is empty, and nulls before the first value are written only if a value follows."""
-    if type(values) is list and len(values) == 1:  # most changes hold a single op
-        value = values[0]
-        if value is None:
-            return b""
-        out = bytearray(b"\x7f")
-        write(out, value)
-        return bytes(out)
-    out = bytearray()
-    literal: list[Any] = []
-    leading_nulls = 0
-    seen_value = False
-    for value, group in groupby(values):
-        count = len(list(group))
-        if value is None:
-            if not seen_value:
-                leading_nulls += count
-                continue
-            if literal:
-                _flush_literal(out, literal, write)
-                literal = []
-            out.append(0)
-            encode_uleb(count, out)
-            continue
-        if not seen_value:
-            seen_value = True
-            if leading_nulls:
-                out.append(0)
-                encode_uleb(leading_nulls, out)
+def runs(values: Iterable[T]) -> list[tuple[T, int]]:
+    """(value, count) for each run of equal values; groupby does the comparing in C."""
+    return [(value, len(list(group))) for value, group in groupby(values)]
+
+
+def merge_runs(pairs: Iterable[tuple[T, int]]) -> list[tuple[T, int]]:
+    """Runs that may be empty or hold the same value as their neighbour, as maximal runs."""
+    return [
+        (value, sum(map(_count, group))) for value, group in groupby(filter(_count, pairs), _first)
+    ]
+
+
+_first = itemgetter(0)
+_count = itemgetter(1)
+
+
+def _encode_runs(
+    value_runs: list[tuple[Any, int]],
+    write: Callable[[Any], bytes],
+    write_all: Callable[[list[Any]], list[bytes]],
+) -> bytes:
+    """The reference RleEncoder over maximal runs: runs of ≥2 equal values, literal runs, null
+    runs; a column of only nulls is empty, and nulls before the first value are written only if
+    a value follows.
+
+    Neighbouring runs of one row each form a literal run, so the runs are grouped by length:
+    Python then steps once per literal run and once per repeated value, and the values of a
+    literal run are written by write_all in one go."""
+    if not value_runs or (len(value_runs) == 1 and value_runs[0][0] is None):
+        return b""
+    parts: list[bytes] = []
+    append = parts.append
+    for count, group in groupby(value_runs, _count):
         if count == 1:
-            literal.append(value)
+            values = [value for value, _ in group]
+            if None not in values:
+                append(sleb_bytes(-len(values)))
+                parts += write_all(values)
+                continue
+            # Maximal runs: a null here is a null run of one between two literal runs.
+            for is_null, piece in groupby(values, _is_none):
+                if is_null:
+                    append(b"\x00\x01")
+                else:
+                    literal = list(piece)
+                    append(sleb_bytes(-len(literal)))
+                    parts += write_all(literal)
         else:
-            if literal:
-                _flush_literal(out, literal, write)
-                literal = []
-            encode_sleb(count, out)
-            write(out, value)
-    if literal:
-        _flush_literal(out, literal, write)
-    return bytes(out)
+            null_run = b"\x00" + uleb_bytes(count)
+            repeat = sleb_bytes(count)
+            for value, _ in group:
+                if value is None:
+                    append(null_run)
+                else:
+                    append(repeat)
+                    append(write(value))
+    return b"".join(parts)
 
 
-def _flush_literal(
-    out: bytearray, items: list[Any], write: Callable[[bytearray, Any], None]
-) -> None:
-    encode_sleb(-len(items), out)
-    for item in items:
-        write(out, item)
+def _uleb_all(values: list[int]) -> list[bytes]:
+    try:
+        return list(map(ULEB_TABLE.__getitem__, values))
+    except KeyError:  # a value beyond the table (or a negative one, which uleb_bytes refuses)
+        return list(map(uleb_bytes, values))
+
+
+def _sleb_all(values: list[int]) -> list[bytes]:
+    try:
+        return list(map(SLEB_TABLE.__getitem__, values))
+    except KeyError:
+        return list(map(sleb_bytes, values))
+
+
+def _str_all(values: list[str]) -> list[bytes]:
+    if len(values) < 8:
+        return list(map(str_bytes, values))
+    encoded = {value: str_bytes(value) for value in set(values)}  # keys and names repeat a lot
+    return list(map(encoded.__getitem__, values))
 
 
 def encode_uleb_column(values: Iterable[int | None]) -> bytes:
-    return _rle_encode(values, encode_uleb_into)
+    return _encode_runs(runs(values), uleb_bytes, _uleb_all)
+
+
+def encode_uleb_runs(value_runs: Iterable[tuple[int | None, int]]) -> bytes:
+    """A uLEB column given as (value, count) pairs, which need not be maximal runs."""
+    return _encode_runs(merge_runs(value_runs), uleb_bytes, _uleb_all)
 
 
 def encode_string_column(values: Iterable[str | None]) -> bytes:
-    return _rle_encode(values, _write_str)
+    return _encode_runs(runs(values), str_bytes, _str_all)
 
 
-def encode_delta_column(values: Iterable[int | None]) -> bytes:
-    deltas: list[int | None] = []
+def encode_string_runs(value_runs: Iterable[tuple[str | None, int]]) -> bytes:
+    """A string column given as (value, count) pairs, which need not be maximal runs."""
+    return _encode_runs(merge_runs(value_runs), str_bytes, _str_all)
+
+
+def deltas(values: Sequence[int | None]) -> list[int | None]:
+    """Each value minus the last non-null value before it (0 at the start); nulls stay null."""
+    try:  # most columns hold no nulls: then it is one subtraction per row, in C
+        return list(map(sub, values, chain((0,), values)))
+    except TypeError:  # a null (None - int and int - None both raise)
+        pass
+    out: list[int | None] = []
     previous = 0
-    for value in values:
-        if value is None:
-            deltas.append(None)
+    for is_null, group in groupby(values, _is_none):
+        items = list(group)
+        if is_null:
+            out += items
         else:
-            deltas.append(value - previous)
-            previous = value
-    return _rle_encode(deltas, encode_sleb_into)
+            out += map(sub, items, chain((previous,), items))
+            previous = items[-1]  # type: ignore[assignment]
+    return out
 
 
-def encode_boolean_column(values: Iterable[bool]) -> bytes:
-    out = bytearray()
-    current = False
-    count = 0
-    for value in values:
-        if value == current:
-            count += 1
-        else:
-            encode_uleb(count, out)
-            current = value
-            count = 1
-    if count or out:
-        encode_uleb(count, out)
-    return bytes(out)
+def _is_none(value: object) -> bool:
+    return value is None
 
 
-def encode_uleb_into(out: bytearray, value: int) -> None:
-    encode_uleb(value, out)
+def encode_delta_column(values: Sequence[int | None]) -> bytes:
+    try:  # most columns hold no nulls: then groupby takes the deltas straight from map
+        value_runs = runs(map(sub, values, chain((0,), values)))
+    except TypeError:  # a null (None - int and int - None both raise)
+        value_runs = runs(deltas(values))
+    return _encode_runs(value_runs, sleb_bytes, _sleb_all)
 
 
-def encode_sleb_into(out: bytearray, value: int) -> None:
-    encode_sleb(value, out)
+def encode_sleb_column(values: Iterable[int | None]) -> bytes:
+    """A delta column whose deltas are already taken."""
+    return _encode_runs(runs(values), sleb_bytes, _sleb_all)
+
+
+def encode_sleb_runs(value_runs: Iterable[tuple[int | None, int]]) -> bytes:
+    """A delta column whose deltas are already taken, as (delta, count) pairs that need not be
+    maximal runs."""
+    return _encode_runs(merge_runs(value_runs), sleb_bytes, _sleb_all)
+
+
+def encode_boolean_column(values: Sequence[bool]) -> bytes:
+    """Alternating run lengths, starting with a run of false (0 if the first value is true)."""
+    if not values:
+        return b""
+    counts = map(uleb_bytes, [len(list(group)) for _, group in groupby(values)])
+    return (b"\x00" if values[0] else b"") + b"".join(counts)
+
+
+def encode_boolean_runs(value_runs: Iterable[tuple[bool, int]]) -> bytes:
+    """A boolean column given as (value, count) pairs, which need not be maximal runs."""
+    merged = merge_runs(value_runs)
+    if not merged:
+        return b""
+    counts = b"".join([uleb_bytes(count) for _, count in merged])
+    return (b"\x00" if merged[0][0] else b"") + counts
 
 
 # --------------------------------------------------------------------------- decoders

@@ -14,7 +14,19 @@ from typing import TYPE_CHECKING
 
 from . import change as ch
 from . import columns as col
+from . import doc_columns
 from .chunk import DOCUMENT, build_chunk
+from .doc_columns import (
+    C_ACTOR,
+    C_DEPS,
+    C_DEPS_N,
+    C_EXTRA,
+    C_EXTRA_META,
+    C_MAX_OP,
+    C_MESSAGE,
+    C_SEQ,
+    C_TIME,
+)
 from .errors import DecodeError
 from .leb import encode_uleb, read_uleb
 from .op import Op
@@ -23,51 +35,15 @@ from .values import DEL, OpId
 if TYPE_CHECKING:
     from .document import Document
 
-C_ACTOR, C_SEQ = col.spec(0, col.ACTOR), col.spec(0, col.DELTA)
-C_MAX_OP, C_TIME = col.spec(1, col.DELTA), col.spec(2, col.DELTA)
-C_MESSAGE = col.spec(3, col.STRING)
-C_DEPS_N, C_DEPS = col.spec(4, col.GROUP), col.spec(4, col.DELTA)
-C_EXTRA_META, C_EXTRA = col.spec(5, col.VALUE_META), col.spec(5, col.VALUE)
-
 
 def encode_document(doc: Document, deflate: bool) -> bytes:
     changes = doc._changes
     actors = sorted(doc._by_actor)
     index = {a: i for i, a in enumerate(actors)}
-    row_of = {c.hash: i for i, c in enumerate(changes)}
+    row_of = dict(zip([c.hash for c in changes], range(len(changes)), strict=True))
 
-    c_actor: list[int] = []
-    c_seq: list[int] = []
-    c_max: list[int] = []
-    c_time: list[int] = []
-    c_msg: list[str | None] = []
-    c_ndeps: list[int] = []
-    c_deps: list[int] = []
-    c_meta: list[int] = []
-    extra = bytearray()
-    for c in changes:
-        c_actor.append(index[c.actor])
-        c_seq.append(c.seq)
-        c_max.append(c.max_op)
-        c_time.append(c.time)
-        c_msg.append(c.message)
-        c_ndeps.append(len(c.deps))
-        c_deps.extend(row_of[d] for d in c.deps)
-        c_meta.append((len(c.extra) << 4) | col.V_BYTES)
-        extra += c.extra
-    change_columns = [
-        (C_ACTOR, col.encode_uleb_column(c_actor)),
-        (C_SEQ, col.encode_delta_column(c_seq)),
-        (C_MAX_OP, col.encode_delta_column(c_max)),
-        (C_TIME, col.encode_delta_column(c_time)),
-        (C_MESSAGE, col.encode_string_column(c_msg)),
-        (C_DEPS_N, col.encode_uleb_column(c_ndeps)),
-        (C_DEPS, col.encode_delta_column(c_deps)),
-        (C_EXTRA_META, col.encode_uleb_column(c_meta)),
-        (C_EXTRA, bytes(extra)),
-    ]
-
-    op_columns = ch.op_columns(list(doc._opset.ops_in_document_order()), index, document=True)
+    change_columns = doc_columns.change_columns(changes, index, row_of)
+    op_columns = doc_columns.op_columns(doc._opset, index)
     change_meta, change_data = col.encode_columns(change_columns, deflate)
     op_meta, op_data = col.encode_columns(op_columns, deflate)
 

@@ -6,6 +6,8 @@ as the reference does, because change hashes depend on the exact bytes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .errors import DecodeError
 
 U64_MAX = (1 << 64) - 1
@@ -38,16 +40,38 @@ def encode_sleb(n: int, out: bytearray) -> None:
         out.append(byte | 0x80)
 
 
-def uleb_bytes(n: int) -> bytes:
+def _uleb_slow(n: int) -> bytes:
     out = bytearray()
     encode_uleb(n, out)
     return bytes(out)
 
 
-def sleb_bytes(n: int) -> bytes:
+def _sleb_slow(n: int) -> bytes:
     out = bytearray()
     encode_sleb(n, out)
     return bytes(out)
+
+
+# Column encoders write one small integer per run or literal, tens of thousands per saved
+# document; looking its bytes up costs a fraction of encoding them again. The tables cover the run
+# lengths, deltas and indexes of ordinary documents; anything else takes the loop.
+# They are dicts so that `map(TABLE.__getitem__, values)` runs in C and a value outside the table
+# raises KeyError instead of wrapping around. Never modified after import.
+TABLE_SIZE = 1 << 14
+ULEB_TABLE: Mapping[int, bytes] = {n: _uleb_slow(n) for n in range(TABLE_SIZE)}
+SLEB_TABLE: Mapping[int, bytes] = {n: _sleb_slow(n) for n in range(-TABLE_SIZE, TABLE_SIZE)}
+
+
+def uleb_bytes(n: int) -> bytes:
+    if 0 <= n < TABLE_SIZE:
+        return ULEB_TABLE[n]
+    return _uleb_slow(n)
+
+
+def sleb_bytes(n: int) -> bytes:
+    if -TABLE_SIZE <= n < TABLE_SIZE:
+        return SLEB_TABLE[n]
+    return _sleb_slow(n)
 
 
 def read_uleb(data: bytes, pos: int) -> tuple[int, int]:

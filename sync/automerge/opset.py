@@ -35,12 +35,15 @@ def _op_id(op: Op) -> OpId:
 class ObjState:
     """One object: a map (keys → ops in id order) or a sequence. `op` made it (None for root)."""
 
-    __slots__ = ("id", "keys", "op", "seq", "type")
+    __slots__ = ("id", "keys", "op", "overwritten", "seq", "type")
 
     def __init__(self, obj_id: OpId, obj_type: int, op: Op | None) -> None:
         self.id = obj_id
         self.type = obj_type
         self.op = op
+        # Whether any op here ever got a successor: until one does, saving knows that all of
+        # this object's ops have none without looking at them. Never reset by undo.
+        self.overwritten = False
         self.keys: dict[str, list[Op]] | None = None
         self.seq: Sequence | None = None
         if obj_type in (MAKE_LIST, MAKE_TEXT):
@@ -50,12 +53,15 @@ class ObjState:
 
 
 class OpSet:
-    __slots__ = ("max_op", "objects", "ops")
+    __slots__ = ("has_mark_data", "max_op", "objects", "ops")
 
     def __init__(self) -> None:
         self.objects: dict[OpId, ObjState] = {ROOT_ID: ObjState(ROOT_ID, MAKE_MAP, None)}
         self.ops: dict[OpId, Op] = {}
         self.max_op = 0
+        # Whether any op ever applied had expand set or a mark name: until one does, saving can
+        # leave those two columns empty without looking at every op. Never reset by undo.
+        self.has_mark_data = False
 
     # ------------------------------------------------------------------ applying
 
@@ -118,9 +124,12 @@ class OpSet:
         for p in op.pred:
             pred_op = ops[p]
             pred_op.succ.append(op)
+            self.objects[pred_op.obj].overwritten = True
             if pred_op.elem is not None:
                 touched.append(pred_op.elem)
         ops[op.id] = op
+        if op.expand or op.mark_name is not None:
+            self.has_mark_data = True
         if op.id[0] > self.max_op:
             self.max_op = op.id[0]
         if op.action != DEL:
@@ -228,19 +237,3 @@ class OpSet:
             for elem in seq:
                 if elem.winner_at(clock) is not None:
                     yield elem
-
-    def ops_in_document_order(self) -> Iterator[Op]:
-        """Every stored op (deletes excluded) in the order a document chunk lists them:
-        objects root first then by id; map keys in UTF-8 byte order, ops by id; sequences in
-        element order, each element's insert op then its other ops by id."""
-        objects = sorted(self.objects)
-        for obj_id in objects:
-            obj = self.objects[obj_id]
-            if obj.keys is not None:
-                keys = sorted(obj.keys, key=lambda k: k.encode("utf-8"))
-                for k in keys:
-                    yield from obj.keys[k]
-            else:
-                assert obj.seq is not None
-                for elem in obj.seq:
-                    yield from elem.ops
