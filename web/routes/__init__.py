@@ -14,6 +14,7 @@ from . import (
     language,
     moderation,
     organisations,
+    peers,
     people,
     plan,
     sync,
@@ -31,5 +32,6 @@ ROUTES: list[ControllerRouterHandler] = [
     *moderation.ROUTES,
     *api.ROUTES,
     *language.ROUTES,
+    *peers.ROUTES,
     *sync.ROUTES,
 ]

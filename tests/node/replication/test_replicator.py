@@ -1,0 +1,130 @@
+"""The replicator between the protocol and the node: what a peer sends is projected, or kept in
+quarantine with the reason when it breaks its schema or claims another id; what was stored but not
+projected when a node went down is projected at the next start; a /sync connection gets the rights
+its token gives."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+
+from node.peers import service as peers
+from node.projection import list_initiatives
+from node.replication.host import Grant
+from node.replication.replicator import Replicator
+from node.runtime import Node
+from sync.automerge import ROOT, Document
+from sync.document_id import new_document_id
+from tests.foreign import write_foreign_initiative
+
+
+async def _until(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 10) -> Any:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        found = await check()
+        if found:
+            return found
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def _listed(node: Node) -> set[str]:
+    async with node.sessions() as session:
+        return {item.id for item in (await list_initiatives(session)).items}
+
+
+async def _quarantined(node: Node) -> dict[str, str]:
+    async with node.sessions() as session:
+        return {q.document_id: q.reason for q in await peers.quarantined(session)}
+
+
+def test_a_valid_document_from_a_peer_is_projected_and_an_invalid_one_quarantined(
+    node: Node,
+) -> None:
+    good = write_foreign_initiative(node, "Buurtmoestuin", "Samen kweken", "groen")
+    broken_id = new_document_id()
+    broken = Document()
+    with broken.change() as tx:  # an initiative without a title or an envelope
+        tx.put(ROOT, "type", "initiative")
+        tx.put(ROOT, "schema_version", 1)
+        tx.put(ROOT, "id", broken_id)
+    node.documents.adopt(broken_id, broken)
+    liar_id = new_document_id()  # a valid initiative that claims to be another document
+    node.documents.adopt(liar_id, Document.load(node.documents.store.load(good) or b""))
+
+    async def scenario() -> None:
+        replicator = Replicator(node)
+        await replicator.start(dial=False)
+        try:
+            for doc_id in (good, broken_id, liar_id):
+                replicator._received(doc_id, "Hattem")
+            await _until(lambda: _listed(node), "the valid initiative listed")
+
+            async def both() -> dict[str, str] | None:
+                kept = await _quarantined(node)
+                return kept if len(kept) == 2 else None
+
+            kept = await _until(both, "both documents in quarantine")
+            assert await _listed(node) == {good}
+            assert set(kept) == {broken_id, liar_id}
+            assert "required" in kept[broken_id]  # jsonschema's words, with the field
+            assert liar_id in kept[liar_id] and good in kept[liar_id]
+            assert node.documents.store.load(broken_id)  # kept, not thrown away
+        finally:
+            await replicator.stop()
+
+    asyncio.run(scenario())
+
+
+def test_what_was_stored_but_not_projected_is_projected_at_the_next_start(node: Node) -> None:
+    doc_id = write_foreign_initiative(node, "Zwerfvuil prikken", "Elke zaterdag", "schoon")
+
+    async def scenario() -> None:
+        first = Replicator(node)
+        first.host.pending.mark(doc_id, "Hattem")  # stored, then the node went down
+        assert await _listed(node) == set()
+        second = Replicator(node)
+        await second.start(dial=False)
+        try:
+            await _until(lambda: _listed(node), "the pending document projected")
+            assert await _listed(node) == {doc_id}
+            await _until(
+                lambda: asyncio.to_thread(lambda: not second.host.pending.all()),
+                "the mark cleared",
+            )
+        finally:
+            await second.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_sync_connection_gets_the_rights_its_token_gives(node: Node) -> None:
+    async def scenario(public: bool) -> tuple[Grant | None, Grant | None, Grant | None]:
+        replicator = Replicator(node)
+        if public:
+            replicator.node = Node(
+                msgspec.structs.replace(node.settings, public_sync=True),
+                node.identity,
+                node.documents,
+                node.engine,
+                node.sessions,
+            )
+        async with node.sessions() as session:
+            invitation = await peers.invite(session, f"Hattem{public}")
+            await session.commit()
+        return (
+            await replicator.grant_for(invitation.token),
+            await replicator.grant_for("not-a-token-at-all"),
+            await replicator.grant_for(None),
+        )
+
+    invited, wrong, none = asyncio.run(scenario(public=False))
+    assert invited == Grant("HattemFalse", write=True, announce=True)
+    assert wrong is None and none is None
+    invited, wrong, none = asyncio.run(scenario(public=True))
+    assert invited is not None and invited.write
+    assert wrong == none == Grant("publiek", write=False, announce=False)
