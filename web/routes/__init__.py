@@ -10,9 +10,11 @@ from . import (
     allies,
     api,
     discussions,
+    feeds,
     initiatives,
     language,
     moderation,
+    operations,
     organisations,
     peers,
     people,
@@ -34,4 +36,6 @@ ROUTES: list[ControllerRouterHandler] = [
     *language.ROUTES,
     *peers.ROUTES,
     *sync.ROUTES,
+    *feeds.ROUTES,
+    *operations.ROUTES,
 ]
