@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_sync: bool = False
     """MEKAAR_PUBLIC_SYNC: let automerge-repo clients without a token read documents by id at
     /sync (never write). Off: only invited nodes connect."""
+    public_url: str = ""
+    """MEKAAR_PUBLIC_URL: the address residents use (https://wezep.example), for links that leave
+    the site: feeds, calendars, posters' QR codes. Empty: taken from each request."""
     replicate: bool = True
     """MEKAAR_REPLICATE: dial the peers added with `mekaar peer add` (off for a node kept apart)."""
 
@@ -68,6 +71,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "language": "MEKAAR_LANGUAGE",
             "secure_cookies": "MEKAAR_SECURE_COOKIES",
             "public_sync": "MEKAAR_PUBLIC_SYNC",
+            "public_url": "MEKAAR_PUBLIC_URL",
             "replicate": "MEKAAR_REPLICATE",
         }
         for field, var in names.items():
@@ -89,5 +93,6 @@ SETTING_VARIABLES = (
     "MEKAAR_LANGUAGE",
     "MEKAAR_SECURE_COOKIES",
     "MEKAAR_PUBLIC_SYNC",
+    "MEKAAR_PUBLIC_URL",
     "MEKAAR_REPLICATE",
 )
