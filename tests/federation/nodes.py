@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,14 +76,15 @@ class RunningNode:
         assert done.returncode == 0, f"mekaar {' '.join(args)}: {done.stdout}{done.stderr}"
         return done.stdout
 
-    def start(self) -> RunningNode:
+    def start(self, env: Mapping[str, str] | None = None) -> RunningNode:
+        """`mekaar serve`, with `env` (e.g. MEKAAR_PUBLIC_SYNC) added to this process's."""
         assert self.process is None
         with self.log.open("ab") as handle:  # the child keeps its own descriptor
             self.process = subprocess.Popen(
                 [*MEKAAR, "--data", str(self.data), "serve", "--port", str(self.port)],
                 stdout=handle,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             )
         wait_until(
             lambda: httpx.get(f"{self.url}/api/node", timeout=2).status_code == 200,
