@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mekaar.replication")
 STATUS_FILE = "replication-status.json"
+SAVE_STATES_EVERY = 30.0  # seconds; what a killed node may have to re-learn from its peers
 
 
 @dataclass
@@ -115,6 +116,7 @@ class Replicator:
         # what a peer sent before the last stop (or crash) but was never projected
         self._to_project.update(await asyncio.to_thread(self.host.pending.all))
         self._tasks.append(asyncio.create_task(self._work(), name="replication-work"))
+        self._tasks.append(asyncio.create_task(self._keep_states(), name="replication-states"))
         self._wake.set()
         if dial:
             async with self.node.sessions() as session:
@@ -174,6 +176,7 @@ class Replicator:
                 await task
         self._tasks.clear()
         await self._drain()  # what arrived before the stop is projected
+        await asyncio.to_thread(self.synchronizer.save_sync_states)
 
     # ------------------------------------------------------------------ inbound connections
 
@@ -237,6 +240,14 @@ class Replicator:
             self._wake.set()
 
         loop.call_soon_threadsafe(on_loop)
+
+    async def _keep_states(self) -> None:
+        while True:
+            await asyncio.sleep(SAVE_STATES_EVERY)
+            try:
+                await asyncio.to_thread(self.synchronizer.save_sync_states)
+            except Exception:
+                log.exception("saving sync states failed")
 
     async def _work(self) -> None:
         while True:

@@ -52,6 +52,7 @@ class _DocPeer:
 
     state: SyncState
     status: str = UNKNOWN
+    saved: list[bytes] | None = None  # shared heads as last persisted
 
 
 @dataclass(slots=True)
@@ -131,16 +132,36 @@ class Synchronizer:
                 if not self._requested[document_id]:
                     del self._requested[document_id]
             docs = list(peer.docs.items())
+        self._save_states(peer, docs)
+
+    def save_sync_states(self) -> int:
+        """Persist the sync states that moved since they were last saved, for every connected
+        peer that keeps them; returns how many were written. Call it now and then, so that a
+        node that is killed (not stopped) still sends a reconnecting peer only what it lacks."""
+        with self._lock:
+            peers = [(peer, list(peer.docs.items())) for peer in self._peers.values()]
+        return sum(self._save_states(peer, docs) for peer, docs in peers)
+
+    def _save_states(self, peer: _Peer, docs: list[tuple[str, _DocPeer]]) -> int:
         storage_id = peer.info.metadata.storage_id
         if not peer.info.keeps_sync_state or storage_id is None:
-            return
+            return 0
+        written = 0
         for document_id, entry in docs:
             try:
                 with self.host.lock(document_id):
+                    if entry.saved == entry.state.shared_heads:
+                        continue
+                    shared = list(entry.state.shared_heads)
                     data = entry.state.encode()
                 self.host.save_sync_state(storage_id, document_id, data)
+                entry.saved = shared
+                written += 1
             except Exception:
-                logger.exception("saving the sync state of %s for %s failed", peer_id, document_id)
+                logger.exception(
+                    "saving the sync state of %s for %s failed", peer.info.peer_id, document_id
+                )
+        return written
 
     def status(self, peer_id: str) -> PeerStatus:
         with self._lock:
@@ -408,7 +429,8 @@ class Synchronizer:
                 # a peer asking for ever more unknown ids must not grow our memory without end
                 for gone in [d for d, e in peer.docs.items() if e.status == UNAVAILABLE]:
                     del peer.docs[gone]
-            return peer.docs.setdefault(document_id, _DocPeer(state))
+            loaded = list(state.shared_heads) if state.shared_heads else None
+            return peer.docs.setdefault(document_id, _DocPeer(state, saved=loaded))
 
     def _generate(
         self, peer: _Peer, document_id: str, entry: _DocPeer, doc: Document, have: bool

@@ -195,6 +195,33 @@ def test_persisted_sync_state_sends_only_what_is_missing_after_a_reconnect() -> 
     assert changes_sent(net, "server", doc_id) == 1
 
 
+def test_sync_states_are_saved_while_connected_only_when_they_moved() -> None:
+    """For a node that is killed rather than stopped: what was saved meanwhile still spares a
+    reconnecting peer the whole document."""
+    net = Network()
+    server = net.add(make_node("server", storage_id="server-storage"))
+    client = net.add(make_node("client", storage_id="client-storage"))
+    doc_id, doc = big_doc()
+    server.host.add(doc_id, doc)
+    net.connect("client", "server")
+    net.send("client", client.sync.request("server", doc_id))
+    net.run()
+    assert client.sync.save_sync_states() == 1
+    assert client.sync.save_sync_states() == 0  # nothing moved since
+    saved = client.host.load_sync_state("server-storage", doc_id)
+    assert saved is not None
+    assert SyncState.decode(saved).shared_heads == doc.get_heads()
+
+    put(server, doc_id, "late", "one more")
+    net.send("server", server.sync.document_changed(doc_id))
+    net.run()
+    assert client.sync.save_sync_states() == 1
+    saved = client.host.load_sync_state("server-storage", doc_id)
+    assert saved is not None
+    held = client.host.open(doc_id)
+    assert held is not None and SyncState.decode(saved).shared_heads == held.get_heads()
+
+
 def test_without_persisted_state_the_reconnect_resends_the_document() -> None:
     """The twin of the test above, so it can fail: an ephemeral peer's state is not kept."""
     net = Network()
