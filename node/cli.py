@@ -100,8 +100,10 @@ def serve(ctx: click.Context, host: str | None = None, port: int | None = None) 
             "Begin met `mekaar init --name <dorp>` of `mekaar demo`."
         ) from None
     app = load_app_factory()(settings)
-    console.print(f"Mekaar luistert op http://{settings.host}:{settings.port}")
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True)
+    if settings.log_format == "text":  # JSON logs: uvicorn's own line says where it listens
+        console.print(f"Mekaar luistert op http://{settings.host}:{settings.port}")
+    # log_config=None: uvicorn's own lines go through the app's logging (text or JSON alike)
+    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True, log_config=None)
 
 
 def load_app_factory() -> Callable[[Settings], Any]:

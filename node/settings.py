@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -32,6 +32,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""
     """MEKAAR_PUBLIC_URL: the address residents use (https://wezep.example), for links that leave
     the site: feeds, calendars, posters' QR codes. Empty: taken from each request."""
+    log_format: Literal["text", "json"] = "text"
+    """MEKAAR_LOG_FORMAT: `text` (readable lines) or `json` (one JSON object per line)."""
     replicate: bool = True
     """MEKAAR_REPLICATE: dial the peers added with `mekaar peer add` (off for a node kept apart)."""
 
@@ -72,6 +74,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "secure_cookies": "MEKAAR_SECURE_COOKIES",
             "public_sync": "MEKAAR_PUBLIC_SYNC",
             "public_url": "MEKAAR_PUBLIC_URL",
+            "log_format": "MEKAAR_LOG_FORMAT",
             "replicate": "MEKAAR_REPLICATE",
         }
         for field, var in names.items():
@@ -94,5 +97,6 @@ SETTING_VARIABLES = (
     "MEKAAR_SECURE_COOKIES",
     "MEKAAR_PUBLIC_SYNC",
     "MEKAAR_PUBLIC_URL",
+    "MEKAAR_LOG_FORMAT",
     "MEKAAR_REPLICATE",
 )

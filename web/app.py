@@ -15,6 +15,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
+from litestar.logging.config import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
@@ -22,11 +23,13 @@ from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from node.identity import load_node
+from node.logs import formatter_config
 from node.replication.replicator import Replicator
 from node.runtime import Node
 from node.settings import Settings
 
 from . import deps, errors, i18n, rendering, security
+from .metrics import AppMetrics
 from .routes import ROUTES
 from .sessions import SignedSessionConfig
 
@@ -82,7 +85,7 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         cookie_secure=settings.secure_cookies,
         cookie_httponly=True,
         cookie_samesite="lax",
-        exclude=["/schema"],
+        exclude=["/schema", "/healthz", "/metrics"],  # probes need no CSRF cookie
     )
     static = create_static_files_router(
         path="/static",
@@ -91,7 +94,8 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         include_in_schema=False,
         opt={"acting": False},
     )
-    return Litestar(
+    app_metrics = AppMetrics()
+    app = Litestar(
         route_handlers=[*ROUTES, static],
         lifespan=[lifespan],
         dependencies={
@@ -102,7 +106,7 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         before_request=deps.resolve_acting,
         plugins=[HTMXPlugin()],
         stores={"sessions": FileStore(settings.data_path / "sessions", create_directories=True)},
-        middleware=[session_config.middleware],
+        middleware=[app_metrics.middleware, session_config.middleware],
         before_send=[security.add_security_headers],
         csrf_config=csrf,
         template_config=templates,
@@ -115,5 +119,16 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
             path="/schema",
         ),
         debug=settings.debug,
+        logging_config=LoggingConfig(
+            formatters=formatter_config(settings.log_format),
+            loggers={
+                "litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": False},
+                "uvicorn.access": {"level": "INFO"},
+                "uvicorn.error": {"level": "INFO"},
+            },
+        ),
         signature_namespace={"Node": Node},
     )
+    app.state.metrics = app_metrics
+    app_metrics.watch(app)
+    return app
