@@ -163,7 +163,7 @@ async def initiative_news(node: Node, session: AsyncSession, initiative_id: str)
             title="",
             text="",
             status=change.status,
-            at=change.at,
+            at=max(change.at, base.at),  # whole seconds: never before the posting itself
         )
         for change in await status_changes(node, initiative_id)
     )

@@ -1,0 +1,100 @@
+"""Calendar feeds (iCalendar): the dated plan tasks of one initiative
+(`/initiatieven/{id}/agenda.ics`) and of the whole node (`/agenda.ics`), to subscribe to.
+
+Each entry is an all-day VEVENT, not a VTODO. Google Calendar ignores VTODO in a subscribed
+calendar, and Apple Calendar and Outlook either ignore it or move it to a separate task list
+that few people look at; an all-day event shows up on the day in every calendar app. A task is
+not a meeting, so it is marked TRANSP:TRANSPARENT (it does not make anyone "busy"). A finished
+task stays, marked with a check mark before its title and "Klaar" in its description, so the
+calendar also shows what was done.
+
+Entries come from `node.initiatives.agenda` (format-free); events proper, when they come, are
+entries of another kind, and `add_entry` is the one place that turns an entry into a component.
+UIDs and DTSTAMP follow from the document, not from the clock, so two requests give the same
+calendar and a subscribed app updates entries in place.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from icalendar import Calendar, Event
+from litestar import Request, Response, get
+from litestar.params import FromPath
+from litestar.types import ControllerRouterHandler
+
+from node.accounts import hidden_items
+from node.errors import NotFound
+from node.initiatives.agenda import AgendaEntry, initiative_agenda, node_agenda
+from node.initiatives.views import get_initiative
+
+from ..deps import Db, NodeDep
+from ..public import PUBLIC_OPT, absolute, plain, translator
+
+MEDIA_TYPE = "text/calendar"  # Litestar adds the charset (utf-8) to text/ types
+REFRESH = "PT6H"
+"""How often subscribed apps are asked to look again (apps that honour it)."""
+
+
+def add_entry(calendar: Calendar, request: Request[Any, Any, Any], entry: AgendaEntry) -> None:
+    """One entry as an all-day VEVENT linking back to its initiative's page."""
+    _ = translator(request)
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", entry.changed_at)
+    event.add("last-modified", entry.changed_at)
+    event.add("dtstart", entry.day)
+    event.add("dtend", entry.day + timedelta(days=1))
+    event.add("transp", "TRANSPARENT")
+    title = plain(entry.title)
+    event.add("summary", f"✓ {title}" if entry.done else title)
+    lines = [_("Taak van het initiatief: %(title)s") % {"title": plain(entry.initiative_title)}]
+    if entry.done:
+        lines.append(_("Klaar."))
+    url = absolute(request, f"/initiatieven/{entry.initiative_id}")
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    event.add("categories", [_("Taak")])
+    calendar.add_component(event)
+
+
+def render_calendar(
+    request: Request[Any, Any, Any], name: str, entries: list[AgendaEntry]
+) -> Response[bytes]:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Mekaar//Voor Mekaar//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", plain(name))
+    calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("source", absolute(request, request.url.path), parameters={"VALUE": "URI"})
+    for entry in entries:
+        add_entry(calendar, request, entry)
+    return Response(calendar.to_ical(), media_type=MEDIA_TYPE)
+
+
+@get("/agenda.ics", name="calendar", include_in_schema=False, opt=PUBLIC_OPT)
+async def node_calendar(request: Request[Any, Any, Any], node: NodeDep, db: Db) -> Response[bytes]:
+    """Every dated task on this node from a year ago on (hidden initiatives left out)."""
+    _ = translator(request)
+    entries = await node_agenda(db, node.identity.node_id)
+    name = _("Voor Mekaar %(village)s") % {"village": node.identity.name}
+    return render_calendar(request, name, entries)
+
+
+@get("/initiatieven/{initiative_id:str}/agenda.ics", include_in_schema=False, opt=PUBLIC_OPT)
+async def initiative_calendar(
+    request: Request[Any, Any, Any], node: NodeDep, db: Db, initiative_id: FromPath[str]
+) -> Response[bytes]:
+    """The initiative's dated tasks, done ones included."""
+    initiative = await get_initiative(node, initiative_id)
+    if None in await hidden_items(db, initiative.id):
+        raise NotFound("initiatief")
+    entries = initiative_agenda(initiative, node.identity.node_id)
+    return render_calendar(request, initiative.title, entries)
+
+
+ROUTES: list[ControllerRouterHandler] = [node_calendar, initiative_calendar]
