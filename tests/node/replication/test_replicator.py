@@ -10,7 +10,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
+from sqlalchemy import func, select
 
+from node.accounts.models import Account
 from node.peers import service as peers
 from node.projection import list_initiatives
 from node.replication.host import Grant
@@ -128,3 +130,33 @@ def test_a_sync_connection_gets_the_rights_its_token_gives(node: Node) -> None:
     invited, wrong, none = asyncio.run(scenario(public=True))
     assert invited is not None and invited.write
     assert wrong == none == Grant("publiek", write=False, announce=False)
+
+
+def test_a_peer_cannot_write_local_only_data(node: Node) -> None:
+    """Accounts, e-mail addresses and password hashes live only in this node's SQL tables; a
+    document pretending to be one is just a document of an unknown type: kept aside, never
+    applied."""
+    doc_id = new_document_id()
+    fake = Document()
+    with fake.change() as tx:
+        tx.put(ROOT, "type", "account")
+        tx.put(ROOT, "schema_version", 1)
+        tx.put(ROOT, "id", doc_id)
+        tx.put(ROOT, "email", "host@wezep.example")
+        tx.put(ROOT, "password_hash", "$argon2id$v=19$m=65536,t=3,p=4$x$y")
+        tx.put(ROOT, "roles", "host")
+    node.documents.adopt(doc_id, fake)
+
+    async def scenario() -> None:
+        replicator = Replicator(node)
+        await replicator.start(dial=False)
+        try:
+            replicator._received(doc_id, "Hattem")
+            kept = await _until(lambda: _quarantined(node), "the quarantine")
+            assert "onbekend documenttype" in kept[doc_id]
+            async with node.sessions() as session:
+                assert await session.scalar(select(func.count()).select_from(Account)) == 0
+        finally:
+            await replicator.stop()
+
+    asyncio.run(scenario())
