@@ -1,4 +1,5 @@
-"""The `mekaar` command: init, serve (the default), demo, reindex.
+"""The `mekaar` command: init, serve (the default), demo, reindex, export/import, backup/restore,
+peer and follow.
 
 Every command builds its settings once with `Settings.from_env(**flags)`: environment variables
 (MEKAAR_DATA, DATABASE_URL, ...) first, flags win. The web app is found through the `mekaar.app`
@@ -10,13 +11,22 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TaskProgressColumn,
+    TextColumn,
+)
 
+from .archive.running import FolderBusy, serving
 from .errors import Invalid, NodeError, NotFound
 from .identity import init_node, load_node
 from .runtime import Node
@@ -103,7 +113,13 @@ def serve(ctx: click.Context, host: str | None = None, port: int | None = None) 
     if settings.log_format == "text":  # JSON logs: uvicorn's own line says where it listens
         console.print(f"Mekaar luistert op http://{settings.host}:{settings.port}")
     # log_config=None: uvicorn's own lines go through the app's logging (text or JSON alike)
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True, log_config=None)
+    try:
+        with serving(settings.data_path):  # import and restore refuse while this is held
+            uvicorn.run(
+                app, host=settings.host, port=settings.port, proxy_headers=True, log_config=None
+            )
+    except FolderBusy as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def load_app_factory() -> Callable[[Settings], Any]:
@@ -189,6 +205,180 @@ def reindex(ctx: click.Context) -> None:
     except NodeError as exc:
         raise _fail(exc) from None
     console.print(f"{count} documenten opnieuw geïndexeerd.")
+
+
+# ---------------------------------------------------------------------------------- archive
+
+
+def _bar(what: str) -> Progress:
+    return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), console=console)
+
+
+def _report_problems(problems: list[Any]) -> None:
+    for problem in problems:
+        console.print(
+            f"[bold]Overgeslagen[/bold] {escape(problem.name)}: {escape(problem.reason)}",
+            overflow="ignore",
+        )
+
+
+@main.command("export")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+def export_(ctx: click.Context, folder: Path) -> None:
+    """Schrijf elk document naar de nieuwe of lege map FOLDER (zonder persoonsgegevens).
+
+    Per document een .automerge- en een .json-bestand, plus manifest.json en README.txt. Kan
+    terwijl de node draait; accounts, e-mailadressen, wachtwoorden en tokens gaan nooit mee.
+    """
+    from .archive.export import export_node
+
+    settings = _settings(ctx)
+    try:
+        with _bar("Documenten") as bar:
+            task = bar.add_task("export", total=None)
+            result = export_node(
+                settings.data_path,
+                folder,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    except NodeError as exc:
+        raise _fail(exc) from None
+    console.print(f"{result.documents} documenten geëxporteerd naar {escape(str(folder))}.")
+    _report_problems(result.problems)
+    if result.problems:
+        raise SystemExit(1)
+
+
+@main.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_context
+def import_(ctx: click.Context, folder: Path) -> None:
+    """Haal de documenten uit export-map FOLDER in deze node (stop de node eerst).
+
+    Een document dat er al is, wordt samengevoegd; een nieuw document toegevoegd. Elk bestand
+    wordt eerst gecontroleerd; een beschadigd bestand wordt gemeld en overgeslagen.
+    """
+    from .archive.importing import import_export
+    from .archive.running import stopped
+
+    settings = _settings(ctx)
+
+    async def run() -> Any:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            with _bar("Documenten") as bar:
+                task = bar.add_task("import", total=None)
+                return await import_export(
+                    node, folder, lambda done, total: bar.update(task, completed=done, total=total)
+                )
+        finally:
+            await node.close()
+
+    try:
+        with stopped(settings.data_path):
+            result = asyncio.run(run())
+    except FolderBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    except NodeError as exc:
+        raise _fail(exc) from None
+    console.print(
+        f"{result.added} documenten toegevoegd, {result.merged} samengevoegd, "
+        f"{result.unchanged} waren er al."
+    )
+    for document_id, reason in result.quarantined.items():
+        console.print(
+            f"In quarantaine (niet getoond) {document_id}: {escape(reason)}", overflow="ignore"
+        )
+    _report_problems(result.problems)
+    if result.problems:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, file: Path) -> None:
+    """Maak een back-up van de hele node in FILE (.tar.gz), ook terwijl de node draait.
+
+    Met de sleutels van de node, alle documenten, de accounts (met wachtwoord-hashes), buur-nodes
+    en hun tokens: bewaar het bestand veilig.
+    """
+    from .archive.backup import write_backup
+
+    settings = _settings(ctx)
+
+    async def run() -> Any:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            with _bar("Documenten") as bar:
+                task = bar.add_task("backup", total=None)
+                return await write_backup(
+                    node, file, lambda done, total: bar.update(task, completed=done, total=total)
+                )
+        finally:
+            await node.close()
+
+    try:
+        result = asyncio.run(run())
+    except NodeError as exc:
+        raise _fail(exc) from None
+    console.print(
+        f"Back-up gemaakt: {escape(str(result.path))} ({result.bytes // 1024 + 1} kB, "
+        f"{result.documents} documenten, {result.rows.get('accounts', 0)} accounts). "
+        "Bewaar hem veilig: er staan sleutels en wachtwoord-hashes in."
+    )
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Zet wat er in de gegevensmap staat opzij en herstel toch."
+)
+@click.pass_context
+def restore(ctx: click.Context, file: Path, force: bool) -> None:
+    """Zet back-up FILE terug in een lege gegevensmap en bouw de zoektabellen opnieuw op."""
+    from .archive.restore import restore_backup
+
+    settings = _settings(ctx)
+
+    async def run() -> Any:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=console
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def step(what: str) -> Callable[[int, int], None]:
+                """A bar that shows up once its step starts (not for a refused restore)."""
+
+                def update(done: int, total: int) -> None:
+                    if what not in tasks:
+                        tasks[what] = bar.add_task(what, total=total)
+                    bar.update(tasks[what], completed=done, total=total)
+
+                return update
+
+            return await restore_backup(
+                settings,
+                file,
+                force=force,
+                unpacking=step("Uitpakken"),
+                indexing=step("Documenten"),
+            )
+
+    try:
+        result = asyncio.run(run())
+    except FolderBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    except NodeError as exc:
+        raise _fail(exc) from None
+    if result.set_aside is not None:
+        console.print(f"Wat in de map stond, staat nu in {escape(str(result.set_aside))}.")
+    console.print(
+        f"Node [bold]{escape(result.node_name)}[/bold] hersteld uit de back-up van "
+        f"{result.backed_up_at}: {result.documents} documenten, "
+        f"{result.rows.get('accounts', 0)} accounts, {result.rows.get('peers', 0)} buur-nodes."
+    )
 
 
 # ---------------------------------------------------------------------------------- peers

@@ -67,6 +67,20 @@ class FileDocStore:
             yield path.name[: -len(SUFFIX)]
 
 
+def read_whole_chunks(path: Path) -> bytes | None:
+    """A document file's whole chunks, leaving the file as it is (None when it is absent).
+
+    For readers in another process than the node's writer (export, backup): what the running node
+    is appending at this moment is left out instead of cut off, since cutting it off would destroy
+    an append the writer is about to finish.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return data[: _whole_chunks(data)]
+
+
 def _whole_chunks(data: bytes) -> int:
     """Length of the longest prefix made of whole, checksummed chunks."""
     pos = 0

@@ -27,10 +27,10 @@ from sync.repo.host import PeerInfo
 from sync.repo.messages import Join, PeerMetadata
 from sync.repo.synchronizer import Synchronizer
 
-from ..documents.validation import validate_document
-from ..errors import Invalid, NotFound
+from ..errors import NotFound
 from ..peers import service as peers
-from ..projection import project, remove
+from ..projection import project
+from .admission import admit
 from .catalog import ensure_catalog
 from .host import Grant, NodeHost
 from .pending import PendingProjections
@@ -70,17 +70,6 @@ def storage_id_of(node_id: str) -> str:
     return str(
         uuid.UUID(bytes=hashlib.sha256(b"mekaar-storage\0" + node_id.encode()).digest()[:16])
     )
-
-
-def problem_with(document_id: str, content: dict[str, Any]) -> str | None:
-    """Why a document from a peer cannot be shown, or None when it can."""
-    if content.get("id") != document_id:
-        return f"het document noemt zich {content.get('id')!r}, niet {document_id!r}"
-    try:
-        validate_document(content)
-    except Invalid as exc:
-        return f"{exc.field}: {exc.message}"
-    return None
 
 
 class Replicator:
@@ -283,16 +272,11 @@ class Replicator:
         if content is None:
             await asyncio.to_thread(self.host.pending.done, document_id)
             return
-        reason = problem_with(document_id, content)
         async with self.node.sessions() as session:
-            await remove(session, document_id)
-            if reason is None:
-                await project(session, content)
-                await peers.release(session, document_id)
-            else:
-                log.warning("document %s from %s quarantined: %s", document_id, peer_name, reason)
-                await peers.quarantine(session, document_id, reason, peer_name)
+            reason = await admit(session, document_id, content, peer_name)
             await session.commit()
+        if reason is not None:
+            log.warning("document %s from %s quarantined: %s", document_id, peer_name, reason)
         if document_id not in self._to_project:  # not changed again meanwhile
             await asyncio.to_thread(self.host.pending.done, document_id)
         if peer_name in self.states:
