@@ -94,6 +94,9 @@ def test_initiative_feed_has_its_news_and_status_changes(client: TestClient[Lite
     share_news(client, garden, "De bakken staan er")
     moved = post_form(client, f"/initiatieven/{garden}/stand", {"status": "active"})
     assert moved.status_code == 303
+    post_form(client, f"/initiatieven/{garden}/taken", {"title": "Zaaien"})
+    task = client.get(f"/api/initiatives/{garden}").json()["tasks"][0]["id"]
+    post_form(client, f"/initiatieven/{garden}/taken/{task}/klaar")  # a task's status: no item
 
     items = rss_items(client, f"/initiatieven/{garden}/nieuws.rss")
     titles = [item["title"] for item in items]
