@@ -14,7 +14,7 @@ from typing import Any
 from . import columns as col
 from .chunk import CHANGE, DOCUMENT, build_chunk, read_chunk
 from .errors import DecodeError
-from .leb import encode_sleb, encode_uleb, read_sleb, read_uleb
+from .leb import read_sleb, read_uleb, sleb_bytes, uleb_bytes
 from .op import Op
 from .values import DEL, HEAD, INC, MARK, SET, OpId
 
@@ -69,12 +69,14 @@ class Change:
 def encode_change(change: Change) -> None:
     """Fill change.raw and change.hash from its fields and ops (ops already in id order)."""
     actor = change.actor
+    ops = change.ops
     others: set[bytes] = set()
-    for op in change.ops:
+    for op in ops:
         if op.obj[0]:
             others.add(op.obj[1])
-        if type(op.key) is tuple and op.key[0]:
-            others.add(op.key[1])
+        key = op.key
+        if type(key) is tuple and key[0]:
+            others.add(key[1])
         for p in op.pred:
             others.add(p[1])
     others.discard(actor)
@@ -82,35 +84,33 @@ def encode_change(change: Change) -> None:
     index = {a: i + 1 for i, a in enumerate(other_actors)}
     index[actor] = 0
 
-    if len(change.ops) == 1:
-        columns = _single_op_columns(change.ops[0], index)
+    if len(ops) == 1:
+        columns = _single_op_columns(ops[0], index)
     else:
-        columns = op_columns(change.ops, index, document=False)
+        columns = op_columns(ops, index, document=False)
     col_meta, col_data = col.encode_columns(columns)
 
-    out = bytearray()
     deps = sorted(change.deps)
-    encode_uleb(len(deps), out)
-    for dep in deps:
-        out += dep
-    encode_uleb(len(actor), out)
-    out += actor
-    encode_uleb(change.seq, out)
-    encode_uleb(change.start_op, out)
-    encode_sleb(change.time, out)
     message = (change.message or "").encode("utf-8")
-    encode_uleb(len(message), out)
-    out += message
-    encode_uleb(len(other_actors), out)
+    parts = [
+        uleb_bytes(len(deps)),
+        *deps,
+        uleb_bytes(len(actor)),
+        actor,
+        uleb_bytes(change.seq),
+        uleb_bytes(change.start_op),
+        sleb_bytes(change.time),
+        uleb_bytes(len(message)),
+        message,
+        uleb_bytes(len(other_actors)),
+    ]
     for other in other_actors:
-        encode_uleb(len(other), out)
-        out += other
-    out += col_meta
-    out += col_data
-    out += change.extra
+        parts.append(uleb_bytes(len(other)))
+        parts.append(other)
+    parts += (col_meta, col_data, change.extra)
     change.deps = deps
     change.other_actors = other_actors
-    change.raw, change.hash = build_chunk(CHANGE, bytes(out))
+    change.raw, change.hash = build_chunk(CHANGE, b"".join(parts))
 
 
 def op_columns(ops: list[Op], index: dict[bytes, int], document: bool) -> list[tuple[int, bytes]]:
@@ -159,15 +159,11 @@ def op_columns(ops: list[Op], index: dict[bytes, int], document: bool) -> list[t
 
 
 def _literal_uleb(value: int) -> bytes:
-    out = bytearray(b"\x7f")
-    encode_uleb(value, out)
-    return bytes(out)
+    return b"\x7f" + uleb_bytes(value)
 
 
 def _literal_sleb(value: int) -> bytes:
-    out = bytearray(b"\x7f")
-    encode_sleb(value, out)
-    return bytes(out)
+    return b"\x7f" + sleb_bytes(value)
 
 
 def _single_op_columns(op: Op, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
@@ -207,11 +203,7 @@ def _single_op_columns(op: Op, index: dict[bytes, int]) -> list[tuple[int, bytes
     return columns
 
 
-def _str_bytes(value: str) -> bytes:
-    raw = value.encode("utf-8")
-    out = bytearray()
-    encode_uleb(len(raw), out)
-    return bytes(out) + raw
+_str_bytes = col.str_bytes
 
 
 def decode_change(data: bytes) -> Change:

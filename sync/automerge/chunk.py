@@ -27,8 +27,10 @@ def chunk_hash(chunk_type: int, data: bytes) -> bytes:
 def build_chunk(chunk_type: int, data: bytes) -> tuple[bytes, bytes]:
     """Return (chunk bytes, hash)."""
     header = bytes((chunk_type,)) + uleb_bytes(len(data))
-    digest = hashlib.sha256(header + data).digest()
-    return MAGIC + digest[:4] + header + data, digest
+    hasher = hashlib.sha256(header)
+    hasher.update(data)
+    digest = hasher.digest()
+    return b"".join((MAGIC, digest[:4], header, data)), digest
 
 
 @dataclass(frozen=True, slots=True)

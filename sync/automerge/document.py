@@ -140,8 +140,9 @@ class Document:
 
     @classmethod
     def load(cls, data: bytes, actor: bytes | str | None = None) -> Document:
-        doc = cls(actor)
-        doc.load_incremental(data)
+        with gc_paused():  # before the first allocation (see gc_pause)
+            doc = cls(actor)
+            doc.load_incremental(data)
         doc._saved = len(doc._changes)
         return doc
 
@@ -291,8 +292,8 @@ class Document:
 
     def save(self) -> bytes:
         """The whole document as one compressed document chunk, as the reference writes it."""
-        self._saved = len(self._changes)
         with gc_paused():
+            self._saved = len(self._changes)
             return doc_format.encode_document(self, deflate=True)
 
     def save_incremental(self) -> bytes:

@@ -62,16 +62,26 @@ ULEB_TABLE: Mapping[int, bytes] = {n: _uleb_slow(n) for n in range(TABLE_SIZE)}
 SLEB_TABLE: Mapping[int, bytes] = {n: _sleb_slow(n) for n in range(-TABLE_SIZE, TABLE_SIZE)}
 
 
+# Beyond the tables, a number takes three bytes or more, so its low 14 bits make two bytes with
+# the continuation bit set and the rest is encoded on its own (LEB128 is that recursive; >> keeps
+# the sign, as sLEB128 needs).
+_LOW_14_BITS: Mapping[int, bytes] = {
+    n: bytes(((n & 0x7F) | 0x80, (n >> 7) | 0x80)) for n in range(TABLE_SIZE)
+}
+
+
 def uleb_bytes(n: int) -> bytes:
     if 0 <= n < TABLE_SIZE:
         return ULEB_TABLE[n]
-    return _uleb_slow(n)
+    if n < 0:
+        raise ValueError("uLEB128 cannot hold a negative number")
+    return _LOW_14_BITS[n & 0x3FFF] + uleb_bytes(n >> 14)
 
 
 def sleb_bytes(n: int) -> bytes:
     if -TABLE_SIZE <= n < TABLE_SIZE:
         return SLEB_TABLE[n]
-    return _sleb_slow(n)
+    return _LOW_14_BITS[n & 0x3FFF] + sleb_bytes(n >> 14)
 
 
 def read_uleb(data: bytes, pos: int) -> tuple[int, int]:
