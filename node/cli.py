@@ -218,7 +218,7 @@ def _report_problems(problems: list[Any]) -> None:
     for problem in problems:
         console.print(
             f"[bold]Overgeslagen[/bold] {escape(problem.name)}: {escape(problem.reason)}",
-            overflow="ignore",
+            soft_wrap=True,  # whole lines: a host may grep them or paste them into an issue
         )
 
 
@@ -288,7 +288,7 @@ def import_(ctx: click.Context, folder: Path) -> None:
     )
     for document_id, reason in result.quarantined.items():
         console.print(
-            f"In quarantaine (niet getoond) {document_id}: {escape(reason)}", overflow="ignore"
+            f"In quarantaine (niet getoond) {document_id}: {escape(reason)}", soft_wrap=True
         )
     _report_problems(result.problems)
     if result.problems:
