@@ -50,9 +50,8 @@ def absolute(request: Request[Any, Any, Any], path: str) -> str:
 
 def translator(request: Request[Any, Any, Any]) -> Callable[[str], str]:
     """gettext in the request's language, for texts made outside templates (feed titles)."""
-    catalogs: dict[str, gettext.NullTranslations] = request.app.template_engine.engine.globals[
-        "_catalogs"
-    ]
+    engine: Any = request.app.template_engine
+    catalogs: dict[str, gettext.NullTranslations] = engine.engine.globals["_catalogs"]
     return catalogs[request_language(request)].gettext
 
 

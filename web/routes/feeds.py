@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from feedgen.feed import FeedGenerator
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from litestar import Request, Response, get
 from litestar.params import FromPath, FromQuery
 from litestar.types import ControllerRouterHandler

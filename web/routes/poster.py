@@ -22,8 +22,11 @@ from litestar.params import FromPath
 from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 from sqlalchemy.ext.asyncio import AsyncSession
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint import HTML  # type: ignore[import-untyped]
+from weasyprint.urls import (  # type: ignore[import-untyped]
+    URLFetcher,
+    URLFetcherResponse,
+)
 
 from node.accounts import hidden_items
 from node.errors import NotFound
@@ -96,8 +99,8 @@ async def poster_pdf(
     request: Request[Any, Any, Any], node: NodeDep, db: Db, initiative_id: FromPath[str]
 ) -> Response[bytes]:
     context = await poster_context(request, node, db, initiative_id)
-    key = (context["initiative"].id, context["initiative"].version, request_language(request))
-    key += (context["url"],)
+    initiative = context["initiative"]
+    key = (initiative.id, initiative.version, request_language(request), context["url"])
     kept: OrderedDict[tuple[str, ...], bytes] = request.app.state.setdefault(
         "posters", OrderedDict()
     )
@@ -105,14 +108,15 @@ async def poster_pdf(
     if pdf is None:
         template = Template(TEMPLATE, context=context)
         full = template.create_template_context(request)
-        html = request.app.template_engine.get_template(TEMPLATE).render(**full)
+        engine: Any = request.app.template_engine
+        html = engine.get_template(TEMPLATE).render(**full)
         slot: asyncio.Semaphore = request.app.state.setdefault("poster_slot", asyncio.Semaphore(1))
         async with slot:
             pdf = await asyncio.to_thread(_render_pdf, html)
         kept[key] = pdf
         while len(kept) > KEPT_PDFS:
             kept.popitem(last=False)
-    filename = f"poster-{context['initiative'].id}.pdf"
+    filename = f"poster-{initiative.id}.pdf"
     return Response(
         pdf,
         media_type="application/pdf",
