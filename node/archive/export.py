@@ -124,7 +124,9 @@ def _export_one(
     content = doc.to_py()
     (folder / name).write_bytes(saved)
     (folder / f"{document_id}.json").write_text(
-        json.dumps(json_ready(content), indent=2, ensure_ascii=False, sort_keys=True) + "\n",
+        # default=str: values this engine cannot edit yet (Unknown) are written, not fatal
+        json.dumps(json_ready(content), indent=2, ensure_ascii=False, sort_keys=True, default=str)
+        + "\n",
         encoding="utf-8",
     )
     result.documents += 1

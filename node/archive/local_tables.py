@@ -104,15 +104,29 @@ async def count_rows(engine: AsyncEngine) -> int:
         return total
 
 
-async def load(engine: AsyncEngine, rows: Rows, *, replace: bool = False) -> dict[str, int]:
-    """Insert the dumped rows in one transaction; with `replace`, the tables' rows go first.
-    Returns rows inserted per table. Columns or tables this version does not know are refused
-    rather than dropped silently."""
-    tables = local_tables()
-    known = {table.name for table in tables}
-    unknown = set(rows) - known
+def check(rows: Any) -> Rows:
+    """The dumped rows, once every table and column is one this version knows: refused rather
+    than dropped silently (a backup from a newer Mekaar). ValueError says what is wrong."""
+    if not isinstance(rows, dict):
+        raise ValueError("de tabellen zijn geen JSON-object")
+    tables = {table.name: table for table in local_tables()}
+    unknown = set(rows) - set(tables)
     if unknown:
-        raise ValueError(f"onbekende tabellen in de back-up: {', '.join(sorted(unknown))}")
+        raise ValueError(f"onbekende tabellen: {', '.join(sorted(unknown))}")
+    for name, values in rows.items():
+        if not isinstance(values, list) or not all(isinstance(row, dict) for row in values):
+            raise ValueError(f"tabel {name} is geen lijst van rijen")
+        columns = {column for row in values for column in row}
+        extra = columns - set(tables[name].c.keys())
+        if extra:
+            raise ValueError(f"onbekende kolommen in {name}: {', '.join(sorted(extra))}")
+    return rows
+
+
+async def load(engine: AsyncEngine, rows: Rows, *, replace: bool = False) -> dict[str, int]:
+    """Insert rows that passed `check` in one transaction; with `replace`, the tables' rows go
+    first. Returns rows inserted per table."""
+    tables = local_tables()
     inserted: dict[str, int] = {}
     async with engine.begin() as connection:
         if replace:
@@ -123,10 +137,6 @@ async def load(engine: AsyncEngine, rows: Rows, *, replace: bool = False) -> dic
                 {name: _from_json(table, name, value) for name, value in row.items()}
                 for row in rows.get(table.name, [])
             ]
-            for row in values:
-                extra = set(row) - set(table.c.keys())
-                if extra:
-                    raise ValueError(f"onbekende kolommen in {table.name}: {', '.join(extra)}")
             if values:
                 await connection.execute(insert(table), values)
             inserted[table.name] = len(values)

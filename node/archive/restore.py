@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..db import make_engine
-from ..errors import Invalid
+from ..errors import Invalid, NodeError
 from ..identity import load_node
 from ..migrations import prepare
 from ..projection import reindex
@@ -36,7 +36,7 @@ from ..runtime import Node
 from ..settings import Settings
 from .backup import FORMAT, MANIFEST, PRIVATE, TABLES, VERSION
 from .files import Progress, sha256
-from .local_tables import count_rows, load
+from .local_tables import check, count_rows, load
 from .running import LOCK_FILE, check_stopped
 
 _ID = "[1-9A-HJ-NP-Za-km-z]{1,64}"
@@ -91,12 +91,15 @@ async def restore_backup(
     try:
         await asyncio.to_thread(_unpack, source, staging, unpacking)
         manifest = _verify(staging)
-        rows = json.loads((staging / TABLES).read_text(encoding="utf-8"))
-        (staging / TABLES).unlink()
-        (staging / MANIFEST).unlink()
-        identity = load_node(staging)
+        try:
+            rows = check(json.loads((staging / TABLES).read_text(encoding="utf-8")))
+            identity = load_node(staging)
+        except (ValueError, KeyError, NodeError) as exc:
+            raise Invalid("bestand", f"De back-up is niet te gebruiken: {exc}") from None
         if (manifest.get("node") or {}).get("node_id") != identity.node_id:
             raise Invalid("bestand", "De sleutels in de back-up horen niet bij de node erin.")
+        (staging / TABLES).unlink()
+        (staging / MANIFEST).unlink()
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

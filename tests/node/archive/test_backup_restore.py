@@ -5,6 +5,7 @@ rebuilt projection), across SQLite and PostgreSQL; a restore never overwrites or
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import json
 import secrets
@@ -234,20 +235,55 @@ def test_a_damaged_backup_is_refused_before_anything_moves(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == siblings
 
 
+def _members(backup: Path) -> dict[str, bytes]:
+    found = {}
+    with tarfile.open(backup) as tar:
+        for member in tar.getmembers():
+            handle = tar.extractfile(member)
+            assert handle is not None
+            found[member.name] = handle.read()
+    return found
+
+
+def _write_members(path: Path, members: dict[str, bytes]) -> None:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+
 def test_a_backup_with_a_changed_file_is_refused(tmp_path: Path) -> None:
     backup = _small_backup(tmp_path)
-    changed = tmp_path / "changed.tar.gz"
-    with tarfile.open(backup) as original, tarfile.open(changed, "w:gz") as copy:
-        for member in original.getmembers():
-            content = original.extractfile(member)
-            data = content.read() if content is not None else b""
-            if member.name == "node.json":
-                data = data.replace(b"Hattem", b"Hettem")
-                member.size = len(data)
-            copy.addfile(member, io.BytesIO(data))
-    refused = mekaar("--data", str(tmp_path / "restored"), "restore", str(changed))
+    members = _members(backup)
+    members["node.json"] = members["node.json"].replace(b"Hattem", b"Hettem")
+    _write_members(tmp_path / "changed.tar.gz", members)
+    refused = mekaar(
+        "--data", str(tmp_path / "restored"), "restore", str(tmp_path / "changed.tar.gz")
+    )
     assert refused.exit_code == 1
     assert "node.json in de back-up is beschadigd" in refused.output
+    assert not (tmp_path / "restored").exists()
+
+
+def test_a_backup_from_a_newer_mekaar_is_refused_before_anything_moves(tmp_path: Path) -> None:
+    """Tables this version does not know are not dropped silently: the restore stops first."""
+    backup = _small_backup(tmp_path)
+    newer = tmp_path / "newer.tar.gz"
+    members = _members(backup)
+    tables = json.loads(members["tables.json"])
+    tables["badges"] = [{"person_id": "x", "badge": "tuinier"}]
+    members["tables.json"] = json.dumps(tables).encode()
+    manifest = json.loads(members["backup.json"])
+    manifest["files"]["tables.json"] = {
+        "bytes": len(members["tables.json"]),
+        "sha256": hashlib.sha256(members["tables.json"]).hexdigest(),
+    }
+    members["backup.json"] = json.dumps(manifest).encode()
+    _write_members(newer, members)
+    refused = mekaar("--data", str(tmp_path / "restored"), "restore", str(newer))
+    assert refused.exit_code == 1
+    assert "onbekende tabellen: badges" in refused.output
     assert not (tmp_path / "restored").exists()
 
 
