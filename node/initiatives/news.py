@@ -4,11 +4,11 @@ Three kinds of item: an initiative was posted, its allies posted news (an update
 moved (derived from the document's history, see history.py; only in one initiative's own feed,
 because reading every history for the whole node's feed would cost too much).
 
-The node-wide and per-neighbourhood lists read the `limit` most recently active initiatives from
-the projection and then their documents. Posting news makes an initiative active (the projection's
-`updated_at` is the latest moment in the document), so an item left out that way is never newer
-than the oldest initiative read; items older than that one are dropped too, so the list is
-exactly the newest items, not the newest of some initiatives.
+The node-wide and per-neighbourhood lists read the most recently active initiatives from the
+projection, a page of `limit` at a time, and then their documents. Posting news makes an
+initiative active (the projection's `updated_at` is the latest moment in the document), so no
+initiative left unread holds an item newer than the last one read: once `limit` items are newer
+than that moment, they are exactly the newest items. Otherwise the next page is read.
 
 Titles and texts are what residents (here or in another village) wrote: plain text, which callers
 must escape or hand to a serialiser that does.
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 MAX_ITEMS = 100
 """The most items a list holds (and the projection's largest page)."""
+MAX_PAGES = 3
+"""Pages of initiatives read at most for one list; past that the list may miss an item or two
+of a busy moment (each page is `limit` documents)."""
 
 Kind = Literal["initiative", "update", "status"]
 
@@ -109,6 +112,19 @@ def _items(content: dict[str, Any], hidden: frozenset[str | None]) -> list[NewsI
     return items
 
 
+async def _read_all(node: Node, ids: list[str]) -> list[dict[str, Any]]:
+    def read() -> list[dict[str, Any]]:
+        found = []
+        for doc_id in ids:
+            try:
+                found.append(node.documents.read(doc_id))
+            except NotFound:  # in the projection but its file is gone: nothing to tell
+                continue
+        return found
+
+    return await asyncio.to_thread(read)
+
+
 def _newest_first(items: list[NewsItem]) -> list[NewsItem]:
     return sorted(items, key=lambda i: (i.at, i.key), reverse=True)
 
@@ -124,24 +140,21 @@ async def latest_news(
     list page's filter does). Hidden initiatives and hidden updates are left out. Raises Invalid
     for a neighbourhood name no initiative can have (too long)."""
     limit = max(1, min(limit, MAX_ITEMS))
-    page = await list_initiatives(session, neighbourhood=neighbourhood or None, per_page=limit)
-    ids = [summary.id for summary in page.items]
-
-    def read_all() -> list[dict[str, Any]]:
-        found = []
-        for doc_id in ids:
-            try:
-                found.append(node.documents.read(doc_id))
-            except NotFound:  # in the projection but its file is gone: nothing to tell
-                continue
-        return found
-
     items: list[NewsItem] = []
-    for content in await asyncio.to_thread(read_all):
-        items.extend(_items(content, await hidden_items(session, content["id"])))
-    if page.total > len(page.items) and page.items:
-        oldest_read = page.items[-1].updated_at
-        items = [item for item in items if item.at >= oldest_read]
+    for number in range(1, MAX_PAGES + 1):
+        page = await list_initiatives(
+            session, neighbourhood=neighbourhood or None, per_page=limit, page=number
+        )
+        for content in await _read_all(node, [summary.id for summary in page.items]):
+            items.extend(_items(content, await hidden_items(session, content["id"])))
+        if not page.has_next or not page.items:
+            break
+        # initiatives not read yet were last active at or before this moment: newer items are
+        # all here, older ones may still be missing
+        settled = [item for item in items if item.at > page.items[-1].updated_at]
+        if len(settled) >= limit:
+            items = settled
+            break
     return _newest_first(items)[:limit]
 
 

@@ -170,6 +170,18 @@ def test_feed_length_follows_aantal(client: TestClient[Litestar]) -> None:
     assert titles == ["Nieuw initiatief: Drie", "Nieuw initiatief: Twee"]
 
 
+def test_short_feed_still_holds_exactly_the_newest_items(client: TestClient[Litestar]) -> None:
+    register(client)
+    first = post_initiative(client, "Een")
+    for title in ("Twee", "Drie", "Vier"):
+        post_initiative(client, title)
+    share_news(client, first, "Nieuws van een")
+    titles = [item["title"] for item in rss_items(client, "/nieuws.rss?aantal=3")]
+    assert titles == ["Een: Nieuws van een", "Nieuw initiatief: Vier", "Nieuw initiatief: Drie"]
+    titles = [item["title"] for item in rss_items(client, "/nieuws.rss?aantal=1")]
+    assert titles == ["Een: Nieuws van een"]
+
+
 @pytest.fixture
 def public_client(tmp_path: Path) -> Iterator[TestClient[Litestar]]:
     data = tmp_path / "data"
@@ -189,3 +201,19 @@ def test_feed_links_use_the_public_address_when_set(
     feed = ET.fromstring(public_client.get("/nieuws.atom").content)
     self_link = [link for link in feed.findall(f"{ATOM}link") if link.get("rel") == "self"]
     assert self_link[0].get("href") == "https://wezep.example/nieuws.atom"
+
+
+def test_a_reader_with_the_current_version_gets_not_modified(
+    client: TestClient[Litestar],
+) -> None:
+    register(client)
+    garden = post_initiative(client, "Moestuin")
+    first = client.get("/nieuws.rss")
+    etag = first.headers["etag"]
+    again = client.get("/nieuws.rss", headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    share_news(client, garden, "De bakken staan er")
+    changed = client.get("/nieuws.rss", headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    assert b"De bakken staan er" in changed.content

@@ -30,6 +30,7 @@ from node.initiatives.agenda import AgendaEntry, initiative_agenda, node_agenda
 from node.initiatives.views import get_initiative
 
 from ..deps import Db, NodeDep
+from ..feed_cache import kept
 from ..public import PUBLIC_OPT, absolute, plain, translator
 
 MEDIA_TYPE = "text/calendar"  # Litestar adds the charset (utf-8) to text/ types
@@ -79,10 +80,14 @@ def render_calendar(
 @get("/agenda.ics", name="calendar", include_in_schema=False, opt=PUBLIC_OPT)
 async def node_calendar(request: Request[Any, Any, Any], node: NodeDep, db: Db) -> Response[bytes]:
     """Every dated task on this node from a year ago on (hidden initiatives left out)."""
-    _ = translator(request)
-    entries = await node_agenda(db, node.identity.node_id)
-    name = _("Voor Mekaar %(village)s") % {"village": node.identity.name}
-    return render_calendar(request, name, entries)
+
+    async def build() -> Response[bytes]:
+        _ = translator(request)
+        entries = await node_agenda(db, node.identity.node_id)
+        name = _("Voor Mekaar %(village)s") % {"village": node.identity.name}
+        return render_calendar(request, name, entries)
+
+    return await kept(request, db, build)
 
 
 @get("/initiatieven/{initiative_id:str}/agenda.ics", include_in_schema=False, opt=PUBLIC_OPT)
@@ -90,11 +95,15 @@ async def initiative_calendar(
     request: Request[Any, Any, Any], node: NodeDep, db: Db, initiative_id: FromPath[str]
 ) -> Response[bytes]:
     """The initiative's dated tasks, done ones included."""
-    initiative = await get_initiative(node, initiative_id)
-    if None in await hidden_items(db, initiative.id):
-        raise NotFound("initiatief")
-    entries = initiative_agenda(initiative, node.identity.node_id)
-    return render_calendar(request, initiative.title, entries)
+
+    async def build() -> Response[bytes]:
+        initiative = await get_initiative(node, initiative_id)
+        if None in await hidden_items(db, initiative.id):
+            raise NotFound("initiatief")
+        entries = initiative_agenda(initiative, node.identity.node_id)
+        return render_calendar(request, initiative.title, entries)
+
+    return await kept(request, db, build)
 
 
 ROUTES: list[ControllerRouterHandler] = [node_calendar, initiative_calendar]

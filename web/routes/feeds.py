@@ -25,6 +25,7 @@ from node.initiatives.news import NewsItem, initiative_news, latest_news
 from node.runtime import Node
 
 from ..deps import Db, NodeDep
+from ..feed_cache import kept
 from ..i18n import request_language
 from ..public import PUBLIC_OPT, absolute, count, place, plain, translator
 from ..rendering import STATUS_LABELS
@@ -162,7 +163,7 @@ async def node_rss(
     aantal: FromQuery[int] = 0,
 ) -> Response[bytes]:
     """New initiatives and news of the whole node, or of one neighbourhood (`?wijk=`)."""
-    return await _node_feed(request, node, db, "rss", wijk, aantal)
+    return await kept(request, db, lambda: _node_feed(request, node, db, "rss", wijk, aantal))
 
 
 @get("/nieuws.atom", name="feed_atom", include_in_schema=False, opt=PUBLIC_OPT)
@@ -173,7 +174,7 @@ async def node_atom(
     wijk: FromQuery[str] = "",
     aantal: FromQuery[int] = 0,
 ) -> Response[bytes]:
-    return await _node_feed(request, node, db, "atom", wijk, aantal)
+    return await kept(request, db, lambda: _node_feed(request, node, db, "atom", wijk, aantal))
 
 
 @get("/initiatieven/{initiative_id:str}/nieuws.rss", include_in_schema=False, opt=PUBLIC_OPT)
@@ -181,14 +182,18 @@ async def initiative_rss(
     request: Request[Any, Any, Any], node: NodeDep, db: Db, initiative_id: FromPath[str]
 ) -> Response[bytes]:
     """One initiative: when it was posted, its news and its status changes."""
-    return await _initiative_feed(request, node, db, "rss", initiative_id)
+    return await kept(
+        request, db, lambda: _initiative_feed(request, node, db, "rss", initiative_id)
+    )
 
 
 @get("/initiatieven/{initiative_id:str}/nieuws.atom", include_in_schema=False, opt=PUBLIC_OPT)
 async def initiative_atom(
     request: Request[Any, Any, Any], node: NodeDep, db: Db, initiative_id: FromPath[str]
 ) -> Response[bytes]:
-    return await _initiative_feed(request, node, db, "atom", initiative_id)
+    return await kept(
+        request, db, lambda: _initiative_feed(request, node, db, "atom", initiative_id)
+    )
 
 
 ROUTES: list[ControllerRouterHandler] = [
