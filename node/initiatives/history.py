@@ -35,6 +35,16 @@ class StatusChange(msgspec.Struct, frozen=True, kw_only=True):
     at: datetime
 
 
+MILLISECONDS = 10**11
+"""Change times are seconds; a time this large (past the year 5000) can only be milliseconds,
+which some Automerge clients write."""
+
+
+def _moment(time: int) -> datetime:
+    seconds = time / 1000 if time >= MILLISECONDS else time
+    return datetime.fromtimestamp(min(max(seconds, 0), 253_402_300_799), UTC)
+
+
 def _status(doc: Document, heads: list[bytes]) -> object:
     return doc.get(ROOT, "status", heads=heads) if heads else None
 
@@ -54,7 +64,7 @@ def status_changes_of(doc: Document) -> list[StatusChange]:
             StatusChange(
                 change=change.hash.hex(),
                 status=after,
-                at=datetime.fromtimestamp(max(change.time, 0), UTC),
+                at=_moment(change.time),
             )
         )
     found.sort(key=lambda s: (s.at, s.change))
