@@ -276,6 +276,7 @@ def import_(ctx: click.Context, folder: Path) -> None:
             await node.close()
 
     try:
+        load_node(settings.data_path)  # before the lock, which would make the folder
         with stopped(settings.data_path):
             result = asyncio.run(run())
     except FolderBusy as exc:

@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from ..db import make_engine
 from ..errors import Invalid, NodeError
 from ..identity import load_node
@@ -104,12 +106,19 @@ async def restore_backup(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     aside = _move_into_place(staging, data, occupied)
-    node = await Node.open(settings, null_pool=True)
     try:
-        inserted = await load(node.engine, rows, replace=force)
-        documents = await reindex(node, indexing)
-    finally:
-        await node.close()
+        node = await Node.open(settings, null_pool=True)
+        try:
+            inserted = await load(node.engine, rows, replace=force)
+            documents = await reindex(node, indexing)
+        finally:
+            await node.close()
+    except SQLAlchemyError as exc:
+        raise Invalid(
+            "database",
+            f"De bestanden staan terug in {data}, maar de database lukte niet: {exc}. Los dat op "
+            "en herstel opnieuw met --force (de map van nu wordt dan opzij gezet).",
+        ) from None
     return RestoreResult(identity.name, str(manifest.get("created_at")), documents, inserted, aside)
 
 

@@ -237,3 +237,12 @@ def test_import_refuses_a_folder_that_is_no_export(tmp_path: Path) -> None:
     refused = mekaar("--data", str(tmp_path / "b"), "import", str(tmp_path / "random"))
     assert refused.exit_code == 1
     assert "geen Mekaar-export" in refused.output and "manifest.json" in refused.output
+
+
+def test_import_into_a_folder_without_a_node_says_so_and_makes_nothing(tmp_path: Path) -> None:
+    source = demo_node(tmp_path / "a")
+    assert mekaar("--data", source.data_dir, "export", str(tmp_path / "export")).exit_code == 0
+    refused = mekaar("--data", str(tmp_path / "nowhere"), "import", str(tmp_path / "export"))
+    assert refused.exit_code == 1
+    assert "mekaar init" in refused.output
+    assert not (tmp_path / "nowhere").exists()
