@@ -79,3 +79,16 @@ def validate_document(content: dict[str, Any]) -> None:
         error = errors[0]
         field = ".".join(str(p) for p in error.path) or doc_type
         raise Invalid(field, error.message)
+
+
+def problem_with(document_id: str, content: dict[str, Any]) -> str | None:
+    """Why a stored document cannot be shown, or None when it can: it must be the document it
+    says it is, and keep to its schema. Documents made here always do; one from a peer or an
+    export may not (it is then kept in quarantine, and `reindex` leaves it out as well)."""
+    if content.get("id") != document_id:
+        return f"het document noemt zich {content.get('id')!r}, niet {document_id!r}"
+    try:
+        validate_document(content)
+    except Invalid as exc:
+        return f"{exc.field}: {exc.message}"
+    return None

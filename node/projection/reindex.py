@@ -1,8 +1,9 @@
 """Rebuild the whole projection from the documents alone (`mekaar reindex`).
 
 Every projection table is dropped and created again (so a changed table definition takes effect),
-then each stored document is read and projected. Documents that cannot be read are skipped and
-reported to `progress`; local-only tables (accounts, moderation) are never touched.
+then each stored document is read and projected. Documents that cannot be read, or that could not
+be shown (another document's id, broken schema: what arrives from peers is quarantined for the
+same reasons), are skipped; local-only tables (accounts, moderation) are never touched.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Base
+from ..documents.validation import problem_with
 from ..errors import NodeError
 from .generation import bump
 from .models import PROJECTION_TABLES
@@ -56,8 +58,9 @@ async def reindex(node: Node, progress: Progress | None = None) -> int:
                 content = await asyncio.to_thread(node.documents.read, doc_id)
             except NodeError:
                 content = None
-            rows = rows_of(content) if content is not None else None
-            if rows is not None and content is not None and content["id"] == doc_id:
+            admissible = content is not None and problem_with(doc_id, content) is None
+            rows = rows_of(content) if content is not None and admissible else None
+            if rows is not None:
                 for model, values in rows:
                     batch[model].extend(values)
                 projected += 1

@@ -11,21 +11,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ..documents.validation import validate_document
-from ..errors import Invalid
+from ..documents.validation import problem_with
 from ..peers import service as peers
 from ..projection import project, remove
 
-
-def problem_with(document_id: str, content: dict[str, Any]) -> str | None:
-    """Why a document from elsewhere cannot be shown, or None when it can."""
-    if content.get("id") != document_id:
-        return f"het document noemt zich {content.get('id')!r}, niet {document_id!r}"
-    try:
-        validate_document(content)
-    except Invalid as exc:
-        return f"{exc.field}: {exc.message}"
-    return None
+__all__ = ["admit", "problem_with"]
 
 
 async def admit(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from node.accounts.models import Account
 from node.peers import service as peers
-from node.projection import list_initiatives
+from node.projection import list_initiatives, reindex
 from node.replication.host import Grant
 from node.replication.replicator import Replicator
 from node.runtime import Node
@@ -160,3 +160,16 @@ def test_a_peer_cannot_write_local_only_data(node: Node) -> None:
             await replicator.stop()
 
     asyncio.run(scenario())
+
+
+def test_reindex_leaves_out_what_the_quarantine_holds(node: Node) -> None:
+    """Rebuilding the projection applies the same rule as admitting a peer's document."""
+    doc_id = write_foreign_initiative(node, "Buurtbus", "Rijdt op dinsdag", "vervoer")
+    assert asyncio.run(reindex(node)) == 1
+    assert asyncio.run(_listed(node)) == {doc_id}
+    broken = node.documents.open(doc_id)
+    with broken.change() as tx:  # a peer's edit that breaks the schema, but projects fine
+        tx.put(ROOT, "status", "bestaat-niet")
+    node.documents.persist_received(doc_id, broken)
+    assert asyncio.run(reindex(node)) == 0
+    assert asyncio.run(_listed(node)) == set()
