@@ -9,6 +9,7 @@ and heads, deps and sync all speak in hashes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from . import columns as col
@@ -85,10 +86,9 @@ def encode_change(change: Change) -> None:
     index[actor] = 0
 
     if len(ops) == 1:
-        columns = _single_op_columns(ops[0], index)
+        column_block = single_op_column_block(ops[0], index)
     else:
-        columns = op_columns(ops, index, document=False)
-    col_meta, col_data = col.encode_columns(columns)
+        column_block = b"".join(col.encode_columns(op_columns(ops, index, document=False)))
 
     deps = sorted(change.deps)
     message = (change.message or "").encode("utf-8")
@@ -107,7 +107,7 @@ def encode_change(change: Change) -> None:
     for other in other_actors:
         parts.append(uleb_bytes(len(other)))
         parts.append(other)
-    parts += (col_meta, col_data, change.extra)
+    parts += (column_block, change.extra)
     change.deps = deps
     change.other_actors = other_actors
     change.raw, change.hash = build_chunk(CHANGE, b"".join(parts))
@@ -158,52 +158,76 @@ def op_columns(ops: list[Op], index: dict[bytes, int], document: bool) -> list[t
     return columns
 
 
-def _literal_uleb(value: int) -> bytes:
-    return b"\x7f" + uleb_bytes(value)
-
-
-def _literal_sleb(value: int) -> bytes:
-    return b"\x7f" + sleb_bytes(value)
-
-
-def _single_op_columns(op: Op, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
-    """The columns of a one-op change, written directly: each run is one literal value.
-    Produces the same bytes as op_columns (tests/sync/test_changes.py checks both paths)."""
+def single_op_column_block(op: Op, index: dict[bytes, int]) -> bytes:
+    """Column metadata then column data of a one-op change, written directly: every column is
+    one literal run. Most changes hold a single op (a typed character, a put), and loading a
+    document re-encodes every change, so this is the hot path of both. The same bytes as
+    col.encode_columns(op_columns([op], ...)) (tests/sync/test_changes.py checks both paths)."""
     obj = op.obj
     key = op.key
-    raw = bytearray()
-    meta = col.encode_value(op.vtype, op.value, raw)
     pred = op.pred
-    if isinstance(key, str):
-        key_columns = [(KEY_STR, b"\x7f" + _str_bytes(key))]
-    elif key[0]:
-        key_columns = [(KEY_ACTOR, _literal_uleb(index[key[1]])), (KEY_CTR, _literal_sleb(key[0]))]
+    vtype = op.vtype
+    if vtype == col.V_STR:
+        raw = op.value.encode("utf-8")
+        meta = (len(raw) << 4) | col.V_STR
+    elif vtype <= col.V_TRUE:
+        raw = b""
+        meta = vtype
     else:
-        key_columns = [(KEY_CTR, b"\x7f\x00")]
-    columns = [
-        (OBJ_ACTOR, _literal_uleb(index[obj[1]]) if obj[0] else b""),
-        (OBJ_CTR, _literal_uleb(obj[0]) if obj[0] else b""),
-        *key_columns,
-        (INSERT, b"\x00\x01" if op.insert else b"\x01"),
-        (ACTION, _literal_uleb(op.action)),
-        (VALUE_META, _literal_uleb(meta)),
-        (VALUE_RAW, bytes(raw)),
-        (PRED_GROUP, _literal_uleb(len(pred))),
-    ]
+        buffer = bytearray()
+        meta = col.encode_value(vtype, op.value, buffer)
+        raw = bytes(buffer)
+    specs: list[int] = []
+    payloads: list[bytes] = []
+    if obj[0]:
+        specs += (OBJ_ACTOR, OBJ_CTR)
+        payloads += (b"\x7f" + uleb_bytes(index[obj[1]]), b"\x7f" + uleb_bytes(obj[0]))
+    if isinstance(key, str):
+        specs.append(KEY_STR)
+        payloads.append(b"\x7f" + col.str_bytes(key))
+    elif key[0]:
+        specs += (KEY_ACTOR, KEY_CTR)
+        payloads += (b"\x7f" + uleb_bytes(index[key[1]]), b"\x7f" + sleb_bytes(key[0]))
+    else:
+        specs.append(KEY_CTR)
+        payloads.append(b"\x7f\x00")
+    specs += (INSERT, ACTION, VALUE_META)
+    payloads += (
+        b"\x00\x01" if op.insert else b"\x01",
+        b"\x7f" + uleb_bytes(op.action),
+        b"\x7f" + uleb_bytes(meta),
+    )
+    if raw:
+        specs.append(VALUE_RAW)
+        payloads.append(raw)
+    specs.append(PRED_GROUP)
+    payloads.append(b"\x7f" + uleb_bytes(len(pred)))
     if len(pred) == 1:
-        columns.append((PRED_ACTOR, _literal_uleb(index[pred[0][1]])))
-        columns.append((PRED_CTR, _literal_sleb(pred[0][0])))
+        specs += (PRED_ACTOR, PRED_CTR)
+        payloads += (b"\x7f" + uleb_bytes(index[pred[0][1]]), b"\x7f" + sleb_bytes(pred[0][0]))
     elif pred:
-        columns.append((PRED_ACTOR, col.encode_uleb_column([index[p[1]] for p in pred])))
-        columns.append((PRED_CTR, col.encode_delta_column([p[0] for p in pred])))
+        specs += (PRED_ACTOR, PRED_CTR)
+        payloads += (
+            col.encode_uleb_column([index[p[1]] for p in pred]),
+            col.encode_delta_column([p[0] for p in pred]),
+        )
     if op.expand:
-        columns.append((EXPAND, b"\x00\x01"))
+        specs.append(EXPAND)
+        payloads.append(b"\x00\x01")
     if op.mark_name is not None:
-        columns.append((MARK_NAME, b"\x7f" + _str_bytes(op.mark_name)))
-    return columns
-
-
-_str_bytes = col.str_bytes
+        specs.append(MARK_NAME)
+        payloads.append(b"\x7f" + col.str_bytes(op.mark_name))
+    sizes = list(map(len, payloads))
+    if specs[-1] < 0x80 and max(sizes) < 0x80:  # specs ascend: the last is the largest
+        head = bytes((len(specs), *chain.from_iterable(zip(specs, sizes, strict=True))))
+    else:
+        head = b"".join(
+            [
+                uleb_bytes(len(specs)),
+                *map(uleb_bytes, chain.from_iterable(zip(specs, sizes, strict=True))),
+            ]
+        )
+    return head + b"".join(payloads)
 
 
 def decode_change(data: bytes) -> Change:
@@ -264,12 +288,6 @@ def parse_change_body(data: bytes, digest: bytes) -> Change:
     )
     change.raw, _ = build_chunk(CHANGE, bytes(data))
     return change
-
-
-def _actor(actors: list[bytes], index: int | None, pos: str) -> bytes:
-    if index is None or index >= len(actors):
-        raise DecodeError(f"{pos}: actor index out of range")
-    return actors[index]
 
 
 def decode_ops(
@@ -339,51 +357,57 @@ def decode_ops(
 
     ops: list[Op] = []
     link = 0
-    for i in range(n):
-        act = action[i] if i < len(action) else None
-        if act is None or act > MARK:
-            raise DecodeError(f"op {i}: unknown or missing action {act}")
-        octr, oact = obj_ctr[i], obj_actor[i]
-        if octr is None and oact is None:
-            obj = ROOT_ID
-        elif octr is None or oact is None or octr == 0:
-            raise DecodeError(f"op {i}: malformed object id")
-        else:
-            obj = (octr, _actor(actors, oact, f"op {i} object"))
-        kstr = key_str[i]
-        if kstr is not None:
-            key: str | OpId = kstr
-        else:
-            kctr, kact = key_ctr[i], key_actor[i]
-            if kctr == 0 and kact is None:
-                key = HEAD
-            elif kctr is None or kact is None or kctr <= 0:
-                raise DecodeError(f"op {i}: malformed key")
+    # Actor indexes are looked up directly: the columns are padded to n and the link columns
+    # were checked against the group counts, so an IndexError here is an actor index out of range.
+    i = 0
+    try:
+        for i in range(n):
+            act = action[i] if i < len(action) else None
+            if act is None or act > MARK:
+                raise DecodeError(f"op {i}: unknown or missing action {act}")
+            octr, oact = obj_ctr[i], obj_actor[i]
+            if octr is None and oact is None:
+                obj = ROOT_ID
+            elif octr is None or oact is None or octr == 0:
+                raise DecodeError(f"op {i}: malformed object id")
             else:
-                key = (kctr, _actor(actors, kact, f"op {i} key"))
-        vtype, value = values[i]
-        links: list[OpId] = []
-        for _ in range(group[i] or 0):
-            lctr, lact = l_ctr[link], l_actor[link]
-            link += 1
-            if lctr is None or lctr <= 0 or lact is None:
-                raise DecodeError(f"op {i}: malformed pred/succ id")
-            links.append((lctr, _actor(actors, lact, f"op {i} pred/succ")))
-        if is_document:
-            ictr, iact = id_ctr[i], id_actor[i]
-            if ictr is None or ictr <= 0 or iact is None:
-                raise DecodeError(f"op {i}: malformed op id")
-            op_id = (ictr, _actor(actors, iact, f"op {i} id"))
-        else:
-            op_id = (start_op + i, author)
-        if act == INC and vtype not in (col.V_INT, col.V_UINT):
-            raise DecodeError(f"op {i}: increment by a non-integer")
-        if act == DEL and vtype != col.V_NULL:
-            raise DecodeError(f"op {i}: delete with a value")
-        if act != SET and act != INC and act != MARK and vtype != col.V_NULL:
-            raise DecodeError(f"op {i}: object creation with a value")
-        op = Op(op_id, obj, key, insert[i], act, vtype, value, links, expand[i], mark_name[i])
-        if not is_document and links != sorted(links):
-            raise DecodeError(f"op {i}: preds are not in order")
-        ops.append(op)
+                obj = (octr, actors[oact])
+            kstr = key_str[i]
+            if kstr is not None:
+                key: str | OpId = kstr
+            else:
+                kctr, kact = key_ctr[i], key_actor[i]
+                if kctr == 0 and kact is None:
+                    key = HEAD
+                elif kctr is None or kact is None or kctr <= 0:
+                    raise DecodeError(f"op {i}: malformed key")
+                else:
+                    key = (kctr, actors[kact])
+            vtype, value = values[i]
+            links: list[OpId] = []
+            for _ in range(group[i] or 0):
+                lctr, lact = l_ctr[link], l_actor[link]
+                link += 1
+                if lctr is None or lctr <= 0 or lact is None:
+                    raise DecodeError(f"op {i}: malformed pred/succ id")
+                links.append((lctr, actors[lact]))
+            if is_document:
+                ictr, iact = id_ctr[i], id_actor[i]
+                if ictr is None or ictr <= 0 or iact is None:
+                    raise DecodeError(f"op {i}: malformed op id")
+                op_id = (ictr, actors[iact])
+            else:
+                op_id = (start_op + i, author)
+            if act == INC and vtype not in (col.V_INT, col.V_UINT):
+                raise DecodeError(f"op {i}: increment by a non-integer")
+            if act == DEL and vtype != col.V_NULL:
+                raise DecodeError(f"op {i}: delete with a value")
+            if act != SET and act != INC and act != MARK and vtype != col.V_NULL:
+                raise DecodeError(f"op {i}: object creation with a value")
+            op = Op(op_id, obj, key, insert[i], act, vtype, value, links, expand[i], mark_name[i])
+            if not is_document and links != sorted(links):
+                raise DecodeError(f"op {i}: preds are not in order")
+            ops.append(op)
+    except IndexError:
+        raise DecodeError(f"op {i}: actor index out of range") from None
     return ops

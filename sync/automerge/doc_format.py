@@ -93,7 +93,7 @@ def decode_document(data: bytes, digest: bytes) -> list[ch.Change]:
     changes, dep_rows, max_ops = _change_rows(change_cols, actors)
     _attach_ops(changes, max_ops, ops)
     for change, rows in zip(changes, dep_rows, strict=True):
-        change.deps = sorted(changes[row].hash for row in rows)
+        change.deps = [changes[row].hash for row in rows]  # encode_change sorts them
         ch.encode_change(change)
     computed = {c.hash for c in changes}
     for c in changes:

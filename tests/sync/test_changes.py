@@ -5,11 +5,16 @@ from __future__ import annotations
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sync.automerge import DecodeError, decode_change
-from sync.automerge.change import _single_op_columns, encode_change, op_columns
+from sync.automerge.change import encode_change, op_columns, single_op_column_block
 from sync.automerge.chunk import build_chunk, read_chunk
+from sync.automerge.columns import encode_columns
 from sync.automerge.leb import uleb_bytes
+from sync.automerge.op import Op
+from sync.automerge.values import HEAD
 
 from .vectors import hex_lines
 
@@ -79,6 +84,48 @@ def test_the_one_op_fast_path_writes_the_same_columns_as_the_general_encoder() -
     index = {a: i for i, a in enumerate(sorted(actors))}
     assert len(ops) > 30
     for op in ops:
-        fast = [c for c in _single_op_columns(op, index) if c[1]]
-        general = [c for c in op_columns([op], index, document=False) if c[1]]
-        assert fast == general, op
+        general = b"".join(encode_columns(op_columns([op], index, document=False)))
+        assert single_op_column_block(op, index) == general, op
+
+
+def _with_value(op: Op) -> Op:
+    """A value that fits the op's type code (the strategy draws the code first)."""
+    examples: dict[int, object] = {
+        0: None,
+        1: False,
+        2: True,
+        3: 1 << 40,
+        4: -5,
+        5: 2.5,
+        6: "é" * 70,
+        7: b"\x00" * 130,
+        8: 12,
+        9: 1_700_000_000_000,
+        12: b"\x01\x02",
+    }
+    op.value = examples[op.vtype]
+    return op
+
+
+ACTORS = [bytes.fromhex(h) for h in ("aa" * 16, "bb" * 16, "cc" * 4)]
+op_ids = st.tuples(st.integers(1, 1 << 40), st.sampled_from(ACTORS))
+single_ops = st.builds(
+    Op,
+    op_ids,
+    st.one_of(st.just((0, b"")), op_ids),
+    st.one_of(st.text(max_size=200), st.just(HEAD), op_ids),
+    st.booleans(),
+    st.integers(0, 7),
+    st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 12]),
+    st.none(),
+    st.lists(op_ids, max_size=3).map(sorted),
+    st.booleans(),
+    st.one_of(st.none(), st.text(max_size=3)),
+).map(_with_value)
+
+
+@given(single_ops)
+def test_the_one_op_fast_path_matches_the_general_encoder_on_any_op(op: Op) -> None:
+    index = {actor: i for i, actor in enumerate(ACTORS)}
+    general = b"".join(encode_columns(op_columns([op], index, document=False)))
+    assert single_op_column_block(op, index) == general
