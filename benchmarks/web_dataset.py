@@ -50,7 +50,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from benchmarks import web_text as words
 from node import accounts
 from node.documents import repository
-from node.documents.file_store import FileDocStore
 from node.documents.repository import Author
 from node.documents.validation import validate_document
 from node.edits import put_list, put_map, put_new, set_text
@@ -62,6 +61,7 @@ from node.runtime import Node
 from node.settings import Settings
 from sync.automerge import ROOT, ObjType
 from sync.automerge.transaction import Transaction
+from sync.file_store import FileDocStore
 
 MARKER = "benchmark-web.json"
 BUILDING = "benchmark-web.building"

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from sync.file_store import FileDocStore
+
 from .db import make_engine, make_sessions
-from .documents.file_store import FileDocStore
 from .documents.repository import DocumentRepository
 from .identity import NodeIdentity, load_node
 from .migrations import prepare

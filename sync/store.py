@@ -1,10 +1,21 @@
 """Where documents live between runs: the interface sync/ needs, implemented by outer layers
-(node/documents/file_store.py) and checked by one contract suite (tests/contracts/)."""
+(sync/file_store.py, sync/repo/stores.py) and checked by one contract suite (tests/contracts/)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Protocol
+
+_SAFE_ID = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{1,64}$")
+
+
+def checked_id(document_id: str) -> str:
+    """The id, if a store may use it as a name: base58 characters only, so no id can name a path
+    outside the store (`../x`) or a hidden file; ValueError otherwise."""
+    if not _SAFE_ID.match(document_id):
+        raise ValueError(f"not a document id: {document_id!r}")
+    return document_id
 
 
 class DocStore(Protocol):

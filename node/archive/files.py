@@ -10,8 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sync.document_id import is_document_id
-
-from ..documents.file_store import SUFFIX, read_whole_chunks
+from sync.file_store import SUFFIX, read_whole_chunks
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) after each file or document."""

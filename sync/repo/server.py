@@ -25,10 +25,11 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from sync.store import DocStore
 
+from ..file_store import FileDocStore
 from .connection import Router, serve_peer
 from .messages import DEFAULT_MAX_FRAME, Join
 from .store_host import StoreHost
-from .stores import FolderDocStore, MemoryDocStore
+from .stores import MemoryDocStore
 from .synchronizer import Synchronizer
 
 STORAGE_ID_FILE = "storage-adapter-id"  # the key the reference's StorageSubsystem uses
@@ -84,7 +85,7 @@ async def run(
     if data is None:
         store, storage_id = MemoryDocStore(), None
     else:
-        store, storage_id = FolderDocStore(data), storage_id_for(data)
+        store, storage_id = FileDocStore(data), storage_id_for(data)
     synchronizer = Synchronizer(StoreHost(store), peer_id, storage_id)
     router = Router()
     stop = asyncio.get_running_loop().create_future()

@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from node.documents.file_store import FileDocStore
 from sync.automerge import ROOT, Document
 from sync.document_id import new_document_id
+from sync.file_store import FileDocStore
+from sync.repo.stores import MemoryDocStore
 from sync.store import DocStore
 
-STORES: dict[str, Callable[[Path], DocStore]] = {"file": FileDocStore}
+STORES: dict[str, Callable[[Path], DocStore]] = {
+    "file": FileDocStore,
+    "memory": lambda _folder: MemoryDocStore(),
+}
 
 
 @pytest.fixture(params=sorted(STORES))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from node.documents.file_store import FileDocStore
 from node.documents.repository import Author, DocumentRepository
 from node.errors import Invalid, NotFound
 from node.texts import replace_text
 from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
+from sync.file_store import FileDocStore
 
 NODE_ID = "6MRyAjQq8ud7hVNYcfnVPJqcVpscN5So8BhtHuGYqET5GDW5CV"
 

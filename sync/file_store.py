@@ -1,20 +1,19 @@
-"""Documents as files in the data folder: `<id>.automerge`, a saved document followed by
-incremental saves. Appends are fsynced before a change is acknowledged; a torn last append (power
-cut mid-write) is cut off at the last whole chunk on load, so one unacknowledged edit is all a
-crash can cost."""
+"""sync.store.DocStore over a folder (a node's data/documents, the standalone sync server's
+--data): `<id>.automerge`, a saved document followed by incremental saves. Appends are fsynced
+before a change is acknowledged; a torn last append (power cut mid-write) is cut off at the last
+whole chunk on load, so one unacknowledged edit is all a crash can cost."""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from sync.automerge.chunk import read_chunk
-from sync.automerge.errors import DecodeError
+from .automerge.chunk import read_chunk
+from .automerge.errors import DecodeError
+from .store import checked_id
 
 SUFFIX = ".automerge"
-_SAFE_ID = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{1,64}$")
 
 
 class FileDocStore:
@@ -25,9 +24,7 @@ class FileDocStore:
         folder.mkdir(parents=True, exist_ok=True)
 
     def _path(self, document_id: str) -> Path:
-        if not _SAFE_ID.match(document_id):
-            raise ValueError(f"not a document id: {document_id!r}")
-        return self.folder / f"{document_id}{SUFFIX}"
+        return self.folder / f"{checked_id(document_id)}{SUFFIX}"
 
     def load(self, document_id: str) -> bytes | None:
         path = self._path(document_id)
