@@ -3,7 +3,8 @@ or a CLI command and passed down (no globals)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -23,6 +24,10 @@ class Node:
     documents: DocumentRepository
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    node_actor: bytes = field(default_factory=lambda: os.urandom(16))
+    """The actor this process writes the node's own catalog with: new for every process, since a
+    node restored from a backup must never repeat an actor's sequence numbers its peers already
+    hold (they would refuse the change)."""
 
     @classmethod
     async def open(cls, settings: Settings, *, null_pool: bool = False) -> Node:

@@ -2,13 +2,12 @@
 other document so that peers can name the home village of what they receive and tell how much of a
 node they hold.
 
-The catalog is written by the node itself, with an actor that follows from the node id and an
-author id equal to the catalog's own id (the node is not a person).
+The catalog is written by the node itself (Node.node_actor, new in every process) with an author
+id equal to the catalog's own id (the node is not a person).
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from sync.automerge import ROOT, Document, ObjType
@@ -22,9 +21,9 @@ if TYPE_CHECKING:
     from ..runtime import Node
 
 
-def node_author(node_id: str) -> Author:
-    actor = hashlib.sha256(b"mekaar-node-actor\0" + node_id.encode("utf-8")).digest()[:16]
-    return Author(catalog_id_of(node_id), actor)
+def node_author(node: Node) -> Author:
+    """The node writing its own catalog: the catalog's id stands for the node (it is no person)."""
+    return Author(catalog_id_of(node.identity.node_id), node.node_actor)
 
 
 def _own_documents(node: Node) -> dict[str, str]:
@@ -47,7 +46,7 @@ def ensure_catalog(node: Node) -> dict[str, Any]:
     Blocking: call it from a worker thread."""
     node_id, name = node.identity.node_id, node.identity.name
     catalog_id = catalog_id_of(node_id)
-    author = node_author(node_id)
+    author = node_author(node)
     try:
         content = node.documents.read(catalog_id)
     except NotFound:
@@ -81,6 +80,6 @@ def record(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
         tx.put(documents, doc_id, doc_type)
 
     node.documents.change(
-        catalog_id, node_author(node.identity.node_id), "Document toegevoegd", add
+        catalog_id, node_author(node), "Document toegevoegd", add
     )
     return node.documents.read(catalog_id)
