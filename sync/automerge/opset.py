@@ -32,6 +32,11 @@ def _op_id(op: Op) -> OpId:
     return op.id
 
 
+def _where(change: Change, op: Op, what: str) -> str:
+    """An error message that says where (built only once there is an error)."""
+    return f"change {change.actor.hex()[:8]}/{change.seq}, op {op.id[0]}: {what}"
+
+
 class ObjState:
     """One object: a map (keys → ops in id order) or a sequence. `op` made it (None for root)."""
 
@@ -74,43 +79,46 @@ class OpSet:
         objects = self.objects
         ops = self.ops
         for op in change.ops:
-            where = f"change {change.actor.hex()[:8]}/{change.seq}, op {op.id[0]}"
             if op.id in ops or op.id in new_ids:
-                raise DecodeError(f"{where}: op id used twice")
+                raise DecodeError(_where(change, op, "op id used twice"))
             state = objects.get(op.obj)
             obj_type = state.type if state is not None else new_objs.get(op.obj)
             if obj_type is None:
-                raise DecodeError(f"{where}: unknown object {op.obj[0]}@{op.obj[1].hex()}")
+                raise DecodeError(
+                    _where(change, op, f"unknown object {op.obj[0]}@{op.obj[1].hex()}")
+                )
             key = op.key
             if obj_type in (MAKE_MAP, MAKE_TABLE):
                 if type(key) is not str or op.insert or op.action == MARK:
-                    raise DecodeError(f"{where}: map op without a string key")
+                    raise DecodeError(_where(change, op, "map op without a string key"))
             else:
                 if type(key) is str:
-                    raise DecodeError(f"{where}: sequence op with a string key")
+                    raise DecodeError(_where(change, op, "sequence op with a string key"))
                 if op.action == MARK and not op.insert:
-                    raise DecodeError(f"{where}: mark that is not an insert")
+                    raise DecodeError(_where(change, op, "mark that is not an insert"))
                 known = (
                     state is not None and state.seq is not None and key in state.seq.by_id
                 ) or (op.obj, key) in new_elems
                 if op.insert:
                     if key != HEAD and not known:
-                        raise DecodeError(f"{where}: insert after an unknown element")
+                        raise DecodeError(_where(change, op, "insert after an unknown element"))
                     new_elems.add((op.obj, op.id))
                 elif key == HEAD or not known:
-                    raise DecodeError(f"{where}: update of an unknown element")
+                    raise DecodeError(_where(change, op, "update of an unknown element"))
             if op.pred and op.insert:
-                raise DecodeError(f"{where}: an insert cannot overwrite anything")
+                raise DecodeError(_where(change, op, "an insert cannot overwrite anything"))
             for p in op.pred:
                 target = ops.get(p) or new_ops.get(p)
                 if target is None:
-                    raise DecodeError(f"{where}: predecessor {p[0]}@{p[1].hex()} does not exist")
+                    raise DecodeError(
+                        _where(change, op, f"predecessor {p[0]}@{p[1].hex()} does not exist")
+                    )
                 # An op may only overwrite what sits at its own key or list element; anything
                 # else would be stored in one place and undone in another, and the document
                 # would no longer save and load.
                 slot = target.id if target.insert else target.key
                 if target.obj != op.obj or slot != key:
-                    raise DecodeError(f"{where}: predecessor at another key or element")
+                    raise DecodeError(_where(change, op, "predecessor at another key or element"))
             if op.action in MAKE_ACTIONS:
                 new_objs[op.id] = op.action
             new_ids.add(op.id)
