@@ -58,6 +58,8 @@ class RunningNode:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = root / f"{name.lower()}.log"
         self.residents: list[Resident] = []
+        self.serve_command = MEKAAR
+        """What `start` runs with `--data … serve --port …` (a benchmark may wrap it)."""
         self.cli("init", "--name", name)
 
     @property
@@ -81,16 +83,19 @@ class RunningNode:
         assert self.process is None
         with self.log.open("ab") as handle:  # the child keeps its own descriptor
             self.process = subprocess.Popen(
-                [*MEKAAR, "--data", str(self.data), "serve", "--port", str(self.port)],
+                [*self.serve_command, "--data", str(self.data), "serve", "--port", str(self.port)],
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
             )
-        wait_until(
-            lambda: httpx.get(f"{self.url}/api/node", timeout=2).status_code == 200,
-            STARTUP,
-            f"{self.name} to start (log: {self.log})",
-        )
+        process = self.process
+
+        def serving() -> bool:
+            if process.poll() is not None:  # not an AssertionError: wait_until must not retry
+                raise RuntimeError(f"{self.name} exited with {process.returncode} ({self.log})")
+            return httpx.get(f"{self.url}/api/node", timeout=2).status_code == 200
+
+        wait_until(serving, STARTUP, f"{self.name} to start (log: {self.log})")
         return self
 
     def stop(self, *, kill: bool = False) -> None:
