@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from .documents.repository import Author
 from .errors import PermissionDenied
+from .phrases import N_
 
 ROLES = ("resident", "organisation_member", "moderator", "host")
 
@@ -30,5 +31,5 @@ class Acting:
 
 def require_login(acting: Acting | None) -> Acting:
     if acting is None:
-        raise PermissionDenied("Log eerst in om dit te doen.")
+        raise PermissionDenied(N_("Log eerst in om dit te doen."))
     return acting

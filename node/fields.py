@@ -1,5 +1,6 @@
 """Cleaning what a person typed before it goes near a document: trimmed, bounded, and refused with a
-Dutch message naming the field (`Invalid(field, message)`) when it cannot be stored.
+message naming the field (`Invalid(field, message)`) when it cannot be stored. A `label`
+("De titel") is a Dutch msgid the caller marks with `N_`: it is translated along with the message.
 
 The bounds are the schemas' (schemas/common.v1.json), checked here first so that a resident reads
 "De titel mag hoogstens 200 tekens lang zijn" instead of a schema error, and so that nothing is
@@ -16,6 +17,7 @@ from datetime import date
 from sync.document_id import is_document_id
 
 from .errors import Invalid, NotFound
+from .phrases import N_, Phrase
 
 SHORT_TEXT = 200
 MEDIUM_TEXT = 2000
@@ -34,7 +36,7 @@ def _printable(field: str, value: str, *, multiline: bool) -> str:
     """Drop control characters (keeping line breaks and tabs in multi-line texts); refuse lone
     surrogates, which no document encoding can hold."""
     if any("\ud800" <= ch <= "\udfff" for ch in value):
-        raise Invalid(field, "Deze tekst bevat tekens die we niet kunnen opslaan.")
+        raise Invalid(field, N_("Deze tekst bevat tekens die we niet kunnen opslaan."))
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
     else:
@@ -56,12 +58,18 @@ def clean_text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid(field, f"{label} moet tekst zijn.")
+        raise Invalid(field, N_("%(label)s moet tekst zijn."), label=Phrase(label))
     value = _printable(field, value, multiline=multiline).strip()
     if required and not value:
-        raise Invalid(field, f"{label} is verplicht.")
+        raise Invalid(field, N_("%(label)s is verplicht."), label=Phrase(label))
     if len(value) > max_len:
-        raise Invalid(field, f"{label} mag hoogstens {max_len} tekens lang zijn (nu {len(value)}).")
+        raise Invalid(
+            field,
+            N_("%(label)s mag hoogstens %(max)d tekens lang zijn (nu %(length)d)."),
+            label=Phrase(label),
+            max=max_len,
+            length=len(value),
+        )
     return value
 
 
@@ -84,38 +92,50 @@ def clean_list(
     elif isinstance(value, list):
         items = value
     else:
-        raise Invalid(field, f"{label}: geef een lijst.")
+        raise Invalid(field, N_("%(label)s: geef een lijst."), label=Phrase(label))
     cleaned: list[str] = []
     seen: set[str] = set()
     for item in items:
         if not isinstance(item, str):
-            raise Invalid(field, f"{label}: geef tekst.")
+            raise Invalid(field, N_("%(label)s: geef tekst."), label=Phrase(label))
         text = _printable(field, item, multiline=False).strip().lstrip("#").strip()
         if lowercase:
             text = text.lower()
         if not text or text.casefold() in seen:
             continue
         if len(text) > max_len:
-            raise Invalid(field, f"{label}: '{text[:20]}…' is langer dan {max_len} tekens.")
+            raise Invalid(
+                field,
+                N_("%(label)s: '%(start)s…' is langer dan %(max)d tekens."),
+                label=Phrase(label),
+                start=text[:20],
+                max=max_len,
+            )
         seen.add(text.casefold())
         cleaned.append(text)
     if len(cleaned) > max_items:
-        raise Invalid(field, f"{label}: hoogstens {max_items}, nu {len(cleaned)}.")
+        raise Invalid(
+            field,
+            N_("%(label)s: hoogstens %(max)d, nu %(count)d."),
+            label=Phrase(label),
+            max=max_items,
+            count=len(cleaned),
+        )
     return cleaned
 
 
 def clean_tags(value: list[str] | str | None) -> list[str]:
     return clean_list(
-        "tags", value, label="Trefwoorden", max_items=MAX_TAGS, max_len=TAG_TEXT, lowercase=True
+        "tags", value, label=N_("Trefwoorden"), max_items=MAX_TAGS, max_len=TAG_TEXT, lowercase=True
     )
 
 
 def clean_place(village: str | None, neighbourhood: str | None) -> dict[str, str]:
     """The place map as documents hold it: only the parts that were filled in."""
     place = {
-        "village": clean_text("village", village, label="Het dorp", max_len=PLACE_TEXT),
+        "village": clean_text("village", village, label=N_("Het dorp"), max_len=PLACE_TEXT),
         "neighbourhood": clean_text(
-            "neighbourhood", neighbourhood, label="De wijk", max_len=PLACE_TEXT
+            "neighbourhood", neighbourhood, label=N_("De wijk"), max_len=PLACE_TEXT
         ),
     }
     return {key: value for key, value in place.items() if value}
@@ -131,13 +151,13 @@ def clean_date(field: str, value: str | None) -> str | None:
     except ValueError:
         parsed = None
     if parsed is None or len(text) != 10 or not 2000 <= parsed.year <= 2100:
-        raise Invalid(field, "Geef een geldige datum, bijvoorbeeld 2025-06-14.")
+        raise Invalid(field, N_("Geef een geldige datum, bijvoorbeeld 2025-06-14."))
     return parsed.isoformat()
 
 
 def choice(field: str, value: str | None, allowed: tuple[str, ...], *, label: str) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise Invalid(field, f"{label}: kies een van de mogelijkheden.")
+        raise Invalid(field, N_("%(label)s: kies een van de mogelijkheden."), label=Phrase(label))
     return value
 
 
@@ -149,11 +169,11 @@ def parse_euros(field: str, value: str | int | None) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value * 100
     if not isinstance(value, str):
-        raise Invalid(field, "Geef een bedrag in euro, bijvoorbeeld 250 of 12,50.")
+        raise Invalid(field, N_("Geef een bedrag in euro, bijvoorbeeld 250 of 12,50."))
     text = value.strip().removeprefix("€").replace(" ", "").replace("\u00a0", "")
     match = re.fullmatch(r"(\d{1,3}(?:\.\d{3})+|\d{1,9})(?:,(\d{1,2}))?", text)
     if match is None:
-        raise Invalid(field, "Geef een bedrag in euro, bijvoorbeeld 250 of 12,50.")
+        raise Invalid(field, N_("Geef een bedrag in euro, bijvoorbeeld 250 of 12,50."))
     euros = int(match.group(1).replace(".", ""))
     cents = int((match.group(2) or "0").ljust(2, "0"))
     return euros * 100 + cents
@@ -184,5 +204,5 @@ def parse_version(value: str | None) -> list[bytes] | None:
         return None
     parts = text.split(".")
     if len(parts) > MAX_HEADS or not all(_HEAD.match(part) for part in parts):
-        raise Invalid("version", "Deze versie van het document is hier onbekend.")
+        raise Invalid("version", N_("Deze versie van het document is hier onbekend."))
     return [bytes.fromhex(part) for part in parts]

@@ -21,6 +21,7 @@ from sync.automerge import ROOT
 from .documents.repository import Author, Edit
 from .errors import NotFound
 from .fields import document_id
+from .phrases import N_
 from .projection import project
 from .replication.catalog import record
 
@@ -31,11 +32,12 @@ Check = Callable[[dict[str, Any]], None]
 """Looks at a document's current content and raises (PermissionDenied, Invalid, NotFound)."""
 
 NOUNS = {
-    "initiative": "initiatief",
-    "discussion": "gesprek",
-    "person": "persoon",
-    "organisation": "organisatie",
+    "initiative": N_("initiatief"),
+    "discussion": N_("gesprek"),
+    "person": N_("persoon"),
+    "organisation": N_("organisatie"),
 }
+"""What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 
 
 def now() -> datetime:

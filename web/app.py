@@ -130,5 +130,6 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         signature_namespace={"Node": Node},
     )
     app.state.metrics = app_metrics
+    app.state.catalogs = catalogs  # web/errors.py translates refusals outside templates
     app_metrics.watch(app)
     return app

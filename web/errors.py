@@ -1,6 +1,12 @@
 """Errors become pages a resident can read: node errors (NotFound, PermissionDenied, Invalid) and
 HTTP errors map to `errors/<status>.html`, to the `errors/_message.html` partial for htmx (shown
 in the page's message area), or to JSON under /api. Never a traceback unless settings.debug.
+
+Every message is shown in the request's language (web/i18n.py: the language cookie, else
+Accept-Language, else the node's setting), the JSON API's `message` as well: an API client asks
+for English with `Accept-Language: en` and gets Dutch by default. `error` and `field` are the
+same in every language, for programs to act on. A node error's message is its `phrase`, a Dutch
+msgid with values (node/phrases.py), translated and then filled in.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from litestar.response import Template
 from litestar.types import ExceptionHandlersMap
 
 from node.errors import Invalid, NotFound, PermissionDenied
+from node.phrases import Phrase
 
+from .i18n import translate
 from .rendering import N_
 
 log = logging.getLogger("mekaar.web")
@@ -49,19 +57,23 @@ CSRF_MESSAGE = N_(
 def render_error(
     request: Request[Any, Any, Any],
     status: int,
-    message: str,
+    message: str | Phrase,
     *,
     field: str | None = None,
     code: str | None = None,
 ) -> Response[Any]:
+    """The error as JSON under /api, as a partial for htmx, else as a page; `message` (a msgid or a
+    node Phrase) in the request's language."""
     code = code or {400: "invalid", 403: "forbidden", 404: "not_found"}.get(status, "error")
+    message = translate(request, message)
     if request.url.path.startswith("/api"):
         body: dict[str, Any] = {"error": code, "message": message}
         if field:
             body["field"] = field
         return Response(body, status_code=status, media_type=MediaType.JSON)
     template = status if status in TITLES and status != 405 else (500 if status >= 500 else 400)
-    context = {"status": status, "title": TITLES.get(status, TITLES[400]), "message": message}
+    title = translate(request, TITLES.get(status, TITLES[400]))
+    context = {"status": status, "title": title, "message": message}
     if getattr(request, "htmx", False):
         return Template(
             "errors/_message.html",
@@ -74,16 +86,16 @@ def render_error(
 
 def _not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
     if request.url.path.startswith("/api"):
-        return render_error(request, 404, f"Niet gevonden: {exc.what}.")
+        return render_error(request, 404, exc.phrase)
     return render_error(request, 404, MESSAGES[404])
 
 
 def _denied(request: Request[Any, Any, Any], exc: PermissionDenied) -> Response[Any]:
-    return render_error(request, 403, exc.reason)
+    return render_error(request, 403, exc.phrase)
 
 
 def _invalid(request: Request[Any, Any, Any], exc: Invalid) -> Response[Any]:
-    return render_error(request, 400, exc.message, field=exc.field)
+    return render_error(request, 400, exc.phrase, field=exc.field)
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:

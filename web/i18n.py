@@ -3,6 +3,9 @@
 The catalogs (`web/translations/<lang>/LC_MESSAGES/messages.po`) are compiled in memory when the
 app is built, so a fresh clone needs no build step. A person picks a language with the switch in
 the page footer (a cookie); otherwise the browser's Accept-Language decides, then the node setting.
+
+node/ refuses things with a `Phrase` (a Dutch msgid and its values, node/phrases.py); `translate`
+shows one in the request's language. The node's msgids are extracted into the same catalog.
 """
 
 from __future__ import annotations
@@ -16,9 +19,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from node.phrases import Phrase
+
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 LANGUAGES = ("nl", "en")
 COOKIE = "mekaar_lang"
+CATALOG = "mekaar.catalog"
+"""Where the request's catalog is kept in its scope state: found once, asked for by every text."""
 
 Catalogs = dict[str, gettext.NullTranslations]
 
@@ -62,3 +69,20 @@ def request_language(request: Any) -> str:
         )
         state["lang"] = lang
     return str(lang)
+
+
+def request_catalog(request: Any) -> gettext.NullTranslations:
+    """The catalog of this request's language, found once and kept on the request's state
+    (`app.state.catalogs` holds one per language)."""
+    state = request.scope.setdefault("state", {})
+    catalog = state.get(CATALOG)
+    if catalog is None:
+        catalogs: Catalogs = request.app.state.catalogs
+        catalog = state[CATALOG] = catalogs[request_language(request)]
+    return catalog  # type: ignore[no-any-return]
+
+
+def translate(request: Any, text: str | Phrase) -> str:
+    """A msgid or a node Phrase in the request's language; text that is no msgid stays as is."""
+    gettext = request_catalog(request).gettext
+    return text.render(gettext) if isinstance(text, Phrase) else gettext(text)

@@ -16,6 +16,7 @@ from typing import Any
 from litestar import Request
 
 from node.errors import Invalid
+from node.phrases import N_
 from node.runtime import Node
 
 from .i18n import request_language
@@ -60,14 +61,14 @@ def count(value: int, default: int = 10) -> int:
     if value == 0:
         return default
     if not 1 <= value <= MAX_COUNT:
-        raise Invalid("aantal", f"Kies een aantal van 1 tot {MAX_COUNT}.")
+        raise Invalid("aantal", N_("Kies een aantal van 1 tot %(max)d."), max=MAX_COUNT)
     return value
 
 
 def place(value: str) -> str | None:
     """A neighbourhood from the query (`?wijk=`): at most MAX_PLACE characters, or Invalid."""
     if len(value) > MAX_PLACE:
-        raise Invalid("wijk", f"Een wijknaam is hoogstens {MAX_PLACE} tekens lang.")
+        raise Invalid("wijk", N_("Een wijknaam is hoogstens %(max)d tekens lang."), max=MAX_PLACE)
     return value.strip() or None
 
 

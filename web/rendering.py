@@ -4,6 +4,10 @@ Texts people write are shown in two ways, both by the `richtext` filter. Long te
 made on this node go through nh3 (a small allow-list of tags). Anything from another village (a
 document whose `origin_node` is not this node) is shown as escaped paragraphs: nothing it holds is
 ever taken as markup.
+
+A node refusal (a `Phrase`: Dutch msgid plus values) put in a template's context, such as a form's
+`errors`, is shown in the request's language wherever it is output (`{{ errors.title }}`): the
+environment's `finalize` translates it, so templates need nothing special for it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
-from .i18n import Catalogs, request_language
+from node.phrases import Phrase
+
+from .i18n import CATALOG, Catalogs, request_language
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
@@ -115,10 +121,6 @@ def _current_lang(context: Context) -> str:
     return request_language(request) if request is not None else "nl"
 
 
-CATALOG = "mekaar.catalog"
-"""Where the request's catalog is kept in its scope state: found once, asked for by every text."""
-
-
 def _catalog(context: Context) -> Any:
     request = context.get("request")
     state = request.scope.setdefault("state", {}) if request is not None else {}
@@ -130,11 +132,24 @@ def _catalog(context: Context) -> Any:
 
 
 @pass_context
-def _gettext(context: Context, text: str) -> Markup:
+def _gettext(context: Context, text: str | Phrase) -> Markup:
     """The translated text, escaped. Jinja's i18n extension marks whatever this returns as safe
     (and escapes the %(variables)s it fills in), so a text that is not a catalog message (a
-    label from a document, a message quoting what someone typed) must never arrive raw."""
-    return escape(_catalog(context).gettext(text))
+    label from a document, a message quoting what someone typed) must never arrive raw.
+    A node Phrase is translated and then filled in with its values."""
+    return escape(_translated(context, text))
+
+
+def _translated(context: Context, text: str | Phrase) -> str:
+    gettext = _catalog(context).gettext
+    return text.render(gettext) if isinstance(text, Phrase) else str(gettext(text))
+
+
+@pass_context
+def _finalize(context: Context, value: Any) -> Any:
+    """Every `{{ value }}`: a node Phrase in the request's language, anything else unchanged
+    (autoescaping happens after this, on the translated text)."""
+    return _translated(context, value) if isinstance(value, Phrase) else value
 
 
 @pass_context
@@ -176,6 +191,7 @@ def build_environment(
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.globals["_catalogs"] = catalogs
     env.globals["node_id"] = node_id

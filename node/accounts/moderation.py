@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..acting import Acting
 from ..errors import Invalid, NotFound, PermissionDenied
+from ..phrases import N_
 from ..projection.generation import bump
 from ..projection.hidden import forget_hidden
 from .models import ID, ModerationRecord
@@ -52,17 +53,17 @@ def _entry(record: ModerationRecord) -> ModerationEntry:
 
 def _moderator(acting: Acting | None) -> Acting:
     if acting is None or not acting.moderates:
-        raise PermissionDenied("Alleen moderatoren van deze node kunnen berichten verbergen.")
+        raise PermissionDenied(N_("Alleen moderatoren van deze node kunnen berichten verbergen."))
     return acting
 
 
 def _target(doc_id: object, item_id: object) -> tuple[str, str | None]:
     if not isinstance(doc_id, str) or not 0 < len(doc_id) <= ID:
-        raise Invalid("doc_id", "Onbekend document.")
+        raise Invalid("doc_id", N_("Onbekend document."))
     if item_id is None or item_id == "":
         return doc_id, None
     if not isinstance(item_id, str) or len(item_id) > ITEM_ID:
-        raise Invalid("item_id", "Onbekend onderdeel.")
+        raise Invalid("item_id", N_("Onbekend onderdeel."))
     return doc_id, item_id
 
 
@@ -97,7 +98,7 @@ async def hide(
     doc_id, item = _target(doc_id, item_id)
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason or len(reason) > REASON:
-        raise Invalid("reason", f"Geef een reden op van hoogstens {REASON} tekens.")
+        raise Invalid("reason", N_("Geef een reden op van hoogstens %(max)d tekens."), max=REASON)
     existing = await _active(session, doc_id, item)
     if existing is not None:
         return _entry(existing)
@@ -124,7 +125,7 @@ async def unhide(
     doc_id, item = _target(doc_id, item_id)
     record = await _active(session, doc_id, item)
     if record is None:
-        raise NotFound("verborgen inhoud")
+        raise NotFound(N_("verborgen inhoud"))
     record.undone_at = now or datetime.now(UTC)
     record.undone_by = me.person_id
     await session.flush()

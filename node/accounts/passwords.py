@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import Invalid
+from ..phrases import N_
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1000
@@ -30,11 +31,15 @@ def default_hasher() -> PasswordHasher:
 def check_new_password(password: object, email: str) -> str:
     """A password someone chooses: 10 to 1000 characters, not their email address."""
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        raise Invalid("password", f"Kies een wachtwoord van minstens {MIN_LENGTH} tekens.")
+        raise Invalid(
+            "password", N_("Kies een wachtwoord van minstens %(min)d tekens."), min=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        raise Invalid("password", f"Een wachtwoord is hoogstens {MAX_LENGTH} tekens lang.")
+        raise Invalid(
+            "password", N_("Een wachtwoord is hoogstens %(max)d tekens lang."), max=MAX_LENGTH
+        )
     if password.strip().casefold() == email.casefold():
-        raise Invalid("password", "Kies een wachtwoord dat niet uw e-mailadres is.")
+        raise Invalid("password", N_("Kies een wachtwoord dat niet uw e-mailadres is."))
     return password
 
 

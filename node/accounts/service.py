@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from ..acting import ROLES, Acting
 from ..errors import Invalid, NotFound, PermissionDenied
 from ..people import ProfileForm, create_profile
+from ..phrases import N_
 from ..projection.models import PersonRow
 from . import throttle
 from .models import EMAIL, ID, Account, AccountRole
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from ..runtime import Node
 
 _EMAIL = re.compile(r"^[^\s@\x00-\x1f\x7f]{1,64}@(?:[\w-]{1,63}\.)+[^\W\d_]{2,63}$")
-WRONG_LOGIN = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+WRONG_LOGIN = N_("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
 
 
 class RegisterForm(msgspec.Struct, kw_only=True):
@@ -70,12 +71,12 @@ class AccountInfo(msgspec.Struct, frozen=True, kw_only=True):
 def clean_email(value: object) -> str:
     """Trimmed and lowercased; refused with a Dutch message when it cannot be an address."""
     if not isinstance(value, str):
-        raise Invalid("email", "Vul een e-mailadres in.")
+        raise Invalid("email", N_("Vul een e-mailadres in."))
     email = value.strip().lower()
     if not email:
-        raise Invalid("email", "Vul een e-mailadres in.")
+        raise Invalid("email", N_("Vul een e-mailadres in."))
     if len(email) > EMAIL or not _EMAIL.match(email):
-        raise Invalid("email", "Dit is geen geldig e-mailadres (zoals naam@voorbeeld.nl).")
+        raise Invalid("email", N_("Dit is geen geldig e-mailadres (zoals naam@voorbeeld.nl)."))
     return email
 
 
@@ -97,7 +98,9 @@ async def register(
     email = clean_email(form.email)
     password = check_new_password(form.password, email)
     if await session.scalar(select(Account.person_id).where(Account.email == email)):
-        raise Invalid("email", "Er is al een account met dit e-mailadres. Log in met dat adres.")
+        raise Invalid(
+            "email", N_("Er is al een account met dit e-mailadres. Log in met dat adres.")
+        )
     password_hash = await hash_password(hasher, password)
     actor = secrets.token_bytes(16)
     profile = ProfileForm(
@@ -124,7 +127,7 @@ async def register(
     try:
         await session.flush()
     except IntegrityError:
-        raise Invalid("email", "Er is al een account met dit e-mailadres.") from None
+        raise Invalid("email", N_("Er is al een account met dit e-mailadres.")) from None
     return Acting(person_id=person_id, actor=actor, display_name=name, roles=roles)
 
 
@@ -195,7 +198,7 @@ async def acting_for(session: AsyncSession, account_id: str) -> Acting | None:
 
 def _require_host(acting: Acting | None) -> Acting:
     if acting is None or "host" not in acting.roles:
-        raise PermissionDenied("Alleen de beheerder van deze node kan dit doen.")
+        raise PermissionDenied(N_("Alleen de beheerder van deze node kan dit doen."))
     return acting
 
 
@@ -210,20 +213,20 @@ async def set_roles(
     wanted = set(roles) if not isinstance(roles, str) else {roles}
     unknown = sorted(role for role in wanted if role not in ROLES)
     if unknown:
-        raise Invalid("roles", f"Onbekende rol: {', '.join(unknown)[:100]}.")
+        raise Invalid("roles", N_("Onbekende rol: %(roles)s."), roles=", ".join(unknown)[:100])
     wanted.add("resident")
     account = await session.scalar(
         select(Account).options(selectinload(Account.roles)).where(Account.person_id == account_id)
     )
     if account is None:
-        raise NotFound("account")
+        raise NotFound(N_("account"))
     had = {role.role for role in account.roles}
     if "host" in had and "host" not in wanted:
         hosts = await session.scalar(
             select(func.count()).select_from(AccountRole).where(AccountRole.role == "host")
         )
         if (hosts or 0) <= 1:
-            raise Invalid("roles", "Er moet minstens één beheerder (host) overblijven.")
+            raise Invalid("roles", N_("Er moet minstens één beheerder (host) overblijven."))
     await session.execute(delete(AccountRole).where(AccountRole.person_id == account_id))
     session.add_all(AccountRole(person_id=account_id, role=role) for role in sorted(wanted))
     await session.flush()

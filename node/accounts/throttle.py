@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..errors import Invalid
+from ..phrases import N_, Phrase
 from .models import ADDRESS, EMAIL, LoginFailure
 
 
@@ -36,10 +37,15 @@ class LoginThrottled(Invalid):
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, math.ceil(retry_after / 60))
-        when = "over een minuut" if minutes == 1 else f"over {minutes} minuten"
+        when = (
+            Phrase(N_("over een minuut"))
+            if minutes == 1
+            else Phrase(N_("over %(minutes)d minuten"), minutes=minutes)
+        )
         super().__init__(
             "email",
-            f"Te veel mislukte pogingen om in te loggen. Probeer het {when} opnieuw.",
+            N_("Te veel mislukte pogingen om in te loggen. Probeer het %(when)s opnieuw."),
+            when=when,
         )
         self.retry_after = retry_after
 

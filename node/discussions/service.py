@@ -23,6 +23,7 @@ from ..fields import (
     parse_version,
 )
 from ..ids import new_item_id
+from ..phrases import N_
 from ..service import change_document, create_document, now, read_document
 from .forms import CommentForm, DiscussionForm, ThreadForm
 
@@ -45,16 +46,16 @@ def _fill(values: dict[str, Any], initiative: str | None) -> Any:
 
 
 def _title(value: str) -> str:
-    return clean_text("title", value, label="De titel", max_len=SHORT_TEXT, required=True)
+    return clean_text("title", value, label=N_("De titel"), max_len=SHORT_TEXT, required=True)
 
 
 def _intro(value: str) -> str:
-    return clean_text("intro", value, label="De inleiding", max_len=LONG_TEXT, multiline=True)
+    return clean_text("intro", value, label=N_("De inleiding"), max_len=LONG_TEXT, multiline=True)
 
 
 def _body(value: str) -> str:
     return clean_text(
-        "body", value, label="Je reactie", max_len=BODY_TEXT, required=True, multiline=True
+        "body", value, label=N_("Je reactie"), max_len=BODY_TEXT, required=True, multiline=True
     )
 
 
@@ -120,7 +121,7 @@ async def edit_discussion(
 
     def check(content: dict[str, Any]) -> None:
         if content["created_by"] != me.person_id:
-            raise PermissionDenied("Alleen wie het gesprek begon kan het onderwerp aanpassen.")
+            raise PermissionDenied(N_("Alleen wie het gesprek begon kan het onderwerp aanpassen."))
 
     def edit(tx: Transaction, doc: Document) -> None:
         put_new(tx, ROOT, "title", values["title"])
@@ -147,12 +148,12 @@ async def comment(
     """Add a comment, or a reply when form.reply_to names an existing comment; returns its id."""
     me = require_login(acting)
     body = _body(form.body)
-    reply_to = item_id(form.reply_to, "reactie") if form.reply_to else None
+    reply_to = item_id(form.reply_to, N_("reactie")) if form.reply_to else None
     comment_id = new_item_id()
 
     def check(content: dict[str, Any]) -> None:
         if reply_to is not None and reply_to not in content["comments"]:
-            raise NotFound("reactie")
+            raise NotFound(N_("reactie"))
 
     def edit(tx: Transaction, _doc: Document) -> None:
         values = {"by": me.person_id, "at": now(), "body": body, "reply_to": reply_to}
@@ -180,7 +181,7 @@ async def reply(
     form: CommentForm,
 ) -> str:
     """Answer the comment `comment_id`; returns the reply's id."""
-    answer = CommentForm(body=form.body, reply_to=item_id(comment_id, "reactie"))
+    answer = CommentForm(body=form.body, reply_to=item_id(comment_id, N_("reactie")))
     return await comment(node, session, acting, discussion_id, answer)
 
 
@@ -195,14 +196,14 @@ async def edit_comment(
     """Reword one's own comment; it shows as edited."""
     me = require_login(acting)
     body = _body(form.body)
-    comment_id = item_id(comment_id, "reactie")
+    comment_id = item_id(comment_id, N_("reactie"))
 
     def check(content: dict[str, Any]) -> None:
         found = content["comments"].get(comment_id)
         if not isinstance(found, dict):
-            raise NotFound("reactie")
+            raise NotFound(N_("reactie"))
         if found["by"] != me.person_id:
-            raise PermissionDenied("Je kunt alleen je eigen reacties aanpassen.")
+            raise PermissionDenied(N_("Je kunt alleen je eigen reacties aanpassen."))
 
     def edit(tx: Transaction, _doc: Document) -> None:
         target = tx.get(tx.get(ROOT, "comments"), comment_id)

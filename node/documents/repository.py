@@ -21,6 +21,7 @@ from sync.document_id import new_document_id
 from sync.store import DocStore
 
 from ..errors import Invalid, NotFound
+from ..phrases import N_
 from .validation import validate_document
 
 SCHEMA_VERSION = 1
@@ -67,13 +68,13 @@ class DocumentRepository:
         try:
             data = self.store.load(document_id)
         except ValueError:
-            raise NotFound("document") from None
+            raise NotFound(N_("document")) from None
         if data is None:
-            raise NotFound("document")
+            raise NotFound(N_("document"))
         try:
             doc = Document.load(data)
         except DecodeError as exc:
-            raise NotFound(f"readable document ({exc.reason})") from None
+            raise NotFound(N_("leesbaar document (%(reason)s)"), reason=exc.reason) from None
         with self._guard:
             self._cache[document_id] = doc
             while len(self._cache) > self._max_cached:
@@ -158,7 +159,7 @@ class DocumentRepository:
             current = doc.get_heads()
             if base_heads:
                 if doc.get_missing_deps(base_heads):
-                    raise Invalid("version", "Deze versie van het document is hier onbekend.")
+                    raise Invalid("version", N_("Deze versie van het document is hier onbekend."))
                 base_heads = _with_own_latest(doc, base_heads, author.actor)
             if base_heads and sorted(base_heads) != current:
                 work = doc.fork(actor=author.actor, heads=base_heads)

@@ -11,6 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from ..errors import Invalid
+from ..phrases import N_
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation", "catalog")
@@ -69,11 +70,16 @@ def validate_document(content: dict[str, Any]) -> None:
     doc_type = content.get("type")
     version = content.get("schema_version")
     if doc_type not in DOCUMENT_TYPES or not isinstance(version, int):
-        raise Invalid("type", f"onbekend documenttype {doc_type!r}")
+        raise Invalid("type", N_("onbekend documenttype %(type)s"), type=repr(doc_type))
     try:
         validator = _validator(doc_type, version)
     except FileNotFoundError:
-        raise Invalid("schema_version", f"geen schema voor {doc_type} versie {version}") from None
+        raise Invalid(
+            "schema_version",
+            N_("geen schema voor %(type)s versie %(version)s"),
+            type=str(doc_type),
+            version=str(version),
+        ) from None
     errors = sorted(validator.iter_errors(json_ready(content)), key=lambda e: list(e.path))
     if errors:
         error = errors[0]

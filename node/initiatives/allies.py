@@ -16,6 +16,7 @@ from ..edits import put_map, put_new
 from ..errors import Invalid
 from ..fields import MEDIUM_TEXT, clean_text, document_id
 from ..organisations.service import on_behalf_of
+from ..phrases import N_
 from ..service import change_document, now
 from .forms import JoinForm
 from .rights import EDITORS, require_initiator, role_in
@@ -70,7 +71,7 @@ async def join_initiative(
     coordinators keep their role and update their offer."""
     me = require_login(acting)
     offer = clean_text(
-        "offer", form.offer, label="Wat je aanbiedt", max_len=MEDIUM_TEXT, multiline=True
+        "offer", form.offer, label=N_("Wat je aanbiedt"), max_len=MEDIUM_TEXT, multiline=True
     )
     org = await on_behalf_of(node, form.organisation, me.person_id)
 
@@ -106,8 +107,10 @@ async def leave_initiative(
         if not any(role_in(content, pid) in EDITORS for pid in others):
             raise Invalid(
                 "allies",
-                "Je bent de laatste initiatiefnemer of coördinator. "
-                "Maak eerst iemand anders coördinator.",
+                N_(
+                    "Je bent de laatste initiatiefnemer of coördinator. "
+                    "Maak eerst iemand anders coördinator."
+                ),
             )
 
     def edit(tx: Transaction, doc: Document) -> None:
@@ -140,15 +143,17 @@ async def make_coordinator(
 ) -> None:
     """Give an ally the coordinator role: they may then edit the initiative like its initiators."""
     me = require_login(acting)
-    person_id = document_id(person_id, "persoon")
+    person_id = document_id(person_id, N_("persoon"))
 
     def check(content: dict[str, Any]) -> None:
         require_initiator(content, me.person_id)
         role = role_in(content, person_id)
         if role is None:
-            raise Invalid("person_id", "Deze persoon is nog geen medestander van dit initiatief.")
+            raise Invalid(
+                "person_id", N_("Deze persoon is nog geen medestander van dit initiatief.")
+            )
         if role == "initiator":
-            raise Invalid("person_id", "Deze persoon is al initiatiefnemer.")
+            raise Invalid("person_id", N_("Deze persoon is al initiatiefnemer."))
 
     await change_document(
         node,

@@ -24,6 +24,7 @@ from ..fields import (
     parse_version,
 )
 from ..organisations.service import on_behalf_of
+from ..phrases import N_, Phrase
 from ..service import change_document, create_document, now
 from ..vocabulary import STATUSES
 from .forms import InitiativeForm, NewInitiative
@@ -43,26 +44,32 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 allies again, paused from anywhere but done, unpaused to where it stood, reopened when done."""
 
 STATUS_LABELS = {
-    "idea": "idee",
-    "looking_for_allies": "op zoek naar medestanders",
-    "active": "aan de slag",
-    "done": "afgerond",
-    "paused": "gepauzeerd",
+    "idea": N_("idee"),
+    "looking_for_allies": N_("op zoek naar medestanders"),
+    "active": N_("aan de slag"),
+    "done": N_("afgerond"),
+    "paused": N_("gepauzeerd"),
 }
+"""Statuses in words: Dutch msgids, for change messages (Dutch, kept in the document) and for
+refusals (translated where they are shown)."""
 
 
 def _clean(form: InitiativeForm) -> dict[str, Any]:
     return {
         "title": clean_text(
-            "title", form.title, label="De titel", max_len=SHORT_TEXT, required=True
+            "title", form.title, label=N_("De titel"), max_len=SHORT_TEXT, required=True
         ),
         "summary": clean_text(
-            "summary", form.summary, label="De samenvatting", max_len=MEDIUM_TEXT, multiline=True
+            "summary",
+            form.summary,
+            label=N_("De samenvatting"),
+            max_len=MEDIUM_TEXT,
+            multiline=True,
         ),
         "description": clean_text(
             "description",
             form.description,
-            label="De beschrijving",
+            label=N_("De beschrijving"),
             max_len=LONG_TEXT,
             multiline=True,
         ),
@@ -77,7 +84,7 @@ async def post_initiative(
     """Put an initiative on the agenda; the poster becomes its first initiator."""
     me = require_login(acting)
     values = _clean(form)
-    status = choice("status", form.status, ("idea", "looking_for_allies"), label="Status")
+    status = choice("status", form.status, ("idea", "looking_for_allies"), label=N_("Status"))
     organisation = await on_behalf_of(node, form.organisation, me.person_id)
 
     def fill(tx: Transaction, doc: Document) -> None:
@@ -140,7 +147,7 @@ async def change_status(
 ) -> None:
     """Move the initiative along its path (TRANSITIONS); initiators and coordinators only."""
     me = require_login(acting)
-    status = choice("status", status, STATUSES, label="Status")
+    status = choice("status", status, STATUSES, label=N_("Status"))
 
     def check(content: dict[str, Any]) -> None:
         require_editor(content, me.person_id)
@@ -148,8 +155,9 @@ async def change_status(
         if status != current and status not in TRANSITIONS.get(current, ()):
             raise Invalid(
                 "status",
-                f"Een initiatief met status '{STATUS_LABELS.get(current, current)}' kan niet "
-                f"naar '{STATUS_LABELS[status]}'.",
+                N_("Een initiatief met status '%(current)s' kan niet naar '%(wanted)s'."),
+                current=Phrase(STATUS_LABELS.get(current, current)),
+                wanted=Phrase(STATUS_LABELS[status]),
             )
 
     await change_document(

@@ -21,6 +21,7 @@ import msgspec
 from sync.automerge import ROOT, Document
 
 from ..fields import document_id
+from ..phrases import N_
 from ..vocabulary import STATUSES
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ async def status_changes(node: Node, initiative_id: str) -> list[StatusChange]:
     """The initiative's status changes, oldest first. NotFound for an id this node lacks."""
 
     def read() -> list[StatusChange]:
-        key = document_id(initiative_id, "initiatief")
+        key = document_id(initiative_id, N_("initiatief"))
         doc = node.documents.open(key)
         with node.documents.lock(key):
             return status_changes_of(doc)

@@ -16,6 +16,7 @@ from ..edits import put_map, put_new
 from ..errors import Invalid, NotFound
 from ..fields import SHORT_TEXT, choice, clean_text, item_id, parse_euros
 from ..ids import new_item_id
+from ..phrases import N_
 from ..service import change_document, now
 from ..vocabulary import NEED_KINDS
 from .forms import NeedForm
@@ -30,29 +31,29 @@ MAX_AMOUNT_CENTS = 100_000_000
 
 
 def _clean(form: NeedForm) -> dict[str, Any]:
-    kind = choice("kind", form.kind, NEED_KINDS, label="Soort behoefte")
+    kind = choice("kind", form.kind, NEED_KINDS, label=N_("Soort behoefte"))
     need: dict[str, Any] = {
         "kind": kind,
         "description": clean_text(
             "description",
             form.description,
-            label="De omschrijving",
+            label=N_("De omschrijving"),
             max_len=SHORT_TEXT,
             required=True,
         ),
     }
-    skill = clean_text("skill", form.skill, label="De vaardigheid", max_len=SKILL_TEXT)
+    skill = clean_text("skill", form.skill, label=N_("De vaardigheid"), max_len=SKILL_TEXT)
     if skill and kind == "skills":
         need["skill"] = skill
     amount = parse_euros("amount", form.amount)
     if kind == "money":
         if amount is None or amount <= 0:
-            raise Invalid("amount", "Geef aan hoeveel geld nodig is, bijvoorbeeld 2.500.")
+            raise Invalid("amount", N_("Geef aan hoeveel geld nodig is, bijvoorbeeld 2.500."))
         if amount > MAX_AMOUNT_CENTS:
-            raise Invalid("amount", "Het bedrag mag hoogstens € 1.000.000 zijn.")
+            raise Invalid("amount", N_("Het bedrag mag hoogstens € 1.000.000 zijn."))
         need["amount_cents"] = amount
     elif amount is not None:
-        raise Invalid("amount", "Een bedrag hoort alleen bij een behoefte aan geld.")
+        raise Invalid("amount", N_("Een bedrag hoort alleen bij een behoefte aan geld."))
     return need
 
 
@@ -67,7 +68,7 @@ def _editor_and_need(person_id: str, need_id: str) -> Callable[[dict[str, Any]],
     def check(content: dict[str, Any]) -> None:
         require_editor(content, person_id)
         if not isinstance(content["needs"].get(need_id), dict):
-            raise NotFound("behoefte")
+            raise NotFound(N_("behoefte"))
 
     return check
 
@@ -103,7 +104,7 @@ async def mark_need(
 ) -> None:
     """Mark a need as met (or as open again)."""
     me = require_login(acting)
-    need_id = item_id(need_id, "behoefte")
+    need_id = item_id(need_id, N_("behoefte"))
     await change_document(
         node,
         session,
@@ -121,7 +122,7 @@ async def remove_need(
 ) -> None:
     """Take a need off the list (mistaken, or no longer needed)."""
     me = require_login(acting)
-    need_id = item_id(need_id, "behoefte")
+    need_id = item_id(need_id, N_("behoefte"))
     await change_document(
         node,
         session,

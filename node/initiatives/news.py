@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..accounts import hidden_items
 from ..errors import NotFound
 from ..fields import document_id
+from ..phrases import N_
 from ..projection import list_initiatives
 from ..service import read_document
 from .history import status_changes
@@ -161,11 +162,11 @@ async def latest_news(
 async def initiative_news(node: Node, session: AsyncSession, initiative_id: str) -> InitiativeNews:
     """One initiative's items (posted, news, status changes), newest first. NotFound when this
     node does not hold it or a moderator hid it."""
-    initiative_id = document_id(initiative_id, "initiatief")
+    initiative_id = document_id(initiative_id, N_("initiatief"))
     content = await read_document(node, initiative_id, "initiative")
     hidden = await hidden_items(session, initiative_id)
     if None in hidden:
-        raise NotFound("initiatief")
+        raise NotFound(N_("initiatief"))
     items = _items(content, hidden)
     base = items[0]
     items.extend(

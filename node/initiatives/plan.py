@@ -16,6 +16,7 @@ from ..edits import put_map, put_new
 from ..errors import Invalid, NotFound
 from ..fields import SHORT_TEXT, clean_date, clean_text, item_id
 from ..ids import new_item_id
+from ..phrases import N_
 from ..service import change_document, now
 from .forms import TaskForm
 from .rights import require_worker
@@ -40,7 +41,7 @@ async def add_task(
     me = require_login(acting)
     task = {
         "title": clean_text(
-            "title", form.title, label="De taak", max_len=SHORT_TEXT, required=True
+            "title", form.title, label=N_("De taak"), max_len=SHORT_TEXT, required=True
         ),
         "owner": None,
         "status": "open",
@@ -78,13 +79,13 @@ async def _task_change(
     edit_task: TaskEdit,
 ) -> None:
     me = require_login(acting)
-    task_id = item_id(task_id, "taak")
+    task_id = item_id(task_id, N_("taak"))
 
     def check(content: dict[str, Any]) -> None:
         require_worker(content, me.person_id)
         task = content["plan"]["tasks"].get(task_id)
         if not isinstance(task, dict):
-            raise NotFound("taak")
+            raise NotFound(N_("taak"))
         check_task(task, me.person_id)
 
     await change_document(
@@ -101,7 +102,7 @@ async def _task_change(
 
 def _not_done(task: dict[str, Any], _person_id: str) -> None:
     if task["status"] == "done":
-        raise Invalid("task", "Deze taak is al klaar.")
+        raise Invalid("task", N_("Deze taak is al klaar."))
 
 
 async def take_task(
@@ -113,7 +114,7 @@ async def take_task(
     def check(task: dict[str, Any], person_id: str) -> None:
         _not_done(task, person_id)
         if task["status"] == "taken" and task.get("owner") != person_id:
-            raise Invalid("task", "Iemand anders heeft deze taak al opgepakt.")
+            raise Invalid("task", N_("Iemand anders heeft deze taak al opgepakt."))
 
     def edit(tx: Transaction, task: ObjId) -> None:
         put_new(tx, task, "owner", me.person_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import PermissionDenied
+from ..phrases import N_
 
 EDITORS = frozenset({"initiator", "coordinator"})
 WORKERS = frozenset({"initiator", "coordinator", "joiner"})
@@ -22,15 +23,17 @@ def role_in(content: dict[str, Any], person_id: str) -> str | None:
 def require_editor(content: dict[str, Any], person_id: str) -> None:
     if role_in(content, person_id) not in EDITORS:
         raise PermissionDenied(
-            "Alleen de initiatiefnemers en coördinatoren kunnen dit initiatief aanpassen."
+            N_("Alleen de initiatiefnemers en coördinatoren kunnen dit initiatief aanpassen.")
         )
 
 
 def require_worker(content: dict[str, Any], person_id: str) -> None:
     if role_in(content, person_id) not in WORKERS:
-        raise PermissionDenied("Sluit je eerst aan bij dit initiatief om aan het plan te werken.")
+        raise PermissionDenied(
+            N_("Sluit je eerst aan bij dit initiatief om aan het plan te werken.")
+        )
 
 
 def require_initiator(content: dict[str, Any], person_id: str) -> None:
     if role_in(content, person_id) != "initiator":
-        raise PermissionDenied("Alleen initiatiefnemers kunnen iemand coördinator maken.")
+        raise PermissionDenied(N_("Alleen initiatiefnemers kunnen iemand coördinator maken."))

@@ -12,6 +12,7 @@ from ..acting import Acting, require_login
 from ..edits import put_map
 from ..fields import LONG_TEXT, SHORT_TEXT, clean_text
 from ..ids import new_item_id
+from ..phrases import N_
 from ..service import change_document, now
 from .forms import UpdateForm
 from .rights import require_worker
@@ -27,10 +28,15 @@ async def post_update(
     me = require_login(acting)
     update = {
         "title": clean_text(
-            "title", form.title, label="De titel", max_len=SHORT_TEXT, required=True
+            "title", form.title, label=N_("De titel"), max_len=SHORT_TEXT, required=True
         ),
         "body": clean_text(
-            "body", form.body, label="Het bericht", max_len=LONG_TEXT, required=True, multiline=True
+            "body",
+            form.body,
+            label=N_("Het bericht"),
+            max_len=LONG_TEXT,
+            required=True,
+            multiline=True,
         ),
         "at": now(),
         "by": me.person_id,

@@ -16,6 +16,7 @@ from ..acting import Acting, require_login
 from ..edits import put_map, put_new, set_place, set_text
 from ..errors import Invalid, PermissionDenied
 from ..fields import LONG_TEXT, choice, clean_place, clean_text, document_id, parse_version
+from ..phrases import N_
 from ..service import change_document, create_document, now, read_document
 from ..vocabulary import ORGANISATION_KINDS
 from .forms import MEMBER_ROLES, MemberForm, OrganisationForm
@@ -29,14 +30,16 @@ _WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 def _clean(form: OrganisationForm) -> dict[str, Any]:
-    website = clean_text("website", form.website, label="De website", max_len=WEBSITE_TEXT)
+    website = clean_text("website", form.website, label=N_("De website"), max_len=WEBSITE_TEXT)
     if website and not _WEBSITE.match(website):
-        raise Invalid("website", "Geef een webadres dat begint met https:// of http://.")
+        raise Invalid("website", N_("Geef een webadres dat begint met https:// of http://."))
     return {
-        "name": clean_text("name", form.name, label="De naam", max_len=NAME_TEXT, required=True),
-        "kind": choice("kind", form.kind, ORGANISATION_KINDS, label="Soort organisatie"),
+        "name": clean_text(
+            "name", form.name, label=N_("De naam"), max_len=NAME_TEXT, required=True
+        ),
+        "kind": choice("kind", form.kind, ORGANISATION_KINDS, label=N_("Soort organisatie")),
         "about": clean_text(
-            "about", form.about, label="De beschrijving", max_len=LONG_TEXT, multiline=True
+            "about", form.about, label=N_("De beschrijving"), max_len=LONG_TEXT, multiline=True
         ),
         "place": clean_place(form.village, form.neighbourhood),
         "website": website,
@@ -50,7 +53,7 @@ def member_role(content: dict[str, Any], person_id: str) -> str | None:
 
 def _require_admin(content: dict[str, Any], person_id: str) -> None:
     if member_role(content, person_id) != "admin":
-        raise PermissionDenied("Alleen beheerders van deze organisatie kunnen dit aanpassen.")
+        raise PermissionDenied(N_("Alleen beheerders van deze organisatie kunnen dit aanpassen."))
 
 
 def _admins(content: dict[str, Any]) -> set[str]:
@@ -62,7 +65,8 @@ async def require_member(node: Node, organisation_id: str, person_id: str) -> st
     content = await read_document(node, organisation_id, "organisation")
     if member_role(content, person_id) is None:
         raise PermissionDenied(
-            f"Je kunt alleen namens {content['name']} meedoen als je er lid van bent."
+            N_("Je kunt alleen namens %(organisation)s meedoen als je er lid van bent."),
+            organisation=str(content["name"]),
         )
     return str(content["name"])
 
@@ -72,7 +76,7 @@ async def on_behalf_of(node: Node, organisation: str | None, person_id: str) -> 
     its members."""
     if not organisation:
         return None
-    organisation = document_id(organisation, "organisatie")
+    organisation = document_id(organisation, N_("organisatie"))
     await require_member(node, organisation, person_id)
     return organisation
 
@@ -141,14 +145,14 @@ async def add_member(
 ) -> None:
     """Add a person (or change their role); admins only. The person's profile must be known here."""
     me = require_login(acting)
-    role = choice("role", form.role, MEMBER_ROLES, label="Rol")
-    person_id = document_id(form.person_id, "persoon")
+    role = choice("role", form.role, MEMBER_ROLES, label=N_("Rol"))
+    person_id = document_id(form.person_id, N_("persoon"))
     await read_document(node, person_id, "person")
 
     def check(content: dict[str, Any]) -> None:
         _require_admin(content, me.person_id)
         if role != "admin" and _admins(content) == {person_id}:
-            raise Invalid("role", "Een organisatie heeft minstens één beheerder nodig.")
+            raise Invalid("role", N_("Een organisatie heeft minstens één beheerder nodig."))
 
     def edit(tx: Transaction, _doc: Document) -> None:
         members = tx.get(ROOT, "members")
@@ -179,15 +183,15 @@ async def remove_member(
 ) -> None:
     """Admins remove members; anyone may leave an organisation themselves. The last admin stays."""
     me = require_login(acting)
-    person_id = document_id(person_id, "persoon")
+    person_id = document_id(person_id, N_("persoon"))
 
     def check(content: dict[str, Any]) -> None:
         if person_id != me.person_id:
             _require_admin(content, me.person_id)
         if member_role(content, person_id) is None:
-            raise Invalid("person_id", "Deze persoon is geen lid van de organisatie.")
+            raise Invalid("person_id", N_("Deze persoon is geen lid van de organisatie."))
         if _admins(content) == {person_id}:
-            raise Invalid("person_id", "Een organisatie heeft minstens één beheerder nodig.")
+            raise Invalid("person_id", N_("Een organisatie heeft minstens één beheerder nodig."))
 
     await change_document(
         node,

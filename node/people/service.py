@@ -15,6 +15,7 @@ from ..documents.repository import Author
 from ..edits import put_list, put_map, put_new, replace_list, set_place
 from ..errors import Invalid, PermissionDenied
 from ..fields import MEDIUM_TEXT, clean_list, clean_place, clean_text
+from ..phrases import N_
 from ..service import change_document, create_document
 from .forms import ProfileForm
 
@@ -30,22 +31,26 @@ MAX_SKILLS = 40
 def _clean(form: ProfileForm) -> dict[str, Any]:
     return {
         "display_name": clean_text(
-            "display_name", form.display_name, label="Je naam", max_len=NAME_TEXT, required=True
+            "display_name", form.display_name, label=N_("Je naam"), max_len=NAME_TEXT, required=True
         ),
         "place": clean_place(form.village, form.neighbourhood),
         "skills": clean_list(
-            "skills", form.skills, label="Vaardigheden", max_items=MAX_SKILLS, max_len=SKILL_TEXT
+            "skills",
+            form.skills,
+            label=N_("Vaardigheden"),
+            max_items=MAX_SKILLS,
+            max_len=SKILL_TEXT,
         ),
         "offers": clean_list(
             "offers",
             form.offers,
-            label="Wat je aanbiedt",
+            label=N_("Wat je aanbiedt"),
             max_items=MAX_SKILLS,
             max_len=OFFER_TEXT,
             separators="\n",
         ),
         "about": clean_text(
-            "about", form.about, label="Over jou", max_len=MEDIUM_TEXT, multiline=True
+            "about", form.about, label=N_("Over jou"), max_len=MEDIUM_TEXT, multiline=True
         ),
     }
 
@@ -59,7 +64,7 @@ async def create_profile(
     is written by it and names itself as creator, since a person id is its profile's id.
     """
     if not isinstance(actor, bytes) or not 1 <= len(actor) <= 32:
-        raise Invalid("actor", "Een Automerge-actor is 1 tot 32 bytes.")
+        raise Invalid("actor", N_("Een Automerge-actor is 1 tot 32 bytes."))
     values = _clean(form)
 
     def fill(tx: Transaction, _doc: Document) -> None:
@@ -84,7 +89,7 @@ async def edit_profile(
 
     def check(content: dict[str, Any]) -> None:
         if content["id"] != me.person_id:
-            raise PermissionDenied("Je kunt alleen je eigen profiel aanpassen.")
+            raise PermissionDenied(N_("Je kunt alleen je eigen profiel aanpassen."))
 
     def edit(tx: Transaction, _doc: Document) -> None:
         put_new(tx, ROOT, "display_name", values["display_name"])

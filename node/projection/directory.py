@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import Invalid
+from ..phrases import N_
 from ..vocabulary import ORGANISATION_KINDS
 from . import content as c
 from .filters import MY_LIMIT, choice, identifier, paging, person_id, place_key, tag_key
@@ -178,7 +179,7 @@ async def list_people(
         conditions.append(PersonRow.neighbourhood_key == neighbourhood_key)
     if skill is not None and skill != "":
         if not isinstance(skill, str) or len(skill) > 60:
-            raise Invalid("skill", "Een vaardigheid is hoogstens 60 tekens lang.")
+            raise Invalid("skill", N_("Een vaardigheid is hoogstens 60 tekens lang."))
         conditions.append(
             exists().where(
                 PersonTermRow.person_id == PersonRow.id,

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import NotFound
+from ..phrases import N_
 from . import content as c
 from .directory import PERSON_COLUMNS, person
 from .filters import identifier
@@ -74,7 +75,7 @@ async def who_has_what_we_need(
         )
     ).first()
     if place is None:
-        raise NotFound("initiative")
+        raise NotFound(N_("initiatief"))
     need_rows = (
         await session.execute(
             select(

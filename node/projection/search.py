@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, select, tabl
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..errors import Invalid
+from ..phrases import N_
 from .hidden import not_hidden
 from .models import SEARCH_CONFIG, SearchEntryRow
 
@@ -48,7 +49,7 @@ def clean_query(query: str | None) -> str | None:
     if query is None:
         return None
     if not isinstance(query, str):
-        raise Invalid("q", "Zoek met gewone tekst.")
+        raise Invalid("q", N_("Zoek met gewone tekst."))
     query = query.strip()[:MAX_QUERY]
     return query if _WORD.search(query) else None
 
@@ -134,7 +135,7 @@ async def search(
     if wanted is None:
         return []
     if not set(kinds) <= set(KINDS):
-        raise Invalid("kind", "Onbekend soort zoekresultaat.")
+        raise Invalid("kind", N_("Onbekend soort zoekresultaat."))
     limit = max(1, min(limit, 100))
     found = matches(dialect_of(session), wanted)
     if found is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -83,28 +84,50 @@ def test_post_with_forged_csrf_token_is_refused(client: TestClient[Litestar]) ->
     assert "formulier is verlopen" in response.text
 
 
-def test_the_english_catalog_translates_every_text_of_the_pages() -> None:
-    """Extracts the texts from the templates and code now (as web/babel.cfg does), so a new
-    Dutch text without an English translation fails here."""
+def _texts_to_translate() -> set[str]:
+    """The msgids of web/ (templates and code) and of node/ (its refusals, marked with N_),
+    extracted now as web/babel.cfg does."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-    from babel.messages.pofile import read_po
 
     web = VENDOR.parents[1]
-    found = extract_from_dir(
-        str(web),
-        method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
-        keywords={**DEFAULT_KEYWORDS, "N_": None},
-    )
-    wanted = {message if isinstance(message, str) else message[0] for *_, message, _, _ in found}
-    with (web / "translations" / "en" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        english = read_po(handle)
+    wanted: set[str] = set()
+    for folder in (web, web.parent / "node"):
+        found = extract_from_dir(
+            str(folder),
+            method_map=[("**.py", "python"), ("templates/**.html", "jinja2")],
+            options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+            keywords={**DEFAULT_KEYWORDS, "N_": None},
+        )
+        wanted |= {m if isinstance(m, str) else m[0] for *_, m, _, _ in found}
+    return wanted
+
+
+def _english_catalog() -> Any:
+    from babel.messages.pofile import read_po
+
+    po = VENDOR.parents[1] / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        return read_po(handle, locale="en")
+
+
+def test_the_english_catalog_translates_every_text_of_the_pages_and_of_the_node() -> None:
+    """A new Dutch text without an English translation fails here: a page text, or a message
+    node/ refuses something with (which residents read on the pages and in the API)."""
     translated = {
         m.id if isinstance(m.id, str) else m.id[0]
-        for m in english
+        for m in _english_catalog()
         if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
     }
+    wanted = _texts_to_translate()
+    assert "Niet gevonden: %(what)s." in wanted  # node/ is read as well
     assert wanted - translated == set()
+
+
+def test_english_translations_keep_the_placeholders_of_the_dutch() -> None:
+    """A translation that drops or renames a %(name)s would show the Dutch instead."""
+    catalog = _english_catalog()
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert problems == []
 
 
 def test_an_unexpected_error_is_a_calm_page_without_a_traceback(

@@ -46,7 +46,7 @@ async def _allies_after(
             PARTIAL,
             "medestanders",
             exc,
-            ally_error=exc.message,
+            ally_error=exc.phrase,
         )
     return await section(request, node, db, acting, initiative_id, PARTIAL, "medestanders")
 
@@ -85,7 +85,7 @@ async def join(
             "medestanders",
             exc,
             join_form=data,
-            join_errors={exc.field: exc.message},
+            join_errors={exc.field: exc.phrase},
         )
     return await section(request, node, db, acting, initiative_id, PARTIAL, "medestanders")
 

@@ -28,6 +28,7 @@ from node.accounts import hidden_items
 from node.errors import NotFound
 from node.initiatives.agenda import AgendaEntry, initiative_agenda, node_agenda
 from node.initiatives.views import get_initiative
+from node.phrases import N_
 
 from ..deps import Db, NodeDep
 from ..feed_cache import kept
@@ -99,7 +100,7 @@ async def initiative_calendar(
     async def build() -> Response[bytes]:
         initiative = await get_initiative(node, initiative_id)
         if None in await hidden_items(db, initiative.id):
-            raise NotFound("initiatief")
+            raise NotFound(N_("initiatief"))
         entries = initiative_agenda(initiative, node.identity.node_id)
         return render_calendar(request, initiative.title, entries)
 

@@ -12,6 +12,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
 from node.errors import Invalid
+from node.phrases import Phrase
 
 
 def safe_next(target: str | None) -> str:
@@ -43,7 +44,7 @@ def login_first(request: Request[Any, Any, Any]) -> Redirect:
 def form_page(
     template: str,
     form: Any,
-    errors: dict[str, str] | None = None,
+    errors: dict[str, str | Phrase] | None = None,
     *,
     status_code: int = 200,
     **context: Any,
@@ -56,4 +57,4 @@ def form_page(
 def refused(template: str, form: Any, exc: Invalid, **context: Any) -> Template:
     """Invalid input: the same form again (400), everything typed kept, the message at its field.
     The handler rolls back first, so nothing of the attempt is committed."""
-    return form_page(template, form, {exc.field: exc.message}, status_code=400, **context)
+    return form_page(template, form, {exc.field: exc.phrase}, status_code=400, **context)

@@ -16,6 +16,7 @@ from node.discussions import service
 from node.discussions.forms import CommentForm, DiscussionForm, ThreadForm
 from node.discussions.views import get_discussion
 from node.errors import Invalid, NotFound
+from node.phrases import N_, Phrase
 from node.projection import directory
 from node.runtime import Node
 
@@ -30,11 +31,11 @@ FORM_PAGE = "discussions/form.html"
 async def discussions_page(
     db: Db, acting: ActingDep, zoek: FromQuery[str] = "", pagina: FromQuery[int] = 1
 ) -> Template:
-    errors: dict[str, str] = {}
+    errors: dict[str, Phrase] = {}
     try:
         results = await directory.list_discussions(db, query=zoek or None, page=pagina)
     except Invalid as exc:
-        errors[exc.field] = exc.message
+        errors[exc.field] = exc.phrase
         results = await directory.list_discussions(db)
     context = {"results": results, "zoek": zoek, "errors": errors, "acting": acting}
     return Template("discussions/list.html", context=context)
@@ -51,7 +52,7 @@ async def discussion_context(
         acting.moderates or acting.person_id == discussion.created_by
     )
     if None in hidden and not privileged:
-        raise NotFound("gesprek")
+        raise NotFound(N_("gesprek"))
     context: dict[str, Any] = {
         "discussion": discussion,
         "acting": acting,
@@ -90,7 +91,7 @@ async def post_comment(
         await db.rollback()
         extra = {
             "comment_form": data,
-            "comment_errors": {exc.field: exc.message},
+            "comment_errors": {exc.field: exc.phrase},
             "reply_to": data.reply_to,
         }
         context = await discussion_context(node, db, acting, discussion_id, **extra)

@@ -29,6 +29,7 @@ from node.initiatives.forms import (
     UpdateForm,
 )
 from node.initiatives.views import get_initiative
+from node.phrases import N_, Phrase
 from node.projection import directory, listing
 from node.runtime import Node
 
@@ -78,7 +79,7 @@ async def _home(
 ) -> Template:
     zoek, wijk, label = filters["zoek"], filters["wijk"], filters["label"]
     stand, nodig = filters["stand"], filters["nodig"]
-    errors: dict[str, str] = {}
+    errors: dict[str, Phrase] = {}
     try:
         results = await listing.list_initiatives(
             db,
@@ -90,7 +91,7 @@ async def _home(
             page=pagina,
         )
     except Invalid as exc:
-        errors[exc.field] = exc.message
+        errors[exc.field] = exc.phrase
         results = await listing.list_initiatives(db)
     context: dict[str, Any] = {
         "results": results,
@@ -129,7 +130,7 @@ async def detail_context(
     me = acting.person_id if acting else None
     hidden = None in await accounts.hidden_items(db, initiative.id)
     if hidden and not (initiative.role_of(me) or (acting and acting.moderates)):
-        raise NotFound("initiatief")
+        raise NotFound(N_("initiatief"))
     threads = await directory.list_discussions(db, initiative=initiative.id, per_page=1)
     try:
         matches = await projection.who_has_what_we_need(db, initiative.id, limit=10)
@@ -294,7 +295,7 @@ async def add_need(
     try:
         await needs.add_need(node, db, acting, initiative_id, data)
     except Invalid as exc:
-        extra = {"need_form": data, "need_errors": {exc.field: exc.message}}
+        extra = {"need_form": data, "need_errors": {exc.field: exc.phrase}}
         return await section(
             request, node, db, acting, initiative_id, "_needs.html", "nodig", exc, **extra
         )
@@ -327,7 +328,7 @@ async def post_update(
     try:
         await updates.post_update(node, db, acting, initiative_id, data)
     except Invalid as exc:
-        extra = {"update_form": data, "update_errors": {exc.field: exc.message}}
+        extra = {"update_form": data, "update_errors": {exc.field: exc.phrase}}
         return await section(
             request, node, db, acting, initiative_id, "_updates.html", "nieuws", exc, **extra
         )

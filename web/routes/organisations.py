@@ -131,7 +131,7 @@ async def add_member(
         await service.add_member(node, db, acting, organisation_id, data)
     except Invalid as exc:
         await db.rollback()
-        return await _detail(node, acting, organisation_id, 400, member_error=exc.message)
+        return await _detail(node, acting, organisation_id, 400, member_error=exc.phrase)
     return see_other(f"/organisaties/{organisation_id}")
 
 
@@ -150,7 +150,7 @@ async def remove_member(
         await service.remove_member(node, db, acting, organisation_id, person_id)
     except Invalid as exc:
         await db.rollback()
-        return await _detail(node, acting, organisation_id, 400, member_error=exc.message)
+        return await _detail(node, acting, organisation_id, 400, member_error=exc.phrase)
     return see_other(f"/organisaties/{organisation_id}")
 
 

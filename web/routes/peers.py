@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from node.acting import Acting, require_login
 from node.errors import PermissionDenied
 from node.peers import service as peers
+from node.phrases import N_
 from node.replication.replicator import Replicator
 from node.runtime import Node
 
@@ -23,7 +24,7 @@ from ..deps import ActingDep, Db, NodeDep
 def _host(acting: Acting | None) -> Acting:
     acting = require_login(acting)
     if "host" not in acting.roles:
-        raise PermissionDenied("Alleen de beheerder van deze node ziet de buur-nodes.")
+        raise PermissionDenied(N_("Alleen de beheerder van deze node ziet de buur-nodes."))
     return acting
 
 

@@ -13,6 +13,7 @@ from node.errors import Invalid, PermissionDenied
 from node.people.forms import ProfileForm
 from node.people.service import edit_profile
 from node.people.views import get_person
+from node.phrases import N_
 from node.projection import directory, listing
 
 from ..deps import ActingDep, Db, NodeDep
@@ -44,7 +45,7 @@ async def edit_profile_page(
     if acting is None:
         return login_first(request)
     if acting.person_id != person_id:
-        raise PermissionDenied("Je kunt alleen je eigen profiel aanpassen.")
+        raise PermissionDenied(N_("Je kunt alleen je eigen profiel aanpassen."))
     person = await get_person(node, person_id)
     form = ProfileForm(
         display_name=person.display_name,

@@ -11,6 +11,7 @@ from litestar.plugins.htmx import HTMXRequest
 from node.errors import Invalid, NotFound
 from node.initiatives import plan
 from node.initiatives.forms import TaskForm
+from node.phrases import N_
 
 from ..deps import ActingDep, Db, NodeDep
 from .common import FORM
@@ -31,7 +32,7 @@ async def add_task(
     try:
         await plan.add_task(node, db, acting, initiative_id, data)
     except Invalid as exc:
-        extra = {"task_form": data, "task_errors": {exc.field: exc.message}}
+        extra = {"task_form": data, "task_errors": {exc.field: exc.phrase}}
         return await section(
             request, node, db, acting, initiative_id, "_plan.html", "plan", exc, **extra
         )
@@ -59,11 +60,11 @@ async def task_action(
 ) -> Response[Any]:
     change = TASK_ACTIONS.get(action)
     if change is None:
-        raise NotFound("actie")
+        raise NotFound(N_("actie"))
     try:
         await change(node, db, acting, initiative_id, task_id)
     except Invalid as exc:
-        extra = {"task_errors": {exc.field: exc.message}}
+        extra = {"task_errors": {exc.field: exc.phrase}}
         return await section(
             request, node, db, acting, initiative_id, "_plan.html", "plan", exc, **extra
         )

@@ -31,6 +31,7 @@ from weasyprint.urls import (  # type: ignore[import-untyped]
 from node.accounts import hidden_items
 from node.errors import NotFound
 from node.initiatives.views import get_initiative
+from node.phrases import N_
 from node.runtime import Node
 
 from ..deps import Db, NodeDep
@@ -71,7 +72,7 @@ async def poster_context(
 ) -> dict[str, Any]:
     initiative = await get_initiative(node, initiative_id)
     if None in await hidden_items(db, initiative.id):
-        raise NotFound("initiatief")
+        raise NotFound(N_("initiatief"))
     url = absolute(request, f"/initiatieven/{initiative.id}")
     return {
         "initiative": initiative,
