@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 from sync.document_id import is_document_id
@@ -42,6 +43,8 @@ class SyncStateFiles:
         if path is None or len(data) > MAX_STATE:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        # one temporary file per thread: a disconnect and the reconnect after it may save the
+        # same state at once, and a shared name let one rename away the other's file
+        tmp = path.with_name(f"{path.name}.{threading.get_ident()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
