@@ -185,6 +185,8 @@ class Replicator:
             nonlocal state
             if grant is None:
                 raise Refused("onbekende node: vraag de beheerder om een uitnodiging (token)")
+            if self._taken_by_another(join.sender_id, name):
+                raise Refused("deze peer-id is al verbonden voor een andere node")
             if state is None or state.direction != peers.INBOUND or not grant.announce:
                 state = self.states.setdefault(name, PeerState(name, peers.INBOUND))
             state.connected, state.since, state.peer_id = True, _now(), join.sender_id
@@ -197,6 +199,15 @@ class Replicator:
             if state is not None and grant is not None:
                 state.connected = False
                 self._write_status()
+
+    def _taken_by_another(self, peer_id: str, name: str) -> bool:
+        """Whether a live connection of another peer uses `peer_id`. A second join with a peer
+        id replaces the first connection and gets its messages, which only the same peer (the
+        same token) may do: a peer that lost its socket reconnecting. Any thread."""
+        return any(
+            s.connected and s.peer_id == peer_id and s.name != name
+            for s in list(self.states.values())
+        )
 
     async def grant_for(self, token: str | None) -> Grant | None:
         """The rights a /sync connection gets for the token it presents."""

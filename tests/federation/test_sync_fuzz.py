@@ -322,3 +322,12 @@ def test_hundreds_of_connections_opened_and_dropped(village: Village) -> None:
     jobs += [partial(raw_tcp, i) for i in range(40)]
     asyncio.run(all_of(jobs))
     village.keeps_working()
+
+
+def test_a_token_does_not_let_one_take_over_another_peers_connection(village: Village) -> None:
+    """Joining with a neighbour's peer id would replace its connection (and get its messages):
+    with a token of its own, a client is refused that id while the neighbour is connected."""
+    neighbour = f"mekaar-{village.b.api('/node')['node_id']}"
+    code = asyncio.run(exchange(village.sync_url, [join_frame(neighbour)], token=village.token))
+    assert code == 1008
+    village.keeps_working()
