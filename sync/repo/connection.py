@@ -269,8 +269,17 @@ async def connect_peer(
     report = on_state or _no_report
     report("connecting", None)
     metadata = peer_metadata or synchronizer.peer_metadata
+    # max_queue=None: frames are read (and pings answered) while the synchronizer works through
+    # a backlog, as the reference's `ws` does; with websockets' flow control a server announcing
+    # thousands of documents to a slower client got no pong for its keepalive and dropped it,
+    # and every reconnect started the flood again. What is queued is bounded by what the server
+    # we chose to dial sends (its own outbox is bounded, see Router).
     async with connect(
-        url, additional_headers=headers, max_size=max_frame, open_timeout=open_timeout
+        url,
+        additional_headers=headers,
+        max_size=max_frame,
+        max_queue=None,
+        open_timeout=open_timeout,
     ) as ws:
 
         async def receive() -> bytes | None:
