@@ -3,10 +3,11 @@ HTTP errors map to `errors/<status>.html`, to the `errors/_message.html` partial
 in the page's message area), or to JSON under /api. Never a traceback unless settings.debug.
 
 Every message is shown in the request's language (web/i18n.py: the language cookie, else
-Accept-Language, else the node's setting), the JSON API's `message` as well: an API client asks
-for English with `Accept-Language: en` and gets Dutch by default. `error` and `field` are the
-same in every language, for programs to act on. A node error's message is its `phrase`, a Dutch
-msgid with values (node/phrases.py), translated and then filled in.
+Accept-Language, else the node's MEKAAR_LANGUAGE), the JSON API's `message` as well: an API
+client asks for English with `Accept-Language: en` and otherwise gets the node's language (Dutch
+unless the host chose English). `error` and `field` are the same in every language, for programs
+to act on. A node error's message is its `phrase`, a Dutch msgid with values (node/phrases.py),
+translated and then filled in.
 """
 
 from __future__ import annotations

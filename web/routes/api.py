@@ -1,7 +1,8 @@
 """The JSON API under /api: the same resources and the same node services as the pages,
 documented by the OpenAPI schema at /schema. It uses the page's session cookie; writes need the
 CSRF token in the `x-csrftoken` header (the `mekaar_csrf` cookie's value). Errors are JSON:
-{"error": "invalid" | "forbidden" | "not_found" | "csrf", "message": "...", "field": "..."}.
+{"error": "invalid" | "forbidden" | "not_found" | "csrf", "message": "...", "field": "..."}, the
+message in the request's language (Accept-Language, else the node's MEKAAR_LANGUAGE, Dutch).
 """
 
 from __future__ import annotations
