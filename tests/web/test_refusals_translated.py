@@ -102,3 +102,17 @@ def test_the_api_message_follows_accept_language_and_is_dutch_by_default(
         "field": "title",
         "message": "The title can be at most 200 characters long (now 300).",
     }
+
+
+def test_what_someone_typed_inside_a_translated_message_is_escaped(
+    client: TestClient[Litestar],
+) -> None:
+    register(client)
+    _english(client)
+    tag = "<b>vet</b>" + "x" * 40
+    response = post_form(client, "/initiatieven", {"title": "Moestuin", "tags": tag})
+    assert response.status_code == 400
+    assert "Keywords: &#39;&lt;b&gt;vet&lt;/b&gt;xxxxxxxxxx…&#39; is longer than 40" in (
+        response.text
+    )
+    assert "<b>vet</b>" not in response.text
