@@ -57,6 +57,9 @@ CLOSE_INVALID = 1007
 CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 
+MAX_BACKLOG = 10_000
+"""Frames of one connection read but not yet handled (as many as an outbox holds, see Router)."""
+
 Receive = Callable[[], Awaitable[bytes | None]]
 Send = Callable[[bytes], Awaitable[None]]
 Close = Callable[[int, str], Awaitable[None]]
@@ -173,13 +176,15 @@ async def _run(
     peer_id = info.peer_id
     outbox = router.register(peer_id)
     writer = asyncio.create_task(_write(outbox, send, close))
+    inbox: asyncio.Queue[bytes | None] = asyncio.Queue(MAX_BACKLOG)
+    reader = asyncio.create_task(_read(receive, inbox))
     reason = "closed by the peer"
     try:
         router.dispatch(await asyncio.to_thread(synchronizer.peer_connected, info))
         if on_ready is not None:
             on_ready()
         while True:
-            frame = await receive()
+            frame = await inbox.get()
             if frame is None:
                 break
             if isinstance(frame, str):
@@ -203,9 +208,10 @@ async def _run(
                 continue
             router.dispatch(await asyncio.to_thread(synchronizer.receive, peer_id, message))
     finally:
-        writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await writer
+        for task in (reader, writer):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         if router.unregister(outbox):
             try:
                 await asyncio.to_thread(synchronizer.peer_disconnected, peer_id)
@@ -213,6 +219,23 @@ async def _run(
                 synchronizer.peer_disconnected(peer_id)
                 raise
     return reason
+
+
+async def _read(receive: Receive, inbox: asyncio.Queue[bytes | None]) -> None:
+    """Take frames off the socket while the synchronizer works through earlier ones. The
+    WebSocket libraries stop reading once a few messages wait (websockets: 16, uvicorn: 32),
+    and a keepalive ping behind them then goes unanswered: a peer announcing thousands of
+    documents to a slower one was dropped every ~40 s (1011 / 1006) and started over. Up to
+    MAX_BACKLOG frames wait here; past that, reading pauses again."""
+    while True:
+        try:
+            frame = await receive()
+        except Exception as exc:  # the transport's own failure: end the connection, as a close
+            logger.info("receiving failed: %r", exc)
+            frame = None
+        await inbox.put(frame)
+        if frame is None:
+            return
 
 
 async def _write(outbox: Outbox, send: Send, close: Close) -> None:
@@ -269,17 +292,8 @@ async def connect_peer(
     report = on_state or _no_report
     report("connecting", None)
     metadata = peer_metadata or synchronizer.peer_metadata
-    # max_queue=None: frames are read (and pings answered) while the synchronizer works through
-    # a backlog, as the reference's `ws` does; with websockets' flow control a server announcing
-    # thousands of documents to a slower client got no pong for its keepalive and dropped it,
-    # and every reconnect started the flood again. What is queued is bounded by what the server
-    # we chose to dial sends (its own outbox is bounded, see Router).
     async with connect(
-        url,
-        additional_headers=headers,
-        max_size=max_frame,
-        max_queue=None,
-        open_timeout=open_timeout,
+        url, additional_headers=headers, max_size=max_frame, open_timeout=open_timeout
     ) as ws:
 
         async def receive() -> bytes | None:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+from websockets.asyncio.client import connect
 from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed
 
-from sync.automerge import Document
+from sync.automerge import Document, SyncState
 from sync.repo.connection import Router, connect_peer
 from sync.repo.host import PeerInfo
+from sync.repo.messages import Join, PeerMetadata, Sync, encode_message
 from sync.repo.server import handler_for
 from sync.repo.store_host import StoreHost
 from sync.repo.stores import MemoryDocStore
@@ -66,3 +69,43 @@ def test_a_client_busy_with_a_backlog_keeps_its_connection() -> None:
     assert states[:2] == [("connecting", None), ("connected", None)]
     assert all(state != "disconnected" for state, _ in states), states
     assert held == DOCUMENTS
+
+
+class SlowToOpen(StoreHost):
+    """A server whose storage is slow to open documents (a disk under load)."""
+
+    def open(self, document_id: str) -> Document | None:
+        time.sleep(WORK)
+        return super().open(document_id)
+
+
+async def _flood_the_server() -> str | None:
+    """A client announcing DOCUMENTS documents at once to a slow server, pinging it often;
+    returns why the connection closed before the server got through them (None: it did not)."""
+    server = Synchronizer(SlowToOpen(MemoryDocStore()), "server", "server-storage")
+    async with serve(handler_for(server, Router()), "127.0.0.1", 0) as listening:
+        port = next(iter(listening.sockets)).getsockname()[1]
+        async with connect(f"ws://127.0.0.1:{port}", ping_interval=0.1, ping_timeout=0.3) as ws:
+            await ws.send(encode_message(Join("client", PeerMetadata("client-storage"))))
+            await ws.recv()  # peer
+            for n in range(DOCUMENTS):
+                document_id, doc = new_doc(title=f"initiatief {n}")
+                data = doc.generate_sync_message(SyncState())
+                assert data is not None
+                await ws.send(encode_message(Sync("client", "server", document_id, data)))
+            deadline = time.monotonic() + DOCUMENTS * WORK + 5
+            while server.status("client").documents < DOCUMENTS:
+                if time.monotonic() > deadline:
+                    return "the server never got through the documents"
+                try:
+                    async with asyncio.timeout(0.05):
+                        await ws.recv()
+                except TimeoutError:
+                    pass
+                except ConnectionClosed:
+                    return f"{ws.close_code} {ws.close_reason}"
+    return None
+
+
+def test_a_server_busy_with_a_backlog_keeps_answering_pings() -> None:
+    assert asyncio.run(_flood_the_server()) is None
