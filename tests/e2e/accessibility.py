@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
+SERIOUS = frozenset({"serious", "critical"})
+"""The impacts the journey may never show (the main pages may show no violation at all)."""
+
 AXE_OPTIONS = {
     # every rule axe runs by default (WCAG 2.0-2.2 A/AA and best practices), plus the WCAG 2.2
     # target size, which it leaves off by default. No rule is excluded.
@@ -48,8 +51,9 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's violations on the page as it is now, one readable line per element."""
+def axe_violations(page: Page, impacts: frozenset[str] | None = None) -> list[str]:
+    """axe-core's violations on the page as it is now, one readable line per element; only those
+    of the given `impacts` (axe's "minor", "moderate", "serious", "critical") if asked."""
     # evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays in force
     page.evaluate(axe_source())
     found: list[dict[str, Any]] = page.evaluate(
@@ -58,8 +62,38 @@ def axe_violations(page: Page) -> list[str]:
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['html'][:160]}"
         for v in found
+        if impacts is None or v["impact"] in impacts
         for node in v["nodes"]
     ]
+
+
+OVERFLOW = """() => {
+  const width = Math.min(window.innerWidth, document.documentElement.clientWidth);
+  const right = element => {
+    const box = element.getBoundingClientRect();
+    return box.width > 0 ? Math.max(box.right, box.left + element.scrollWidth) : 0;
+  };
+  const wide = [...document.body.querySelectorAll('*')].filter(element =>
+    right(element) > width + 1 && ![...element.children].some(child => right(child) > width + 1));
+  return {
+    scroll: document.scrollingElement.scrollWidth,
+    width,
+    wide: wide.slice(0, 8).map(element =>
+      `${element.outerHTML.slice(0, 100)} reaches ${Math.round(right(element))} px`),
+  };
+}"""
+
+
+def horizontal_overflow(page: Page) -> list[str]:
+    """Why the page scrolls sideways, if it does (WCAG 1.4.10 reflow: at 320 CSS px and up one
+    may only need to scroll one way): the width, and the innermost elements that stick out of the
+    viewport (by their box or by text too long for it); nothing if it fits. The viewport is the
+    narrower of the visual and the layout one, as a mobile browser zooms out to fit a page that
+    is too wide."""
+    found: dict[str, Any] = page.evaluate(OVERFLOW)
+    if found["scroll"] <= found["width"]:
+        return []
+    return [f"{found['scroll']} px wide in a {found['width']} px viewport", *found["wide"]]
 
 
 def label_problems(page: Page) -> list[str]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .accessibility import AXE
 from .server import RunningNode, Site
 
 if TYPE_CHECKING:
@@ -38,6 +39,16 @@ CHROMIUM_FLAGS = [
 ]
 LOCALE = "nl-NL"
 """Dutch first: the demo's texts and the tests' labels are the Dutch ones."""
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+MOBILE: dict[str, Any] = {
+    # a phone as Chromium emulates one: the meta viewport counts, touch events, a sharp screen
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 3,
+}
+WIDTHS = {"desktop": DESKTOP, "mobile": MOBILE}
+"""Context options per screen the pages must work on: a laptop and a phone."""
 
 
 def under_ci() -> bool:
@@ -95,6 +106,13 @@ def site(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     without one skips before spending seconds on the demo)."""
     with RunningNode(tmp_path_factory.mktemp("e2e-node")) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def axe_installed() -> None:
+    """axe-core from tests/e2e/node_modules, or skip (fail under CI) and say how to get it."""
+    if not AXE.exists():
+        unavailable(f"{AXE} is missing (run npm ci in tests/e2e)")
 
 
 NewContext = Callable[..., "BrowserContext"]

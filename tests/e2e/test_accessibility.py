@@ -1,6 +1,7 @@
 """The main pages pass axe-core with no violations (no rule excluded), as a visitor and as
-residents who see the most forms, and every form control has a <label> of its own (which axe does
-not check: it accepts a label whose `for` names a repeated id)."""
+residents who see the most forms, on a laptop and on a phone; every form control has a <label> of
+its own (which axe does not check: it accepts a label whose `for` names a repeated id), and on a
+phone no page scrolls sideways."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from .accessibility import AXE, axe_violations, label_problems
+from .accessibility import axe_violations, horizontal_overflow, label_problems
 from .browsing import log_in
-from .conftest import open_context, unavailable
+from .conftest import WIDTHS, open_context
 from .server import Site
 
 pytestmark = pytest.mark.e2e
@@ -34,33 +35,32 @@ PAGES = {
     "discussion": ("anna", "/gesprekken/{discussion}"),
     "discussion-form": ("anna", "/gesprekken/nieuw"),
     "my-page": ("anna", "/mijn"),
+    "about": (None, "/over"),
+    "widget": (None, "/widget"),
+    "poster": (None, "/initiatieven/{repair_cafe}/poster"),
+    "peers-host": ("anna", "/beheer/buren"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
 check is the test of its own below."""
 
-Visitor = Callable[[str | None], BrowserContext]
-
-
-@pytest.fixture(scope="session")
-def axe_installed() -> None:
-    if not AXE.exists():
-        unavailable(f"{AXE} is missing (run npm ci in tests/e2e)")
+Visitor = Callable[[str | None, str], BrowserContext]
 
 
 @pytest.fixture(scope="module")
 def visitor(axe_installed: None, browser: Browser, site: Site) -> Iterator[Visitor]:
-    """A browser context per resident (None: not logged in), logged in once for the module."""
-    contexts: dict[str | None, BrowserContext] = {}
+    """A browser context per resident (None: not logged in) and width (a key of WIDTHS), logged
+    in once for the module."""
+    contexts: dict[tuple[str | None, str], BrowserContext] = {}
 
-    def context_of(who: str | None) -> BrowserContext:
-        if who not in contexts:
-            contexts[who] = open_context(browser, site)
+    def context_of(who: str | None, width: str) -> BrowserContext:
+        if (who, width) not in contexts:
+            context = contexts[who, width] = open_context(browser, site, **WIDTHS[width])
             if who is not None:
-                page = contexts[who].new_page()
+                page = context.new_page()
                 log_in(page, who)
                 page.close()
-        return contexts[who]
+        return contexts[who, width]
 
     yield context_of
     for context in contexts.values():
@@ -77,25 +77,31 @@ def places(site: Site) -> dict[str, str]:
 
 
 @contextmanager
-def open_page(visitor: Visitor, site: Site, name: str) -> Iterator[Page]:
+def open_page(visitor: Visitor, site: Site, name: str, width: str = "desktop") -> Iterator[Page]:
     who, path = PAGES[name]
-    page = visitor(who).new_page()
+    page = visitor(who, width).new_page()
     try:
         answer = page.goto(path.format(**places(site)))
         assert answer is not None and answer.status == 200, f"{name}: {answer and answer.status}"
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
         yield page
     finally:
         page.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", PAGES)
 def test_the_main_pages_pass_axe_and_label_every_control(
-    visitor: Visitor, site: Site, name: str
+    visitor: Visitor, site: Site, name: str, width: str
 ) -> None:
-    with open_page(visitor, site, name) as page:
-        assert axe_violations(page) == []
+    with open_page(visitor, site, name, width) as page:
+        violations = axe_violations(page)
+        assert violations == [], "\n".join(violations)
         if name not in DUPLICATE_TITLE_ID:
             assert label_problems(page) == []
+        if width == "mobile":
+            overflow = horizontal_overflow(page)
+            assert overflow == [], "\n".join(overflow)
 
 
 @pytest.mark.parametrize("name", DUPLICATE_TITLE_ID)
@@ -107,7 +113,7 @@ def test_the_task_and_news_forms_label_their_own_title_fields(
 
 
 def test_a_refused_login_form_has_no_axe_violations(visitor: Visitor) -> None:
-    page = visitor(None).new_page()
+    page = visitor(None, "desktop").new_page()
     page.goto("/inloggen")
     page.get_by_label("E-mailadres").fill("niemand@example.org")
     page.get_by_label("Wachtwoord").fill("fout wachtwoord")
@@ -120,7 +126,7 @@ def test_a_refused_login_form_has_no_axe_violations(visitor: Visitor) -> None:
 def test_the_allies_section_after_an_in_place_join_has_no_axe_violations(
     visitor: Visitor, site: Site
 ) -> None:
-    page = visitor("els").new_page()
+    page = visitor("els", "desktop").new_page()
     page.goto(f"/initiatieven/{places(site)['garden']}")
     allies = page.get_by_role("region", name=re.compile("^Medestanders"))
     allies.get_by_label("Wat wilt u bijdragen?").fill("Ik naai een vlaggenlijn")
@@ -133,7 +139,7 @@ def test_the_allies_section_after_an_in_place_join_has_no_axe_violations(
 def test_chromium_names_each_task_button_by_its_label_a_colon_and_the_title(
     visitor: Visitor, site: Site
 ) -> None:
-    page = visitor("anna").new_page()
+    page = visitor("anna", "desktop").new_page()
     page.goto(f"/initiatieven/{places(site)['garden']}")
     session = page.context.new_cdp_session(page)
     tree = session.send("Accessibility.getFullAXTree")
