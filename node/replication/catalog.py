@@ -79,7 +79,5 @@ def record(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
         documents = doc.get(ROOT, "documents")
         tx.put(documents, doc_id, doc_type)
 
-    node.documents.change(
-        catalog_id, node_author(node), "Document toegevoegd", add
-    )
+    node.documents.change(catalog_id, node_author(node), "Document toegevoegd", add)
     return node.documents.read(catalog_id)
