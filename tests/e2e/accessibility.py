@@ -14,9 +14,6 @@ if TYPE_CHECKING:
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 
-SERIOUS = frozenset({"serious", "critical"})
-"""The impacts the journey may never show (the main pages may show no violation at all)."""
-
 AXE_OPTIONS = {
     # every rule axe runs by default (WCAG 2.0-2.2 A/AA and best practices), plus the WCAG 2.2
     # target size, which it leaves off by default. No rule is excluded.
@@ -51,9 +48,8 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def axe_violations(page: Page, impacts: frozenset[str] | None = None) -> list[str]:
-    """axe-core's violations on the page as it is now, one readable line per element; only those
-    of the given `impacts` (axe's "minor", "moderate", "serious", "critical") if asked."""
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is now, one readable line per element."""
     # evaluated through the DevTools protocol: the page's CSP (script-src 'self') stays in force
     page.evaluate(axe_source())
     found: list[dict[str, Any]] = page.evaluate(
@@ -62,7 +58,6 @@ def axe_violations(page: Page, impacts: frozenset[str] | None = None) -> list[st
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {node['target']}: {node['html'][:160]}"
         for v in found
-        if impacts is None or v["impact"] in impacts
         for node in v["nodes"]
     ]
 
