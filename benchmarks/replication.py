@@ -566,11 +566,18 @@ def main() -> None:
     )
     try:
         world, py_first, py_second = run_python(root, count, args.seed, profile)
-        js_first = js_second = None
+        initial = f"initial: {len(world.heads)} documents"
+        incremental = f"incremental: {len(world.changes)} documents changed"
+        report(initial, py_first, None)  # now: the reference side may fail or take long
+        report(incremental, py_second, None)
         if not args.no_js and shutil.which("node"):
-            js_first, js_second = run_js(world)
-        report(f"initial: {len(world.heads)} documents", py_first, js_first)
-        report(f"incremental: {len(world.changes)} documents changed", py_second, js_second)
+            try:
+                js_first, js_second = run_js(world)
+            except (RuntimeError, OSError, ValueError) as exc:
+                print(f"\nthe reference pair failed: {exc}")
+            else:
+                report(initial, py_first, js_first)
+                report(incremental, py_second, js_second)
         for name in ("initial", "incremental"):
             if profile is not None and (found := root / f"node-b-{name}.prof").exists():
                 print_profile(found, name)

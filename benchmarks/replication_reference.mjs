@@ -97,6 +97,10 @@ const commands = {
   },
 };
 
+// automerge-repo rejects some internal promises after 60 s under load (withTimeout) without
+// anyone awaiting them; note it and carry on, as a long-running sync server would have to
+process.on("unhandledRejection", (e) => console.error("unhandled rejection:", String(e)));
+
 const rl = createInterface({ input: process.stdin });
 let queue = Promise.resolve();
 rl.on("line", (line) => {
