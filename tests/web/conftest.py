@@ -1,4 +1,6 @@
-"""Fixture chain: settings(tmp_path) → app(settings) → client(app), each app on its own data dir."""
+"""Fixture chain: settings(tmp_path) → app(settings) → client(app), each app on its own data dir,
+on SQLite and (when a PostgreSQL server can run here; required in CI) on a fresh PostgreSQL
+database: every web test runs on both."""
 
 from __future__ import annotations
 
@@ -11,14 +13,17 @@ from litestar.testing import TestClient
 
 from node.identity import init_node
 from node.settings import Settings
+from tests.node.projection.databases import database_url, postgres_cluster
 from web.app import create_app
+
+__all__ = ["database_url", "postgres_cluster"]
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, database_url: str) -> Settings:
     data = tmp_path / "data"
     init_node(data, "Testdorp")
-    return Settings(data_dir=str(data))
+    return Settings(data_dir=str(data), database_url=database_url)
 
 
 @pytest.fixture
