@@ -471,21 +471,65 @@ def peer_remove(ctx: click.Context, name: str) -> None:
     console.print(f"Buur-node [bold]{escape(gone.name)}[/bold] weggehaald.")
 
 
-@peer.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Als JSON, voor scripts.")
-@click.pass_context
-def peer_status(ctx: click.Context, as_json: bool) -> None:
-    """Hoe het synchroniseren gaat, zoals de draaiende node het laatst schreef."""
+def _read_status(settings: Settings) -> dict[str, Any]:
     import json
 
     from .replication.replicator import STATUS_FILE
 
-    settings = _settings(ctx)
-    path = settings.data_path / STATUS_FILE
     try:
-        status = json.loads(path.read_text())
+        status: dict[str, Any] = json.loads((settings.data_path / STATUS_FILE).read_text())
     except (FileNotFoundError, ValueError):
         status = {"at": None, "peers": []}
+    return status
+
+
+def _wait_for_replication(settings: Settings, timeout: float) -> None:
+    """A progress bar per connected peer until none is behind (the first replication of a new
+    node can take minutes); exits 1 after `timeout` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as bar:
+        tasks: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            peers = [row for row in _read_status(settings)["peers"] if row["connected"]]
+            for row in peers:
+                if row["name"] not in tasks:
+                    tasks[row["name"]] = bar.add_task(escape(row["name"]), total=None)
+                done = row["documents"] - row["behind"]
+                bar.update(tasks[row["name"]], completed=done, total=row["documents"] or None)
+            settled = bool(peers) and all(r["behind"] == 0 and r["documents"] for r in peers)
+            quiet = quiet + 1 if settled else 0
+            if quiet >= 3:  # three reads in a row: not a lull between two batches
+                console.print("Bijgewerkt: geen buur-node is nog documenten achter.")
+                return
+            time.sleep(0.5)
+    raise click.ClickException(
+        f"Na {timeout:.0f} seconden nog niet bijgewerkt (draait de node, is er verbinding?)."
+    )
+
+
+@peer.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Als JSON, voor scripts.")
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="Wacht met een voortgangsbalk tot geen buur-node meer documenten achter is.",
+)
+@click.option("--timeout", default=600.0, show_default=True, help="Seconden wachten (--wait).")
+@click.pass_context
+def peer_status(ctx: click.Context, as_json: bool, wait: bool, timeout: float) -> None:
+    """Hoe het synchroniseren gaat, zoals de draaiende node het laatst schreef."""
+    import json
+
+    settings = _settings(ctx)
+    if wait:
+        _wait_for_replication(settings, timeout)
+        return
+    status = _read_status(settings)
     if as_json:
         click.echo(json.dumps(status, indent=2))
         return

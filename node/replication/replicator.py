@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mekaar.replication")
 STATUS_FILE = "replication-status.json"
 SAVE_STATES_EVERY = 30.0  # seconds; what a killed node may have to re-learn from its peers
+STATUS_EVERY = 2.0  # seconds between refreshes of the status file
 
 
 @dataclass
@@ -242,12 +243,19 @@ class Replicator:
         loop.call_soon_threadsafe(on_loop)
 
     async def _keep_states(self) -> None:
+        """Now and then: sync states to disk, and the status for `mekaar peer status` (which
+        also moves when the last acknowledgements of a round arrive without a new change)."""
+        waited = 0.0
         while True:
-            await asyncio.sleep(SAVE_STATES_EVERY)
-            try:
-                await asyncio.to_thread(self.synchronizer.save_sync_states)
-            except Exception:
-                log.exception("saving sync states failed")
+            await asyncio.sleep(STATUS_EVERY)
+            waited += STATUS_EVERY
+            self._write_status()
+            if waited >= SAVE_STATES_EVERY:
+                waited = 0.0
+                try:
+                    await asyncio.to_thread(self.synchronizer.save_sync_states)
+                except Exception:
+                    log.exception("saving sync states failed")
 
     async def _work(self) -> None:
         while True:

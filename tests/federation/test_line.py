@@ -113,6 +113,8 @@ def test_a_node_killed_mid_sync_converges_after_a_restart(make_node: NodeMaker) 
     wait_until(lambda: len(list((b.data / "documents").glob("*.automerge"))) >= 3, 60, "some docs")
     b.stop(kill=True)
     b.start()
+    # the host's view of the first replication: a progress bar until nothing is behind
+    assert "Bijgewerkt" in b.cli("peer", "status", "--wait", "--timeout", "90")
     ids = sorted(p.stem for p in (a.data / "documents").glob("*.automerge"))
     for doc_id in ids:
         _same_everywhere(doc_id, a, b)
