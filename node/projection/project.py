@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import content as c
@@ -69,6 +69,17 @@ async def project(session: AsyncSession, content: dict[str, Any]) -> None:
         if values:
             await session.execute(insert(model), values)
     await bump(session)
+
+
+async def projected_kind(session: AsyncSession, doc_id: str) -> str | None:
+    """The type a document is projected as now (None: not projected)."""
+    kind = await session.scalar(select(SearchEntryRow.kind).where(SearchEntryRow.doc_id == doc_id))
+    if kind is None:
+        village = await session.scalar(
+            select(VillageRow.node_id).where(VillageRow.catalog_id == doc_id)
+        )
+        return "catalog" if village is not None else None
+    return str(kind)
 
 
 async def remove(session: AsyncSession, doc_id: str) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..documents.validation import problem_with
 from ..peers import service as peers
 from ..projection import project, remove
+from ..projection.project import projected_kind
 
 __all__ = ["admit", "problem_with"]
 
@@ -24,10 +25,14 @@ async def admit(
     """Project the document, or quarantine it naming `source` (a peer's name, an export); returns
     the reason it was quarantined, or None. The caller commits."""
     reason = problem_with(document_id, content)
-    await remove(session, document_id)
     if reason is None:
+        # project() replaces the rows of the document's own type; rows of any other type are
+        # only there when a peer changed the document's type, which one query tells
+        if await projected_kind(session, document_id) not in (None, content["type"]):
+            await remove(session, document_id)
         await project(session, content)
         await peers.release(session, document_id)
     else:
+        await remove(session, document_id)
         await peers.quarantine(session, document_id, reason, source)
     return reason

@@ -43,6 +43,7 @@ log = logging.getLogger("mekaar.replication")
 STATUS_FILE = "replication-status.json"
 SAVE_STATES_EVERY = 30.0  # seconds; what a killed node may have to re-learn from its peers
 STATUS_EVERY = 2.0  # seconds between refreshes of the status file
+PROJECT_BATCH = 100  # documents projected in one transaction
 
 
 @dataclass
@@ -270,36 +271,52 @@ class Replicator:
         while self._to_project or self._to_announce:
             project_now, self._to_project = self._to_project, {}
             announce, self._to_announce = self._to_announce, set()
-            for document_id, peer_name in project_now.items():
-                await self._project(document_id, peer_name)
-                announce.add(document_id)  # relay to the other peers
+            batch = list(project_now.items())
+            for start in range(0, len(batch), PROJECT_BATCH):
+                await self._project(batch[start : start + PROJECT_BATCH])
+            announce.update(project_now)  # relay to the other peers
             for document_id in announce:
                 messages = await asyncio.to_thread(self.synchronizer.document_changed, document_id)
                 self.router.dispatch(messages)
             self._write_status()
 
-    async def _project(self, document_id: str, peer_name: str) -> None:
-        def read() -> dict[str, Any] | None:
-            try:
-                doc = self.node.documents.open(document_id)
-            except NotFound:
-                return None
-            with self.node.documents.lock(document_id):
-                return doc.to_py()
+    async def _project(self, batch: list[tuple[str, str]]) -> None:
+        """Project (or quarantine) documents peers changed, in one transaction."""
 
-        content = await asyncio.to_thread(read)
-        if content is None:
-            await asyncio.to_thread(self.host.pending.done, document_id)
-            return
+        def read() -> list[dict[str, Any] | None]:
+            contents: list[dict[str, Any] | None] = []
+            for document_id, _peer in batch:
+                try:
+                    doc = self.node.documents.open(document_id)
+                except NotFound:
+                    contents.append(None)
+                    continue
+                with self.node.documents.lock(document_id):
+                    contents.append(doc.to_py())
+            return contents
+
+        contents = await asyncio.to_thread(read)
         async with self.node.sessions() as session:
-            reason = await admit(session, document_id, content, peer_name)
+            for (document_id, peer_name), content in zip(batch, contents, strict=True):
+                if content is None:
+                    continue
+                reason = await admit(session, document_id, content, peer_name)
+                if reason is not None:
+                    log.warning(
+                        "document %s from %s quarantined: %s", document_id, peer_name, reason
+                    )
             await session.commit()
-        if reason is not None:
-            log.warning("document %s from %s quarantined: %s", document_id, peer_name, reason)
-        if document_id not in self._to_project:  # not changed again meanwhile
-            await asyncio.to_thread(self.host.pending.done, document_id)
-        if peer_name in self.states:
-            self.states[peer_name].last_sync = _now()
+
+        def clear() -> None:
+            for document_id, _peer in batch:
+                if document_id not in self._to_project:  # not changed again meanwhile
+                    self.host.pending.done(document_id)
+
+        await asyncio.to_thread(clear)
+        now = _now()
+        for peer_name in {peer for _doc, peer in batch}:
+            if peer_name in self.states:
+                self.states[peer_name].last_sync = now
 
     # ------------------------------------------------------------------ status
 

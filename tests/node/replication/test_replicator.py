@@ -13,12 +13,14 @@ import msgspec
 from sqlalchemy import func, select
 
 from node.accounts.models import Account
+from node.documents.validation import problem_with
 from node.peers import service as peers
 from node.projection import list_initiatives, reindex
+from node.replication.admission import admit
 from node.replication.host import Grant
 from node.replication.replicator import Replicator
 from node.runtime import Node
-from sync.automerge import ROOT, Document
+from sync.automerge import ROOT, Document, ObjType
 from sync.document_id import new_document_id
 from tests.foreign import write_foreign_initiative
 
@@ -172,4 +174,27 @@ def test_reindex_leaves_out_what_the_quarantine_holds(node: Node) -> None:
         tx.put(ROOT, "status", "bestaat-niet")
     node.documents.persist_received(doc_id, broken)
     assert asyncio.run(reindex(node)) == 0
+    assert asyncio.run(_listed(node)) == set()
+
+
+def test_a_document_whose_type_a_peer_changed_leaves_no_rows_of_the_old_type(node: Node) -> None:
+    doc_id = write_foreign_initiative(node, "Speeltuin", "Nieuwe schommels", "spelen")
+
+    async def admitted() -> None:
+        async with node.sessions() as session:
+            assert await admit(session, doc_id, node.documents.read(doc_id), "Hattem") is None
+            await session.commit()
+
+    asyncio.run(admitted())
+    assert asyncio.run(_listed(node)) == {doc_id}
+    doc = node.documents.open(doc_id)
+    with doc.change() as tx:  # valid as a discussion now, and no longer an initiative
+        tx.put(ROOT, "type", "discussion")
+        tx.put(ROOT, "intro", "Praat mee over de speeltuin")
+        tx.put(ROOT, "initiative", None)
+        tx.put_object(ROOT, "comments", ObjType.MAP)
+    node.documents.persist_received(doc_id, doc)
+    content = node.documents.read(doc_id)
+    assert problem_with(doc_id, content) is None, problem_with(doc_id, content)
+    asyncio.run(admitted())
     assert asyncio.run(_listed(node)) == set()
