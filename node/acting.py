@@ -19,6 +19,8 @@ class Acting:
     actor: bytes
     display_name: str
     roles: frozenset[str] = field(default_factory=lambda: frozenset({"resident"}))
+    language: str | None = None
+    """The language the person chose for the pages, if any."""
 
     @property
     def author(self) -> Author:

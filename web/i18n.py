@@ -44,9 +44,15 @@ def load_catalogs() -> Catalogs:
     return catalogs
 
 
-def choose_language(cookie: str | None, accept_language: str | None, default: str) -> str:
+def choose_language(
+    cookie: str | None, accept_language: str | None, default: str, chosen: str | None = None
+) -> str:
+    """This browser's explicit choice, then the person's (logged in, chosen on another device),
+    then what the browser asks for, then the node's default."""
     if cookie in LANGUAGES:
         return cookie
+    if chosen in LANGUAGES:
+        return chosen
     for part in (accept_language or "").split(","):
         code = part.split(";")[0].strip().lower()[:2]
         if code in LANGUAGES:
@@ -64,8 +70,12 @@ def request_language(request: Any) -> str:
     lang = state.get("lang")
     if lang is None:
         default = request.app.state.node.settings.language
+        acting = state.get("acting")
         lang = choose_language(
-            request.cookies.get(COOKIE), request.headers.get("accept-language"), default
+            request.cookies.get(COOKIE),
+            request.headers.get("accept-language"),
+            default,
+            getattr(acting, "language", None),
         )
         state["lang"] = lang
     return str(lang)

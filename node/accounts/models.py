@@ -33,6 +33,8 @@ class Account(Base):
     """The name given at registration; the profile document is the authority after that."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_login: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language the person last chose (nl, en): pages follow them to every device."""
 
     roles: Mapped[list[AccountRole]] = relationship(
         lazy="raise", cascade="all, delete-orphan", passive_deletes=True

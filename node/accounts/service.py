@@ -180,7 +180,16 @@ async def _acting(session: AsyncSession, account: Account) -> Acting:
         actor=account.actor,
         display_name=name or account.display_name,
         roles=frozenset(role.role for role in account.roles),
+        language=account.language,
     )
+
+
+async def choose_language(session: AsyncSession, acting: Acting, language: str) -> None:
+    """Remember the person's language choice on their account."""
+    account = await session.get(Account, acting.person_id)
+    if account is not None and account.language != language:
+        account.language = language[:8]
+        await session.flush()
 
 
 async def acting_for(session: AsyncSession, account_id: str) -> Acting | None:
