@@ -35,40 +35,81 @@ C_DEPS_N, C_DEPS = col.spec(4, col.GROUP), col.spec(4, col.DELTA)
 C_EXTRA_META, C_EXTRA = col.spec(5, col.VALUE_META), col.spec(5, col.VALUE)
 
 
-def change_columns(
-    changes: list[Change], index: dict[bytes, int], row_of: dict[bytes, int]
-) -> list[tuple[int, bytes]]:
-    """One row per change, in the order given; deps as row numbers.
+class ChangeRows:
+    """A document's changes as the change columns list them, kept as changes are recorded.
+
+    One entry per change, in the document's order: actor, max op, time, message, number of
+    deps, extra bytes; the deps themselves as row numbers, all in one list. A document only
+    appends changes, or drops the newest ones when a batch is rolled back (truncate), and never
+    alters a recorded change, so a save reads these lists instead of every change.
+    """
+
+    __slots__ = ("actor", "dep_rows", "extra", "max_op", "message", "ndeps", "row_of", "time")
+
+    def __init__(self) -> None:
+        self.actor: list[bytes] = []
+        self.max_op: list[int] = []
+        self.time: list[int] = []
+        self.message: list[str | None] = []
+        self.ndeps: list[int] = []
+        self.dep_rows: list[int] = []
+        self.extra: list[bytes] = []
+        self.row_of: dict[bytes, int] = {}  # change hash → row
+
+    def append(self, change: Change) -> None:
+        """Add the next change; its deps are recorded already (a change follows its deps)."""
+        row_of = self.row_of
+        deps = change.deps
+        row_of[change.hash] = len(self.actor)
+        self.actor.append(change.actor)
+        self.max_op.append(change.start_op + len(change.ops) - 1)
+        self.time.append(change.time)
+        self.message.append(change.message)
+        self.ndeps.append(len(deps))
+        self.dep_rows += [row_of[d] for d in deps]
+        self.extra.append(change.extra)
+
+    def truncate(self, changes: list[Change], count: int) -> None:
+        """Keep the first `count` rows (`changes` are the document's changes before it drops
+        the rest)."""
+        for change in changes[count:]:
+            del self.row_of[change.hash]
+        del self.dep_rows[sum(self.ndeps[:count]) :]
+        for column in (self.actor, self.max_op, self.time, self.message, self.ndeps, self.extra):
+            del column[count:]
+
+
+def change_columns(rows: ChangeRows, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
+    """One row per change, in the document's order; deps as row numbers.
 
     Relies on the order the document keeps: each actor's changes appear with seq 1, 2, 3, ...
     (a change is recorded only if its seq is the next one of its actor), so the seq column
     follows from the actor column.
     """
-    count = len(changes)
-    actor_runs = [(0, count)] if len(index) == 1 else col.runs([index[c.actor] for c in changes])
+    count = len(rows.actor)
+    one_actor = len(index) == 1
+    actor_runs = [(0, count)] if one_actor else col.runs(map(index.__getitem__, rows.actor))
     seq_runs: list[tuple[int, int]] = []  # as deltas
     last_seq = [0] * len(index)
     previous = 0
-    for actor, rows in actor_runs:
+    for actor, n in actor_runs:
         first = last_seq[actor] + 1
         seq_runs.append((first - previous, 1))
-        seq_runs.append((1, rows - 1))
-        previous = last_seq[actor] = first + rows - 1
-    deps = [c.deps for c in changes]
-    extras = [c.extra for c in changes]
+        seq_runs.append((1, n - 1))
+        previous = last_seq[actor] = first + n - 1
+    extras = rows.extra
     if any(extras):
         extra_meta = col.encode_uleb_column([(len(e) << 4) | col.V_BYTES for e in extras])
     else:
         extra_meta = col.encode_uleb_runs([(col.V_BYTES, count)])
-    dep_rows = list(map(row_of.__getitem__, chain.from_iterable(deps)))
     return [
         (C_ACTOR, col.encode_uleb_runs(actor_runs)),
         (C_SEQ, col.encode_sleb_runs(seq_runs)),
-        (C_MAX_OP, col.encode_delta_column([c.start_op + len(c.ops) - 1 for c in changes])),
-        (C_TIME, col.encode_delta_column([c.time for c in changes])),
-        (C_MESSAGE, col.encode_string_column([c.message for c in changes])),
-        (C_DEPS_N, col.encode_uleb_column(list(map(len, deps)))),
-        (C_DEPS, col.encode_delta_column(dep_rows)),
+        (C_MAX_OP, col.encode_delta_column(rows.max_op)),
+        (C_TIME, col.encode_delta_column(rows.time)),
+        (C_MESSAGE, col.encode_string_column(rows.message)),
+        (C_DEPS_N, col.encode_uleb_column(rows.ndeps)),
+        (C_DEPS, col.encode_delta_column(rows.dep_rows)),
         (C_EXTRA_META, extra_meta),
         (C_EXTRA, b"".join(extras)),
     ]
