@@ -144,6 +144,9 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     succ_runs: list[tuple[int, int]] = []  # successor counts
     succ_ids: list[OpId] = []
     marked: list[Op] | None = [] if opset.has_mark_data else None  # every op, for those columns
+    # With one actor, every id and key actor is index 0 (the head element's is null, see below),
+    # so the actor columns are not gathered.
+    one_actor = len(index) == 1
     objects = opset.objects
     for obj_id in sorted(objects):
         obj = objects[obj_id]
@@ -161,7 +164,8 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
             count = len(mine)
             insert_runs.append((False, count))
             id_ctr += [op.id[0] for op in mine]
-            id_actor += [op.id[1] for op in mine]
+            if not one_actor:
+                id_actor += [op.id[1] for op in mine]
             actions += [op.action for op in mine]
             for op in mine:
                 meta, raw = value_row(op)
@@ -172,9 +176,10 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
             assert seq is not None
             for block in seq.blocks:
                 id_ctr += block.ctr
-                id_actor += block.actor
                 seq_key_ctr += block.kctr
-                seq_key_actor += block.kactor
+                if not one_actor:
+                    id_actor += block.actor
+                    seq_key_actor += block.kactor
                 actions += block.action
                 metas += block.meta
                 raws += block.raw
@@ -204,7 +209,7 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
             succ_runs.append((0, count))
 
     total = len(id_ctr)
-    if len(index) == 1:
+    if one_actor:
         id_actor_column = col.encode_uleb_runs([(0, total)])
     else:
         id_actor_column = col.encode_uleb_column(list(map(index.__getitem__, id_actor)))
@@ -212,7 +217,10 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     # element (0, b"") has a null key actor; an empty actor id would look like the head's actor,
     # so then the counter decides.
     seq_key_deltas = list(map(sub, seq_key_ctr, chain((0,), seq_key_ctr)))
-    if b"" in index:
+    if one_actor:  # the head element's counter is 0, any other element's is not
+        is_element = map(bool, seq_key_ctr)
+        seq_key_actors: list[int | None] = list(map(_ONE_ACTOR.__getitem__, is_element))
+    elif b"" in index:
         seq_key_actors = [
             index[a] if c else None for c, a in zip(seq_key_ctr, seq_key_actor, strict=True)
         ]
@@ -257,3 +265,6 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
         (ch.EXPAND, expand_column),
         (ch.MARK_NAME, mark_column),
     ]
+
+
+_ONE_ACTOR: dict[bool, int | None] = {True: 0, False: None}
