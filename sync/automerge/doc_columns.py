@@ -39,44 +39,71 @@ class ChangeRows:
     """A document's changes as the change columns list them, kept as changes are recorded.
 
     One entry per change, in the document's order: actor, max op, time, message, number of
-    deps, extra bytes; the deps themselves as row numbers, all in one list. A document only
-    appends changes, or drops the newest ones when a batch is rolled back (truncate), and never
-    alters a recorded change, so a save reads these lists instead of every change.
+    deps, extra bytes; the deps themselves as row numbers, all in one list. The max op, time and
+    dep row columns are delta coded, so they are kept as deltas (from the previous row's value,
+    0 for the first). A document only appends changes, or drops the newest ones when a batch is
+    rolled back (truncate), and never alters a recorded change, so a save reads these lists
+    instead of every change.
     """
 
-    __slots__ = ("actor", "dep_rows", "extra", "max_op", "message", "ndeps", "row_of", "time")
+    __slots__ = (
+        "actor",
+        "dep_deltas",
+        "extra",
+        "last",
+        "max_op_deltas",
+        "message",
+        "ndeps",
+        "row_of",
+        "time_deltas",
+    )
 
     def __init__(self) -> None:
         self.actor: list[bytes] = []
-        self.max_op: list[int] = []
-        self.time: list[int] = []
+        self.max_op_deltas: list[int] = []
+        self.time_deltas: list[int] = []
         self.message: list[str | None] = []
         self.ndeps: list[int] = []
-        self.dep_rows: list[int] = []
+        self.dep_deltas: list[int] = []
         self.extra: list[bytes] = []
         self.row_of: dict[bytes, int] = {}  # change hash → row
+        self.last = (0, 0, 0)  # the last max op, time and dep row, which the next deltas are from
 
     def append(self, change: Change) -> None:
         """Add the next change; its deps are recorded already (a change follows its deps)."""
         row_of = self.row_of
         deps = change.deps
         row_of[change.hash] = len(self.actor)
+        last_max_op, last_time, last_dep = self.last
+        max_op = change.start_op + len(change.ops) - 1
         self.actor.append(change.actor)
-        self.max_op.append(change.start_op + len(change.ops) - 1)
-        self.time.append(change.time)
+        self.max_op_deltas.append(max_op - last_max_op)
+        self.time_deltas.append(change.time - last_time)
         self.message.append(change.message)
         self.ndeps.append(len(deps))
-        self.dep_rows += [row_of[d] for d in deps]
+        for dep in deps:
+            row = row_of[dep]
+            self.dep_deltas.append(row - last_dep)
+            last_dep = row
         self.extra.append(change.extra)
+        self.last = (max_op, change.time, last_dep)
 
     def truncate(self, changes: list[Change], count: int) -> None:
         """Keep the first `count` rows (`changes` are the document's changes before it drops
         the rest)."""
         for change in changes[count:]:
             del self.row_of[change.hash]
-        del self.dep_rows[sum(self.ndeps[:count]) :]
-        for column in (self.actor, self.max_op, self.time, self.message, self.ndeps, self.extra):
+        del self.dep_deltas[sum(self.ndeps[:count]) :]
+        for column in (
+            self.actor,
+            self.max_op_deltas,
+            self.time_deltas,
+            self.message,
+            self.ndeps,
+            self.extra,
+        ):
             del column[count:]
+        self.last = (sum(self.max_op_deltas), sum(self.time_deltas), sum(self.dep_deltas))
 
 
 def change_columns(rows: ChangeRows, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
@@ -105,11 +132,11 @@ def change_columns(rows: ChangeRows, index: dict[bytes, int]) -> list[tuple[int,
     return [
         (C_ACTOR, col.encode_uleb_runs(actor_runs)),
         (C_SEQ, col.encode_sleb_runs(seq_runs)),
-        (C_MAX_OP, col.encode_delta_column(rows.max_op)),
-        (C_TIME, col.encode_delta_column(rows.time)),
+        (C_MAX_OP, col.encode_sleb_column(rows.max_op_deltas)),
+        (C_TIME, col.encode_sleb_column(rows.time_deltas)),
         (C_MESSAGE, col.encode_string_column(rows.message)),
         (C_DEPS_N, col.encode_uleb_column(rows.ndeps)),
-        (C_DEPS, col.encode_delta_column(rows.dep_rows)),
+        (C_DEPS, col.encode_sleb_column(rows.dep_deltas)),
         (C_EXTRA_META, extra_meta),
         (C_EXTRA, b"".join(extras)),
     ]
