@@ -14,8 +14,8 @@ varied documents.
 
 from __future__ import annotations
 
-from itertools import chain
-from operator import sub
+from itertools import chain, compress
+from operator import not_, sub
 from typing import TYPE_CHECKING
 
 from . import change as ch
@@ -244,27 +244,33 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     # element (0, b"") has a null key actor; an empty actor id would look like the head's actor,
     # so then the counter decides.
     seq_key_deltas = list(map(sub, seq_key_ctr, chain((0,), seq_key_ctr)))
-    if one_actor:  # the head element's counter is 0, any other element's is not
-        is_element = map(bool, seq_key_ctr)
-        seq_key_actors: list[int | None] = list(map(_ONE_ACTOR.__getitem__, is_element))
-    elif b"" in index:
-        seq_key_actors = [
-            index[a] if c else None for c, a in zip(seq_key_ctr, seq_key_actor, strict=True)
-        ]
-    else:
-        with_head: dict[bytes, int | None] = {**index, b"": None}
-        seq_key_actors = list(map(with_head.__getitem__, seq_key_actor))
     key_ctr: list[int | None] = []
-    key_actors: list[int | None] = []
     start = 0
     for is_seq, count in key_layout:
         if is_seq:
             key_ctr += seq_key_deltas[start : start + count]
-            key_actors += seq_key_actors[start : start + count]
             start += count
         else:
             key_ctr += [None] * count
-            key_actors += [None] * count
+    if one_actor:
+        key_actor_column = col.encode_uleb_runs(_one_actor_key_runs(seq_key_ctr, key_layout))
+    else:
+        if b"" in index:
+            seq_key_actors = [
+                index[a] if c else None for c, a in zip(seq_key_ctr, seq_key_actor, strict=True)
+            ]
+        else:
+            with_head: dict[bytes, int | None] = {**index, b"": None}
+            seq_key_actors = list(map(with_head.__getitem__, seq_key_actor))
+        key_actors: list[int | None] = []
+        start = 0
+        for is_seq, count in key_layout:
+            if is_seq:
+                key_actors += seq_key_actors[start : start + count]
+                start += count
+            else:
+                key_actors += [None] * count
+        key_actor_column = col.encode_uleb_column(key_actors)
     if marked is not None:
         expand = [op.expand for op in marked]
         expand_column = col.encode_boolean_column(expand) if True in expand else b""
@@ -277,7 +283,7 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
             col.encode_uleb_runs([(index[o[1]] if o[0] else None, n) for o, n in object_runs]),
         ),
         (ch.OBJ_CTR, col.encode_uleb_runs([(o[0] or None, n) for o, n in object_runs])),
-        (ch.KEY_ACTOR, col.encode_uleb_column(key_actors)),
+        (ch.KEY_ACTOR, key_actor_column),
         (ch.KEY_CTR, col.encode_sleb_column(key_ctr)),
         (ch.KEY_STR, col.encode_string_runs(key_runs)),
         (ch.ID_ACTOR, id_actor_column),
@@ -294,4 +300,28 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     ]
 
 
-_ONE_ACTOR: dict[bool, int | None] = {True: 0, False: None}
+def _one_actor_key_runs(
+    seq_key_ctr: list[int], key_layout: list[tuple[bool, int]]
+) -> list[tuple[int | None, int]]:
+    """The key actor column of a document with one actor, as runs: null for map ops and for
+    the head element (the only key with counter 0), the actor's index 0 for every other
+    element. The head's rows are found in C (compress), so Python steps once per object and
+    per head key, not per op."""
+    heads = iter(compress(range(len(seq_key_ctr)), map(not_, seq_key_ctr)))
+    head = next(heads, -1)
+    key_runs: list[tuple[int | None, int]] = []
+    append = key_runs.append
+    start = 0
+    for is_seq, rows in key_layout:
+        if not is_seq:
+            append((None, rows))
+            continue
+        end = start + rows
+        while 0 <= head < end:
+            append((0, head - start))
+            append((None, 1))
+            start = head + 1
+            head = next(heads, -1)
+        append((0, end - start))
+        start = end
+    return key_runs
