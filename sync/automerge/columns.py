@@ -108,6 +108,42 @@ def _encode_runs(
     return b"".join(parts)
 
 
+def _encode_values(
+    values: Iterable[Any],
+    write: Callable[[Any], bytes],
+    write_all: Callable[[list[Any]], list[bytes]],
+) -> bytes:
+    """What _encode_runs writes for runs(values), in one pass over the runs: runs of one
+    non-null row are gathered into literal runs and written by write_all together, and each
+    other run is written as it comes, so no list of runs is made."""
+    parts: list[bytes] = []
+    append = parts.append
+    literal: list[Any] = []
+    has_value = False
+    for value, group in groupby(values):
+        count = len(list(group))
+        if count == 1 and value is not None:
+            literal.append(value)
+            continue
+        if literal:
+            append(sleb_bytes(-len(literal)))
+            parts += write_all(literal)
+            literal = []
+            has_value = True
+        if value is None:
+            append(b"\x00" + uleb_bytes(count))
+        else:
+            append(sleb_bytes(count))
+            append(write(value))
+            has_value = True
+    if literal:
+        append(sleb_bytes(-len(literal)))
+        parts += write_all(literal)
+    elif not has_value:  # only nulls (or nothing): an empty column
+        return b""
+    return b"".join(parts)
+
+
 def _uleb_all(values: list[int]) -> list[bytes]:
     try:
         return list(map(ULEB_TABLE.__getitem__, values))
@@ -130,7 +166,7 @@ def _str_all(values: list[str]) -> list[bytes]:
 
 
 def encode_uleb_column(values: Iterable[int | None]) -> bytes:
-    return _encode_runs(runs(values), uleb_bytes, _uleb_all)
+    return _encode_values(values, uleb_bytes, _uleb_all)
 
 
 def encode_uleb_runs(value_runs: Iterable[tuple[int | None, int]]) -> bytes:
@@ -139,7 +175,7 @@ def encode_uleb_runs(value_runs: Iterable[tuple[int | None, int]]) -> bytes:
 
 
 def encode_string_column(values: Iterable[str | None]) -> bytes:
-    return _encode_runs(runs(values), str_bytes, _str_all)
+    return _encode_values(values, str_bytes, _str_all)
 
 
 def encode_string_runs(value_runs: Iterable[tuple[str | None, int]]) -> bytes:
@@ -171,15 +207,14 @@ def _is_none(value: object) -> bool:
 
 def encode_delta_column(values: Sequence[int | None]) -> bytes:
     try:  # most columns hold no nulls: then groupby takes the deltas straight from map
-        value_runs = runs(map(sub, values, chain((0,), values)))
+        return _encode_values(map(sub, values, chain((0,), values)), sleb_bytes, _sleb_all)
     except TypeError:  # a null (None - int and int - None both raise)
-        value_runs = runs(deltas(values))
-    return _encode_runs(value_runs, sleb_bytes, _sleb_all)
+        return _encode_values(deltas(values), sleb_bytes, _sleb_all)
 
 
 def encode_sleb_column(values: Iterable[int | None]) -> bytes:
     """A delta column whose deltas are already taken."""
-    return _encode_runs(runs(values), sleb_bytes, _sleb_all)
+    return _encode_values(values, sleb_bytes, _sleb_all)
 
 
 def encode_sleb_runs(value_runs: Iterable[tuple[int | None, int]]) -> bytes:

@@ -4,7 +4,8 @@ Saving writes a row for every op and every change of the document; with tens of 
 them, Python work per row is what a save costs. So each column is taken out with one list
 comprehension, runs are found by itertools.groupby, and Python steps once per run, not per row.
 Columns that follow from the document's structure (objects, map keys, inserts, sequence numbers)
-are built as runs straight away without looking at each op.
+are built as runs straight away without looking at each op, and the ops of lists and text, nearly
+all of a document's ops, are already kept as columns by their sequence blocks, so they are joined.
 
 The result is byte for byte what the general encoders write for the same rows (change.op_columns,
 kept for changes, and the plain column encoders); tests/sync/test_doc_columns.py compares both on
@@ -13,12 +14,14 @@ varied documents.
 
 from __future__ import annotations
 
-from itertools import chain, groupby
+from itertools import chain, compress
+from operator import not_, sub
 from typing import TYPE_CHECKING
 
 from . import change as ch
 from . import columns as col
 from .op import Op
+from .sequence import value_row
 from .values import OpId
 
 if TYPE_CHECKING:
@@ -32,40 +35,108 @@ C_DEPS_N, C_DEPS = col.spec(4, col.GROUP), col.spec(4, col.DELTA)
 C_EXTRA_META, C_EXTRA = col.spec(5, col.VALUE_META), col.spec(5, col.VALUE)
 
 
-def change_columns(
-    changes: list[Change], index: dict[bytes, int], row_of: dict[bytes, int]
-) -> list[tuple[int, bytes]]:
-    """One row per change, in the order given; deps as row numbers.
+class ChangeRows:
+    """A document's changes as the change columns list them, kept as changes are recorded.
+
+    One entry per change, in the document's order: actor, max op, time, message, number of
+    deps, extra bytes; the deps themselves as row numbers, all in one list. The max op, time and
+    dep row columns are delta coded, so they are kept as deltas (from the previous row's value,
+    0 for the first). A document only appends changes, or drops the newest ones when a batch is
+    rolled back (truncate), and never alters a recorded change, so a save reads these lists
+    instead of every change.
+    """
+
+    __slots__ = (
+        "actor",
+        "dep_deltas",
+        "extra",
+        "last",
+        "max_op_deltas",
+        "message",
+        "ndeps",
+        "row_of",
+        "time_deltas",
+    )
+
+    def __init__(self) -> None:
+        self.actor: list[bytes] = []
+        self.max_op_deltas: list[int] = []
+        self.time_deltas: list[int] = []
+        self.message: list[str | None] = []
+        self.ndeps: list[int] = []
+        self.dep_deltas: list[int] = []
+        self.extra: list[bytes] = []
+        self.row_of: dict[bytes, int] = {}  # change hash → row
+        self.last = (0, 0, 0)  # the last max op, time and dep row, which the next deltas are from
+
+    def append(self, change: Change) -> None:
+        """Add the next change; its deps are recorded already (a change follows its deps)."""
+        row_of = self.row_of
+        deps = change.deps
+        row_of[change.hash] = len(self.actor)
+        last_max_op, last_time, last_dep = self.last
+        max_op = change.start_op + len(change.ops) - 1
+        self.actor.append(change.actor)
+        self.max_op_deltas.append(max_op - last_max_op)
+        self.time_deltas.append(change.time - last_time)
+        self.message.append(change.message)
+        self.ndeps.append(len(deps))
+        for dep in deps:
+            row = row_of[dep]
+            self.dep_deltas.append(row - last_dep)
+            last_dep = row
+        self.extra.append(change.extra)
+        self.last = (max_op, change.time, last_dep)
+
+    def truncate(self, changes: list[Change], count: int) -> None:
+        """Keep the first `count` rows (`changes` are the document's changes before it drops
+        the rest)."""
+        for change in changes[count:]:
+            del self.row_of[change.hash]
+        del self.dep_deltas[sum(self.ndeps[:count]) :]
+        for column in (
+            self.actor,
+            self.max_op_deltas,
+            self.time_deltas,
+            self.message,
+            self.ndeps,
+            self.extra,
+        ):
+            del column[count:]
+        self.last = (sum(self.max_op_deltas), sum(self.time_deltas), sum(self.dep_deltas))
+
+
+def change_columns(rows: ChangeRows, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
+    """One row per change, in the document's order; deps as row numbers.
 
     Relies on the order the document keeps: each actor's changes appear with seq 1, 2, 3, ...
     (a change is recorded only if its seq is the next one of its actor), so the seq column
     follows from the actor column.
     """
-    count = len(changes)
-    actor_runs = [(0, count)] if len(index) == 1 else col.runs([index[c.actor] for c in changes])
+    count = len(rows.actor)
+    one_actor = len(index) == 1
+    actor_runs = [(0, count)] if one_actor else col.runs(map(index.__getitem__, rows.actor))
     seq_runs: list[tuple[int, int]] = []  # as deltas
     last_seq = [0] * len(index)
     previous = 0
-    for actor, rows in actor_runs:
+    for actor, n in actor_runs:
         first = last_seq[actor] + 1
         seq_runs.append((first - previous, 1))
-        seq_runs.append((1, rows - 1))
-        previous = last_seq[actor] = first + rows - 1
-    deps = [c.deps for c in changes]
-    extras = [c.extra for c in changes]
+        seq_runs.append((1, n - 1))
+        previous = last_seq[actor] = first + n - 1
+    extras = rows.extra
     if any(extras):
         extra_meta = col.encode_uleb_column([(len(e) << 4) | col.V_BYTES for e in extras])
     else:
         extra_meta = col.encode_uleb_runs([(col.V_BYTES, count)])
-    dep_rows = list(map(row_of.__getitem__, chain.from_iterable(deps)))
     return [
         (C_ACTOR, col.encode_uleb_runs(actor_runs)),
         (C_SEQ, col.encode_sleb_runs(seq_runs)),
-        (C_MAX_OP, col.encode_delta_column([c.start_op + len(c.ops) - 1 for c in changes])),
-        (C_TIME, col.encode_delta_column([c.time for c in changes])),
-        (C_MESSAGE, col.encode_string_column([c.message for c in changes])),
-        (C_DEPS_N, col.encode_uleb_column(list(map(len, deps)))),
-        (C_DEPS, col.encode_delta_column(dep_rows)),
+        (C_MAX_OP, col.encode_sleb_column(rows.max_op_deltas)),
+        (C_TIME, col.encode_sleb_column(rows.time_deltas)),
+        (C_MESSAGE, col.encode_string_column(rows.message)),
+        (C_DEPS_N, col.encode_uleb_column(rows.ndeps)),
+        (C_DEPS, col.encode_sleb_column(rows.dep_deltas)),
         (C_EXTRA_META, extra_meta),
         (C_EXTRA, b"".join(extras)),
     ]
@@ -74,65 +145,154 @@ def change_columns(
 def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]:
     """The op columns of a document: explicit ids, successors instead of predecessors.
 
-    The object, key string and insert columns come per object, map key and list element as the
-    ops are put in order (see _DocumentOrder), so only the columns that differ from op to op look
-    at every op.
+    Objects come root first then by id. A map lists its keys in UTF-8 byte order, each key's ops
+    by id; its ops are read one by one (maps hold few ops). A sequence lists its elements in
+    order, each element's insert op then its other ops; its blocks already hold those rows as
+    columns (sequence.Block), so they are joined, not read op by op. Successors, inserts and the
+    mark columns come from the ops only where they can differ from the default.
+
+    Relies on what the op set guarantees: map ops have string keys and are never inserts
+    (check_change refuses anything else, local puts never insert); sequence ops have element ids
+    as keys; an element holding a single op holds its insert op; no op of an object that was
+    never overwritten has successors; no op is ever changed once applied, so block rows stay
+    true.
     """
-    order = _DocumentOrder(opset)
-    ops = order.ops
-    total = len(ops)
-
-    # Keys: map ops have string keys (in order.key_runs), sequence ops element ids. The delta of
-    # a key counter is taken from the previous sequence op's, as map keys are nulls there.
-    seq_ops = order.seq_ops
-    key_ctr: list[int | None] = [None] * total  # as deltas
-    key_actor: list[int | None] = [None] * total
-    key_ctr_seq = col.deltas([op.key[0] for op in seq_ops])  # type: ignore[misc]
-    if b"" in index:  # an empty actor id would look like the head element's (0, b"")
-        seq_keys: list[OpId] = [op.key for op in seq_ops]  # type: ignore[misc]
-        key_actor_seq = [index[k[1]] if k[0] else None for k in seq_keys]
-    else:
-        with_head: dict[bytes, int | None] = {**index, b"": None}
-        key_actor_seq = [with_head[op.key[1]] for op in seq_ops]  # type: ignore[index]
-    for start, seq_start, count in order.seq_slices:
-        key_ctr[start : start + count] = key_ctr_seq[seq_start : seq_start + count]
-        key_actor[start : start + count] = key_actor_seq[seq_start : seq_start + count]
-
-    if len(index) == 1:
-        id_actor = col.encode_uleb_runs([(0, total)])
-    else:
-        id_actor = col.encode_uleb_column([index[op.id[1]] for op in ops])
-
+    id_ctr: list[int] = []
+    id_actor: list[bytes] = []
+    seq_key_ctr: list[int] = []  # the keys of sequence ops only: map ops have null keys there
+    seq_key_actor: list[bytes] = []
+    key_layout: list[tuple[bool, int]] = []  # (is a sequence, op count) per object
+    actions: list[int] = []
+    metas: list[int] = []
+    raws: list[bytes] = []
+    object_runs: list[tuple[OpId, int]] = []
+    key_runs: list[tuple[str | None, int]] = []
+    insert_runs: list[tuple[bool, int]] = []
+    succ_runs: list[tuple[int, int]] = []  # successor counts
     succ_ids: list[OpId] = []
-    for op in order.overwritten:
-        succ = op.succ
-        if succ:
-            succ_ids += [succ[0].id] if len(succ) == 1 else sorted([s.id for s in succ])
+    marked: list[Op] | None = [] if opset.has_mark_data else None  # every op, for those columns
+    # With one actor, every id and key actor is index 0 (the head element's is null, see below),
+    # so the actor columns are not gathered.
+    one_actor = len(index) == 1
+    objects = opset.objects
+    for obj_id in sorted(objects):
+        obj = objects[obj_id]
+        before = len(id_ctr)
+        mine: list[Op] | None = None  # this object's ops, once something needs them
+        if obj.keys is not None:
+            keys = obj.keys
+            mine = []
+            # Code point order is UTF-8 byte order, and every stored key encodes (it was hashed
+            # into a change), so plain str sorting gives the byte order.
+            for key in sorted(keys):
+                bucket = keys[key]
+                mine += bucket
+                key_runs.append((key, len(bucket)))
+            count = len(mine)
+            insert_runs.append((False, count))
+            id_ctr += [op.id[0] for op in mine]
+            if not one_actor:
+                id_actor += [op.id[1] for op in mine]
+            actions += [op.action for op in mine]
+            for op in mine:
+                meta, raw = value_row(op)
+                metas.append(meta)
+                raws.append(raw)
+        else:
+            seq = obj.seq
+            assert seq is not None
+            for block in seq.blocks:
+                id_ctr += block.ctr
+                seq_key_ctr += block.kctr
+                if not one_actor:
+                    id_actor += block.actor
+                    seq_key_actor += block.kactor
+                actions += block.action
+                metas += block.meta
+                raws += block.raw
+            count = len(id_ctr) - before
+            key_runs.append((None, count))
+            if count == len(seq.by_id):  # one op per element: all inserts
+                insert_runs.append((True, count))
+            else:
+                mine = [op for elem in seq for op in elem.ops]
+                insert_runs += col.runs([op.insert for op in mine])
+        object_runs.append((obj_id, count))
+        key_layout.append((obj.seq is not None, count))
+        if obj.overwritten or marked is not None:
+            if mine is None:
+                assert obj.seq is not None
+                mine = [op for elem in obj.seq for op in elem.ops]
+            if marked is not None:
+                marked += mine
+        if obj.overwritten:
+            assert mine is not None
+            succ_runs += col.runs([len(op.succ) for op in mine])
+            for op in mine:
+                succ = op.succ
+                if succ:
+                    succ_ids += [succ[0].id] if len(succ) == 1 else sorted([s.id for s in succ])
+        else:
+            succ_runs.append((0, count))
 
-    meta_runs, raw = _values(ops)
-    if opset.has_mark_data:
-        expand = [op.expand for op in ops]
+    total = len(id_ctr)
+    if one_actor:
+        id_actor_column = col.encode_uleb_runs([(0, total)])
+    else:
+        id_actor_column = col.encode_uleb_column(list(map(index.__getitem__, id_actor)))
+    # Key counters are delta coded from the previous sequence op's, nulls in between. The head
+    # element (0, b"") has a null key actor; an empty actor id would look like the head's actor,
+    # so then the counter decides.
+    seq_key_deltas = list(map(sub, seq_key_ctr, chain((0,), seq_key_ctr)))
+    key_ctr: list[int | None] = []
+    start = 0
+    for is_seq, count in key_layout:
+        if is_seq:
+            key_ctr += seq_key_deltas[start : start + count]
+            start += count
+        else:
+            key_ctr += [None] * count
+    if one_actor:
+        key_actor_column = col.encode_uleb_runs(_one_actor_key_runs(seq_key_ctr, key_layout))
+    else:
+        if b"" in index:
+            seq_key_actors = [
+                index[a] if c else None for c, a in zip(seq_key_ctr, seq_key_actor, strict=True)
+            ]
+        else:
+            with_head: dict[bytes, int | None] = {**index, b"": None}
+            seq_key_actors = list(map(with_head.__getitem__, seq_key_actor))
+        key_actors: list[int | None] = []
+        start = 0
+        for is_seq, count in key_layout:
+            if is_seq:
+                key_actors += seq_key_actors[start : start + count]
+                start += count
+            else:
+                key_actors += [None] * count
+        key_actor_column = col.encode_uleb_column(key_actors)
+    if marked is not None:
+        expand = [op.expand for op in marked]
         expand_column = col.encode_boolean_column(expand) if True in expand else b""
-        mark_column = col.encode_string_column([op.mark_name for op in ops])
+        mark_column = col.encode_string_column([op.mark_name for op in marked])
     else:  # nothing has ever set them: all false and all null, which are written as nothing
         expand_column = mark_column = b""
-    object_runs = order.object_runs
     return [
         (
             ch.OBJ_ACTOR,
             col.encode_uleb_runs([(index[o[1]] if o[0] else None, n) for o, n in object_runs]),
         ),
         (ch.OBJ_CTR, col.encode_uleb_runs([(o[0] or None, n) for o, n in object_runs])),
-        (ch.KEY_ACTOR, col.encode_uleb_column(key_actor)),
+        (ch.KEY_ACTOR, key_actor_column),
         (ch.KEY_CTR, col.encode_sleb_column(key_ctr)),
-        (ch.KEY_STR, col.encode_string_runs(order.key_runs)),
-        (ch.ID_ACTOR, id_actor),
-        (ch.ID_CTR, col.encode_delta_column([op.id[0] for op in ops])),
-        (ch.INSERT, col.encode_boolean_runs(order.insert_runs)),
-        (ch.ACTION, col.encode_uleb_column([op.action for op in ops])),
-        (ch.VALUE_META, col.encode_uleb_runs(meta_runs)),
-        (ch.VALUE_RAW, raw),
-        (ch.SUCC_GROUP, col.encode_uleb_runs(order.succ_runs)),
+        (ch.KEY_STR, col.encode_string_runs(key_runs)),
+        (ch.ID_ACTOR, id_actor_column),
+        (ch.ID_CTR, col.encode_delta_column(id_ctr)),
+        (ch.INSERT, col.encode_boolean_runs(insert_runs)),
+        (ch.ACTION, col.encode_uleb_column(actions)),
+        (ch.VALUE_META, col.encode_uleb_column(metas)),
+        (ch.VALUE_RAW, b"".join(raws)),
+        (ch.SUCC_GROUP, col.encode_uleb_runs(succ_runs)),
         (ch.SUCC_ACTOR, col.encode_uleb_column([index[i[1]] for i in succ_ids])),
         (ch.SUCC_CTR, col.encode_delta_column([i[0] for i in succ_ids])),
         (ch.EXPAND, expand_column),
@@ -140,108 +300,28 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     ]
 
 
-class _DocumentOrder:
-    """Every stored op (deletes excluded) in the order a document chunk lists them: objects root
-    first then by id; map keys in UTF-8 byte order, ops by id; sequences in element order, each
-    element's insert op then its other ops.
-
-    Alongside come the columns that follow from that structure, as runs. They rely on what the op
-    set guarantees: map ops have string keys and are never inserts (check_change refuses anything
-    else, local puts never insert); sequence ops have element ids as keys; an element holding a
-    single op holds its insert op; no op of an object that was never overwritten has successors.
-    """
-
-    __slots__ = (
-        "insert_runs",
-        "key_runs",
-        "object_runs",
-        "ops",
-        "overwritten",
-        "seq_ops",
-        "seq_slices",
-        "succ_runs",
-    )
-
-    def __init__(self, opset: OpSet) -> None:
-        ops: list[Op] = []
-        extend = ops.extend
-        self.ops = ops
-        self.seq_ops: list[Op] = []  # the ops of sequences, in the same order
-        self.seq_slices: list[tuple[int, int, int]] = []  # (start in ops, in seq_ops, count)
-        self.object_runs: list[tuple[OpId, int]] = []
-        self.key_runs: list[tuple[str | None, int]] = []
-        self.insert_runs: list[tuple[bool, int]] = []
-        self.succ_runs: list[tuple[int, int]] = []  # successor counts
-        self.overwritten: list[Op] = []  # the ops of objects where some op has successors
-        objects = opset.objects
-        for obj_id in sorted(objects):
-            obj = objects[obj_id]
-            before = len(ops)
-            if obj.keys is not None:
-                keys = obj.keys
-                # Code point order is UTF-8 byte order, and every stored key encodes (it was
-                # hashed into a change), so plain str sorting gives the byte order.
-                for key in sorted(keys):
-                    bucket = keys[key]
-                    extend(bucket)
-                    self.key_runs.append((key, len(bucket)))
-                count = len(ops) - before
-                self.insert_runs.append((False, count))
-            else:
-                assert obj.seq is not None
-                elements = 0
-                for block in obj.seq.blocks:
-                    elements += len(block.elems)
-                    for elem in block.elems:
-                        extend(elem.ops)
-                count = len(ops) - before
-                self.seq_slices.append((before, len(self.seq_ops), count))
-                mine = ops[before:]
-                self.seq_ops += mine
-                self.key_runs.append((None, count))
-                if count == elements:
-                    self.insert_runs.append((True, count))
-                else:
-                    self.insert_runs += col.runs([op.insert for op in mine])
-            self.object_runs.append((obj_id, count))
-            if obj.overwritten:
-                mine = ops[before:]
-                self.overwritten += mine
-                self.succ_runs += col.runs([len(op.succ) for op in mine])
-            else:
-                self.succ_runs.append((0, count))
-
-
-def _values(ops: list[Op]) -> tuple[list[tuple[int, int]], bytes]:
-    """The value metadata column as (len << 4 | type, count) runs, and the raw value bytes.
-
-    Strings, nulls and booleans are by far the most common values, so they are encoded inline;
-    the rest go through columns.encode_value."""
-    vtypes = [op.vtype for op in ops]
-    pieces = [
-        value.encode() if vtype == col.V_STR else b"" if vtype <= col.V_TRUE else _raw(vtype, value)
-        for vtype, value in zip(vtypes, [op.value for op in ops], strict=True)
-    ]
-    raw = b"".join(pieces)
-    try:
-        lengths = bytes(map(len, pieces))
-        types = bytes(vtypes)
-    except ValueError:  # a value of 256 bytes or more
-        lengths = types = b"\xff"
-    if max(lengths, default=0) < 16 and max(types, default=0) < 16:
-        # Every metadata word fits a byte, so all of them are computed at once, as the bytes of
-        # one big integer: (lengths << 4) | types, byte by byte, with nothing carried over.
-        size = len(types)
-        words = (int.from_bytes(lengths) << 4 | int.from_bytes(types)).to_bytes(size)
-        return col.runs(words), raw
-    lengths_of = map(len, pieces)
-    return [
-        ((length << 4) | vtype, len(list(group)))
-        for (vtype, length), group in groupby(zip(vtypes, lengths_of, strict=True))
-    ], raw
-
-
-def _raw(vtype: int, value: object) -> bytes:
-    out = bytearray()
-    col.encode_value(vtype, value, out)
-    return bytes(out)
+def _one_actor_key_runs(
+    seq_key_ctr: list[int], key_layout: list[tuple[bool, int]]
+) -> list[tuple[int | None, int]]:
+    """The key actor column of a document with one actor, as runs: null for map ops and for
+    the head element (the only key with counter 0), the actor's index 0 for every other
+    element. The head's rows are found in C (compress), so Python steps once per object and
+    per head key, not per op."""
+    heads = iter(compress(range(len(seq_key_ctr)), map(not_, seq_key_ctr)))
+    head = next(heads, -1)
+    key_runs: list[tuple[int | None, int]] = []
+    append = key_runs.append
+    start = 0
+    for is_seq, rows in key_layout:
+        if not is_seq:
+            append((None, rows))
+            continue
+        end = start + rows
+        while 0 <= head < end:
+            append((0, head - start))
+            append((None, 1))
+            start = head + 1
+            head = next(heads, -1)
+        append((0, end - start))
+        start = end
+    return key_runs

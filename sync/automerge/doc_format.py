@@ -37,12 +37,11 @@ if TYPE_CHECKING:
 
 
 def encode_document(doc: Document, deflate: bool) -> bytes:
-    changes = doc._changes
     actors = sorted(doc._by_actor)
     index = {a: i for i, a in enumerate(actors)}
-    row_of = dict(zip([c.hash for c in changes], range(len(changes)), strict=True))
+    row_of = doc._rows.row_of
 
-    change_columns = doc_columns.change_columns(changes, index, row_of)
+    change_columns = doc_columns.change_columns(doc._rows, index)
     op_columns = doc_columns.op_columns(doc._opset, index)
     change_meta, change_data = col.encode_columns(change_columns, deflate)
     op_meta, op_data = col.encode_columns(op_columns, deflate)

@@ -16,6 +16,7 @@ from . import doc_format
 from .change import Change, encode_change, parse_change_body
 from .chunk import DOCUMENT, read_chunks
 from .columns import V_COUNTER
+from .doc_columns import ChangeRows
 from .errors import DecodeError
 from .gc_pause import gc_paused
 from .op import Op
@@ -56,6 +57,7 @@ class Document:
         self.actor: bytes = _actor_bytes(actor)
         self._opset = OpSet()
         self._changes: list[Change] = []
+        self._rows = ChangeRows()  # the changes as the change columns of a save list them
         self._by_hash: dict[bytes, Change] = {}
         self._heads: set[bytes] = set()
         self._by_actor: dict[bytes, list[Change]] = {}
@@ -108,6 +110,7 @@ class Document:
 
     def _record(self, change: Change) -> None:
         self._changes.append(change)
+        self._rows.append(change)
         self._by_hash[change.hash] = change
         self._heads.difference_update(change.deps)
         self._heads.add(change.hash)
@@ -214,6 +217,7 @@ class Document:
             self._by_actor[change.actor].pop()
             if not self._by_actor[change.actor]:
                 del self._by_actor[change.actor]
+        self._rows.truncate(self._changes, count)
         del self._changes[count:]
         self._heads = set(c.hash for c in self._changes)
         for change in self._changes:

@@ -157,10 +157,7 @@ class OpSet:
                 else:
                     elem = seq.by_id[op.key]  # type: ignore[index]
                     op.elem = elem
-                    if elem.ops[-1].id < op.id:
-                        elem.ops.append(op)
-                    else:
-                        insort(elem.ops, op, key=_op_id)
+                    seq.add_op(elem, op)
                     touched.append(elem)
             if op.action in MAKE_ACTIONS:
                 self.objects[op.id] = ObjState(op.id, op.action, op)
@@ -194,7 +191,7 @@ class OpSet:
                     obj.seq.remove(op.elem)
                     touched = [e for e in touched if e is not op.elem]
                 else:
-                    op.elem.ops.remove(op)
+                    obj.seq.remove_op(op.elem, op)
                     touched.append(op.elem)
         if touched and obj.seq is not None:
             for elem in touched:

@@ -6,12 +6,17 @@ list element and the string length of a visible text element, so text indexes ar
 indexes (code points). Order follows rust/automerge/src/op_set2/op_set/insert.rs: an insert goes
 right after its reference element, past any elements with a greater id (concurrent inserts at the
 same place end up in descending id order).
+
+Each block also keeps its ops as columns (see Block), so that saving a document joins lists per
+block instead of visiting tens of thousands of op objects several times each.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
+from .columns import V_STR, V_TRUE, encode_value
 from .op import Op
 from .values import HEAD, OpId
 
@@ -46,14 +51,102 @@ class Element:
 
 
 class Block:
-    __slots__ = ("elems", "pos", "width")
+    """Consecutive elements of a sequence, and their ops as parallel columns.
 
-    def __init__(self, elems: list[Element], pos: int) -> None:
-        self.elems = elems
+    The columns hold one row per op, in the order a saved document lists them (element by
+    element, each element's insert op then its other ops in id order): id counter and actor, key
+    (element id) counter and actor, action, value metadata (len << 4 | type) and value bytes.
+    None of these ever change once an op exists, so the rows are written when an op is added and
+    dropped when it is taken out again (undo), and a save only joins them
+    (doc_columns.op_columns). `nops` is the number of rows; while it equals the number of
+    elements, every element holds just its insert op and row i belongs to element i.
+    """
+
+    __slots__ = (
+        "action",
+        "actor",
+        "ctr",
+        "elems",
+        "kactor",
+        "kctr",
+        "meta",
+        "nops",
+        "pos",
+        "raw",
+        "width",
+    )
+
+    def __init__(self, pos: int) -> None:
+        self.elems: list[Element] = []
         self.pos = pos
-        self.width = sum(e.width for e in elems)
+        self.width = 0
+        self.nops = 0
+        self.ctr: list[int] = []
+        self.actor: list[bytes] = []
+        self.kctr: list[int] = []
+        self.kactor: list[bytes] = []
+        self.action: list[int] = []
+        self.meta: list[int] = []
+        self.raw: list[bytes] = []
+
+    def split_off(self, half: int, pos: int) -> Block:
+        """Move the elements from index `half` on, and their rows, into a new block."""
+        row = self.first_row(half)
+        tail = Block(pos)
+        tail.elems = elems = self.elems[half:]
+        del self.elems[half:]
         for e in elems:
-            e.block = self
+            e.block = tail
+        tail.width = width = sum([e.width for e in elems])
+        self.width -= width
+        tail.ctr, tail.actor, tail.kctr = self.ctr[row:], self.actor[row:], self.kctr[row:]
+        tail.kactor, tail.action = self.kactor[row:], self.action[row:]
+        tail.meta, tail.raw = self.meta[row:], self.raw[row:]
+        tail.nops = self.nops - row
+        self.delete_rows(row, self.nops - row)
+        return tail
+
+    def insert_row(self, row: int, op: Op) -> None:
+        key: OpId = op.key  # type: ignore[assignment]
+        meta, raw = value_row(op)
+        self.ctr.insert(row, op.id[0])
+        self.actor.insert(row, op.id[1])
+        self.kctr.insert(row, key[0])
+        self.kactor.insert(row, key[1])
+        self.action.insert(row, op.action)
+        self.meta.insert(row, meta)
+        self.raw.insert(row, raw)
+        self.nops += 1
+
+    def delete_rows(self, row: int, count: int) -> None:
+        end = row + count
+        del self.ctr[row:end]
+        del self.actor[row:end]
+        del self.kctr[row:end]
+        del self.kactor[row:end]
+        del self.action[row:end]
+        del self.meta[row:end]
+        del self.raw[row:end]
+        self.nops -= count
+
+    def first_row(self, i: int) -> int:
+        """The row of the first op of the i-th element."""
+        if self.nops == len(self.elems):
+            return i
+        return sum([len(e.ops) for e in self.elems[:i]])
+
+
+def value_row(op: Op) -> tuple[int, bytes]:
+    """An op's value metadata word and value bytes, as the value columns write them."""
+    vtype = op.vtype
+    if vtype == V_STR:
+        raw = op.value.encode()
+        return (len(raw) << 4) | V_STR, raw
+    if vtype <= V_TRUE:
+        return vtype, b""
+    out = bytearray()
+    meta = encode_value(vtype, op.value, out)
+    return meta, bytes(out)
 
 
 class Sequence:
@@ -62,7 +155,7 @@ class Sequence:
     __slots__ = ("blocks", "by_id", "is_text")
 
     def __init__(self, is_text: bool) -> None:
-        self.blocks: list[Block] = [Block([], 0)]
+        self.blocks: list[Block] = [Block(0)]
         self.by_id: dict[OpId, Element] = {}
         self.is_text = is_text
 
@@ -146,6 +239,7 @@ class Sequence:
             b += 1
             i = 0
         block = blocks[b]
+        block.insert_row(block.first_row(i), op)
         block.elems.insert(i, elem)
         elem.block = block
         self.by_id[op.id] = elem
@@ -160,17 +254,33 @@ class Sequence:
         """Take an element out again (used only to roll back an unfinished change)."""
         block = elem.block
         assert block is not None
-        block.elems.remove(elem)
+        i = block.elems.index(elem)
+        block.delete_rows(block.first_row(i), len(elem.ops))
+        del block.elems[i]
         block.width -= elem.width
         del self.by_id[elem.id]
 
+    def add_op(self, elem: Element, op: Op) -> None:
+        """Add a non-insert op to an element, keeping its ops in id order."""
+        ops = elem.ops
+        block = elem.block
+        assert block is not None
+        at = len(ops) if ops[-1].id < op.id else bisect_left(ops, op.id, key=_op_id)
+        row = block.first_row(block.elems.index(elem)) + at
+        ops.insert(at, op)
+        block.insert_row(row, op)
+
+    def remove_op(self, elem: Element, op: Op) -> None:
+        """Take a non-insert op off its element again (rollback)."""
+        block = elem.block
+        assert block is not None
+        at = elem.ops.index(op)
+        block.delete_rows(block.first_row(block.elems.index(elem)) + at, 1)
+        del elem.ops[at]
+
     def _split(self, b: int) -> None:
         block = self.blocks[b]
-        half = len(block.elems) // 2
-        tail = Block(block.elems[half:], b + 1)
-        del block.elems[half:]
-        block.width -= tail.width
-        self.blocks.insert(b + 1, tail)
+        self.blocks.insert(b + 1, block.split_off(len(block.elems) // 2, b + 1))
         for pos in range(b + 2, len(self.blocks)):
             self.blocks[pos].pos = pos
 
@@ -182,3 +292,7 @@ class Sequence:
         if offset != elem.width - 1:
             raise IndexError("cannot insert inside a multi-character text element")
         return elem.id
+
+
+def _op_id(op: Op) -> OpId:
+    return op.id

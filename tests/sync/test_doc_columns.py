@@ -20,6 +20,7 @@ from sync.automerge import ROOT, Document, ObjType, doc_columns, doc_format
 from sync.automerge import change as ch
 from sync.automerge import columns as col
 from sync.automerge.change import Change, encode_change
+from sync.automerge.errors import DecodeError
 from sync.automerge.leb import encode_sleb, encode_uleb, sleb_bytes, uleb_bytes
 from sync.automerge.op import Op
 from sync.automerge.opset import OpSet
@@ -188,10 +189,10 @@ def plain_change_columns(doc: Document) -> list[tuple[int, bytes]]:
 
 def assert_columns_match(doc: Document) -> None:
     index = {a: i for i, a in enumerate(sorted(doc._by_actor))}
-    row_of = {c.hash: i for i, c in enumerate(doc._changes)}
+    assert doc._rows.row_of == {c.hash: i for i, c in enumerate(doc._changes)}
     fast_ops = [(s, d) for s, d in doc_columns.op_columns(doc._opset, index) if d]
     assert fast_ops == plain_op_columns(doc)
-    fast_changes = [(s, d) for s, d in doc_columns.change_columns(doc._changes, index, row_of) if d]
+    fast_changes = [(s, d) for s, d in doc_columns.change_columns(doc._rows, index) if d]
     assert fast_changes == plain_change_columns(doc)
     saved = doc_format.encode_document(doc, deflate=False)
     assert Document.load(saved).get_heads() == doc.get_heads()
@@ -326,6 +327,60 @@ def test_a_typed_and_edited_document_gets_the_columns_of_the_plain_encoders() ->
         with single.change(time=5) as tx:
             tx.splice_text(text, i // 2, 0, "ab"[i % 2])
     assert_columns_match(single)
+
+
+def test_rolled_back_ops_and_changes_leave_no_rows_behind() -> None:
+    """Sequence blocks and the change rows are written as ops and changes arrive; a change that
+    fails locally, or a batch with a bad change, must take its rows out again, also from the
+    middle of split blocks whose elements hold several ops."""
+    doc = Document(actor="aa" * 16)
+    with doc.change(time=1) as tx:
+        items = tx.put_object(ROOT, "items", ObjType.LIST)
+        text = tx.put_object(ROOT, "text", ObjType.TEXT)
+        tx.splice_text(text, 0, 0, "x" * 300)
+    for i in range(300):
+        with doc.change(time=2) as tx:
+            tx.insert(items, i, i)
+    for i in range(0, 300, 7):
+        with doc.change(time=3) as tx:
+            tx.put(items, i, -i)  # elements with two ops, spread over the blocks
+    clean = doc.save()
+    with pytest.raises(RuntimeError), doc.change(time=4) as tx:
+        tx.put(items, 14, "again")  # a third op on an element
+        tx.put(items, 15, "other")
+        tx.insert(items, 150, "new")
+        tx.insert(items, 0, "first")
+        tx.splice_text(text, 100, 5, "abc")
+        tx.delete(items, 200)
+        raise RuntimeError("abandoned")
+    assert doc.save() == clean
+    assert_columns_match(doc)
+
+    actor = bytes.fromhex("bb" * 16)
+    heads = doc.get_heads()
+    start = doc._opset.max_op + 1
+    good = Change(
+        actor, 1, start, 0, None, heads, [Op((start, actor), items, HEAD, True, SET, 4, 7, [])], b""
+    )
+    encode_change(good)
+    bad = Change(
+        actor,
+        1,
+        start,
+        0,
+        "twice seq 1",
+        heads,
+        [Op((start, actor), items, HEAD, True, SET, 4, 8, [])],
+        b"",
+    )
+    encode_change(bad)
+    with pytest.raises(DecodeError):
+        doc.apply_changes([good.raw, bad.raw])
+    assert doc.save() == clean
+    assert_columns_match(doc)
+    doc.apply_changes([good.raw])
+    assert_columns_match(doc)
+    assert Document.load(doc.save()).save() == doc.save()
 
 
 def foreign_change(doc: Document, actor: bytes, ops: list[Op]) -> bytes:
