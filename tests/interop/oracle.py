@@ -38,6 +38,9 @@ def missing_requirement() -> str | None:
 class Oracle:
     """One long-running `node oracle.mjs` with typed helpers for the commands the tests use."""
 
+    SCRIPT = "oracle.mjs"
+    """The Node script in tests/interop this process runs (subclasses drive other scripts)."""
+
     def __init__(self, timeout: float = 30.0) -> None:
         self.timeout = timeout
         self._proc: subprocess.Popen[bytes] | None = None
@@ -55,7 +58,7 @@ class Oracle:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
         self._buffer = b""
         self._proc = subprocess.Popen(
-            [node, "oracle.mjs"],
+            [node, self.SCRIPT],
             cwd=HERE,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

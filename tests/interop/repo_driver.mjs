@@ -10,7 +10,7 @@ import {
   WebSocketServerAdapter,
 } from "@automerge/automerge-repo-network-websocket";
 import { WebSocketServer } from "ws";
-import { createInterface } from "node:readline";
+import { serveJsonLines } from "./json_lines.mjs";
 
 const repos = new Map();
 const handles = new Map(); // `${repo} ${url}` -> handle
@@ -173,20 +173,4 @@ const commands = {
   },
 };
 
-const rl = createInterface({ input: process.stdin });
-let queue = Promise.resolve();
-rl.on("line", (line) => {
-  queue = queue.then(async () => {
-    let request;
-    try {
-      request = JSON.parse(line);
-      const fn = commands[request.cmd];
-      if (!fn) throw new Error(`unknown command ${request.cmd}`);
-      const result = await fn(request);
-      process.stdout.write(JSON.stringify({ id: request.id, ok: true, result: result ?? null }) + "\n");
-    } catch (e) {
-      process.stdout.write(JSON.stringify({ id: request?.id, ok: false, error: String(e?.stack ?? e) }) + "\n");
-    }
-  });
-});
-rl.on("close", () => { queue.then(() => process.exit(0)); });
+serveJsonLines(commands);

@@ -6,9 +6,6 @@ made there, and its residents' edits and initiatives travel back to JS clients."
 from __future__ import annotations
 
 import contextlib
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +16,6 @@ import pytest
 from sync.document_id import new_document_id
 from sync.repo.urls import format_automerge_url
 from tests.federation.nodes import RunningNode, wait_until
-from tests.interop.oracle import HERE, OracleError
 from tests.sync.repo.live import RepoDriver, require_node
 
 pytestmark = pytest.mark.interop
@@ -30,20 +26,7 @@ NodeMaker = Callable[[str], RunningNode]
 class NodeClients(RepoDriver):
     """tests/interop/repo_node_client.mjs: reference repos that talk to a node."""
 
-    def _start(self) -> subprocess.Popen[bytes]:
-        node = shutil.which("node")
-        if node is None:
-            raise OracleError("node is not on PATH")
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
-        self._buffer = b""
-        self._proc = subprocess.Popen(
-            [node, "repo_node_client.mjs"],
-            cwd=HERE,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-        )
-        return self._proc
+    SCRIPT = "repo_node_client.mjs"
 
 
 @pytest.fixture

@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
-import shutil
-import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -20,7 +17,7 @@ from sync.repo.connection import Router
 from sync.repo.messages import DEFAULT_MAX_FRAME, Join
 from sync.repo.server import handler_for
 from sync.repo.synchronizer import Synchronizer
-from tests.interop.oracle import HERE, Oracle, OracleError, missing_requirement
+from tests.interop.oracle import Oracle, missing_requirement
 
 T = TypeVar("T")
 
@@ -107,20 +104,7 @@ def require_node() -> None:
 class RepoDriver(Oracle):
     """tests/interop/repo_driver.mjs: reference automerge-repo clients and servers by name."""
 
-    def _start(self) -> subprocess.Popen[bytes]:
-        node = shutil.which("node")
-        if node is None:
-            raise OracleError("node is not on PATH")
-        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
-        self._buffer = b""
-        self._proc = subprocess.Popen(
-            [node, "repo_driver.mjs"],
-            cwd=HERE,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-        )
-        return self._proc
+    SCRIPT = "repo_driver.mjs"
 
     def stderr(self) -> str:
         return self._stderr_tail()
