@@ -195,7 +195,7 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
                 id_actor += [op.id[1] for op in mine]
             actions += [op.action for op in mine]
             for op in mine:
-                meta, raw = value_row(op)
+                meta, raw = op.vrow or value_row(op)
                 metas.append(meta)
                 raws.append(raw)
         else:

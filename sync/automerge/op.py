@@ -28,6 +28,7 @@ class Op:
         "pred",
         "succ",
         "value",
+        "vrow",
         "vtype",
     )
 
@@ -56,6 +57,9 @@ class Op:
         self.mark_name = mark_name
         self.succ: list[Op] = []
         self.elem: Any = None  # the sequence element this op lives in, if any
+        self.vrow: tuple[int, bytes] | None = None
+        """A map op's value as a saved document writes it (metadata word, bytes), kept when the
+        op joins the op set, as sequence blocks keep theirs (sequence.Block.meta/raw)."""
 
     def is_visible(self) -> bool:
         if self.action == INC or self.action == MARK:

@@ -14,7 +14,7 @@ from typing import Any
 from .change import ROOT_ID, Change
 from .errors import DecodeError
 from .op import Op
-from .sequence import Element, Sequence
+from .sequence import Element, Sequence, value_row
 from .values import (
     DEL,
     HEAD,
@@ -142,6 +142,7 @@ class OpSet:
             self.max_op = op.id[0]
         if op.action != DEL:
             if obj.keys is not None:
+                op.vrow = value_row(op)
                 bucket = obj.keys.get(op.key)  # type: ignore[arg-type]
                 if bucket is None:
                     obj.keys[op.key] = [op]  # type: ignore[index]
