@@ -9,10 +9,10 @@ entry point (pyproject.toml) rather than imported, so node/ never imports web/ (
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -38,6 +38,7 @@ DEMO_NODE_NAME = "Oldebroek"
 ROLE_NAMES = {"resident": "bewoner", "moderator": "moderator", "host": "beheerder"}
 
 console = Console(highlight=False)
+T = TypeVar("T")
 
 
 def _settings(ctx: click.Context, **flags: Any) -> Settings:
@@ -186,32 +187,33 @@ def reindex(ctx: click.Context) -> None:
     from .projection import reindex as rebuild
 
     settings = _settings(ctx)
-
-    async def run() -> int:
-        node = await Node.open(settings, null_pool=True)
-        try:
-            with Progress(
-                TextColumn("Documenten"), BarColumn(), MofNCompleteColumn(), console=console
-            ) as bar:
-                task = bar.add_task("reindex", total=None)
-                return await rebuild(
-                    node, lambda done, total: bar.update(task, completed=done, total=total)
-                )
-        finally:
-            await node.close()
-
     try:
-        count = asyncio.run(run())
+        count = asyncio.run(_on_node_with_bar(settings, rebuild))
     except NodeError as exc:
         raise _fail(exc) from None
     console.print(f"{count} documenten opnieuw geïndexeerd.")
 
 
-# ---------------------------------------------------------------------------------- archive
-
-
 def _bar(what: str) -> Progress:
     return Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), console=console)
+
+
+async def _on_node_with_bar(
+    settings: Settings, work: Callable[[Node, Callable[[int, int], None]], Awaitable[T]]
+) -> T:
+    """`work(node, progress)` on the opened node, with a progress bar of its documents."""
+    node = await Node.open(settings, null_pool=True)
+    try:
+        with _bar("Documenten") as bar:
+            task = bar.add_task("documents", total=None)
+            return await work(
+                node, lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        await node.close()
+
+
+# ---------------------------------------------------------------------------------- archive
 
 
 def _report_problems(problems: list[Any]) -> None:
@@ -263,22 +265,14 @@ def import_(ctx: click.Context, folder: Path) -> None:
     from .archive.running import stopped
 
     settings = _settings(ctx)
-
-    async def run() -> Any:
-        node = await Node.open(settings, null_pool=True)
-        try:
-            with _bar("Documenten") as bar:
-                task = bar.add_task("import", total=None)
-                return await import_export(
-                    node, folder, lambda done, total: bar.update(task, completed=done, total=total)
-                )
-        finally:
-            await node.close()
-
     try:
         load_node(settings.data_path)  # before the lock, which would make the folder
         with stopped(settings.data_path):
-            result = asyncio.run(run())
+            result = asyncio.run(
+                _on_node_with_bar(
+                    settings, lambda node, progress: import_export(node, folder, progress)
+                )
+            )
     except FolderBusy as exc:
         raise click.ClickException(str(exc)) from None
     except NodeError as exc:
@@ -308,20 +302,10 @@ def backup(ctx: click.Context, file: Path) -> None:
     from .archive.backup import write_backup
 
     settings = _settings(ctx)
-
-    async def run() -> Any:
-        node = await Node.open(settings, null_pool=True)
-        try:
-            with _bar("Documenten") as bar:
-                task = bar.add_task("backup", total=None)
-                return await write_backup(
-                    node, file, lambda done, total: bar.update(task, completed=done, total=total)
-                )
-        finally:
-            await node.close()
-
     try:
-        result = asyncio.run(run())
+        result = asyncio.run(
+            _on_node_with_bar(settings, lambda node, progress: write_backup(node, file, progress))
+        )
     except NodeError as exc:
         raise _fail(exc) from None
     console.print(
