@@ -41,14 +41,14 @@ def _own_documents(node: Node) -> dict[str, str]:
     return found
 
 
-def ensure_catalog(node: Node) -> dict[str, Any]:
-    """The catalog's content, made (listing what is already here) or renamed when needed.
-    Blocking: call it from a worker thread."""
-    node_id, name = node.identity.node_id, node.identity.name
-    catalog_id = catalog_id_of(node_id)
+def _make_or_rename(node: Node) -> None:
+    """Make the catalog (listing what is already here), or rename it when the node was renamed;
+    reads only its name, not the whole catalog, since every new document passes here."""
+    name = node.identity.name
+    catalog_id = catalog_id_of(node.identity.node_id)
     author = node_author(node)
     try:
-        content = node.documents.read(catalog_id)
+        doc = node.documents.open(catalog_id)
     except NotFound:
         own = _own_documents(node)
 
@@ -61,18 +61,25 @@ def ensure_catalog(node: Node) -> dict[str, Any]:
         node.documents.create(
             "catalog", author, "Catalogus van de node", fill, document_id=catalog_id
         )
-        return node.documents.read(catalog_id)
-    if content.get("name") != name:
+        return
+    with node.documents.lock(catalog_id):
+        current = doc.get(ROOT, "name")
+    if current != name:
         node.documents.change(
             catalog_id, author, "Naam van de node", lambda tx, _doc: tx.put(ROOT, "name", name)
         )
-        content = node.documents.read(catalog_id)
-    return content
+
+
+def ensure_catalog(node: Node) -> dict[str, Any]:
+    """The catalog's content, made or renamed when needed. Blocking: call it from a worker
+    thread."""
+    _make_or_rename(node)
+    return node.documents.read(catalog_id_of(node.identity.node_id))
 
 
 def record(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
     """List a document made here in the catalog; returns the catalog's content. Blocking."""
-    ensure_catalog(node)
+    _make_or_rename(node)
     catalog_id = catalog_id_of(node.identity.node_id)
 
     def add(tx: Transaction, doc: Document) -> None:
