@@ -93,6 +93,7 @@ class Replicator:
         self._to_announce: set[str] = set()
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._written: list[dict[str, Any]] | None = None  # the status rows last written
 
     # ------------------------------------------------------------------ life cycle
 
@@ -329,9 +330,13 @@ class Replicator:
         return sorted(self.states.values(), key=lambda s: s.name)
 
     def _write_status(self) -> None:
-        """For `mekaar peer status`, which runs in another process."""
+        """For `mekaar peer status`, which runs in another process. Written only when something
+        changed: an idle node must not rewrite a file every few seconds (SD cards wear)."""
         path: Path = self.node.settings.data_path / STATUS_FILE
         rows = [{k: v for k, v in asdict(s).items() if k != "peer_id"} for s in self.status()]
+        if rows == self._written and path.exists():
+            return
+        self._written = rows
         tmp = path.with_suffix(".tmp")
         with contextlib.suppress(OSError):
             tmp.write_text(json.dumps({"at": _now(), "peers": rows}, indent=2) + "\n")
