@@ -110,6 +110,14 @@ class Client:
         raise AssertionError(f"{document_id} never arrived")
 
 
+def held(client: Any, doc_id: str) -> dict[str, Any]:
+    """The client's copy, read under the document's lock: the client's sync runs in worker
+    threads and may be applying a change at this moment."""
+    with client.host.lock(doc_id):
+        doc = client.host.open(doc_id)
+        return doc.to_py() if doc is not None else {}
+
+
 def wait_until(check: Callable[[], object], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -209,7 +217,7 @@ def test_after_a_reconnect_with_saved_sync_state_only_missing_changes_come(setup
     server = client.connect()
     assert server.metadata.storage_id is not None and not server.metadata.is_ephemeral
     client.fetch(server, doc_id)
-    wait_until(lambda: "n9" in client.host.open(doc_id).to_py())  # type: ignore[union-attr]
+    wait_until(lambda: "n9" in held(client, doc_id))
     first = changes_in(client.sync.received, doc_id)
     assert first == [0] or len(first) >= 11  # the whole history came: a document or every change
     shared = client.host.open(doc_id).get_heads()  # type: ignore[union-attr]
@@ -226,7 +234,7 @@ def test_after_a_reconnect_with_saved_sync_state_only_missing_changes_come(setup
     client.connect(
         on_connected=lambda s: client.router.dispatch(client.sync.request(s.peer_id, doc_id))
     )
-    wait_until(lambda: client.host.open(doc_id).to_py().get("late") == "nog een")  # type: ignore[union-attr]
+    wait_until(lambda: held(client, doc_id).get("late") == "nog een")
     # our first message starts from the saved shared heads, not from nothing ...
     ours = next(m for m in client.sync.sent if isinstance(m, Sync | Request))
     assert isinstance(ours, Sync)
