@@ -60,6 +60,14 @@ def python_doc() -> tuple[str, Document]:
     return new_document_id(), doc
 
 
+def held(host: StoreHost, doc_id: str) -> dict[str, object]:
+    """The server's copy, read under the document's lock: the server's sync runs in worker
+    threads and may be applying a change at this moment."""
+    with host.lock(doc_id):
+        doc = host.open(doc_id)
+        return doc.to_py() if doc is not None else {}
+
+
 def wait_until(check: object, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -82,7 +90,7 @@ def test_js_client_reads_and_changes_a_python_document(setup: Setup) -> None:
         "change", repo="a", url=format_automerge_url(doc_id), key="where", value="achter de kerk"
     )
     # a JS string is collaborative text in Automerge 3: compare materialized values
-    wait_until(lambda: host.open(doc_id).to_py().get("where") == "achter de kerk")  # type: ignore[union-attr]
+    wait_until(lambda: held(host, doc_id).get("where") == "achter de kerk")
     stored = host.store.load(doc_id)
     assert stored is not None and Document.load(stored).to_py()["where"] == "achter de kerk"
 
@@ -102,7 +110,7 @@ def test_python_edit_reaches_a_js_client_that_found_the_document(setup: Setup) -
     host.update(doc_id, edit)
     setup.server.thread.call(lambda: setup.server.dispatch_changed(doc_id))
     seen = js.call("waitFor", repo="a", url=url, key="title", value="Moestuin (verhuisd)")
-    assert seen == host.open(doc_id).to_py()  # type: ignore[union-attr]
+    assert seen == held(host, doc_id)
 
 
 def test_a_document_created_in_js_is_stored_by_the_python_server(setup: Setup) -> None:
