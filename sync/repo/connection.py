@@ -19,6 +19,7 @@ import inspect
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import websockets
@@ -28,6 +29,7 @@ from .host import PeerInfo
 from .messages import (
     DEFAULT_MAX_FRAME,
     PROTOCOL_V1,
+    Auth,
     Error,
     FrameTooLarge,
     Join,
@@ -37,11 +39,14 @@ from .messages import (
     decode_message,
     encode_message,
 )
+from .proof import NodeKey, Offer, ProofError, check_answer, check_proof
 from .router import Outbox, Router, Shutdown
 
 __all__ = [
+    "ClientProof",
     "Refused",
     "Router",
+    "ServerProof",
     "connect_peer",
     "run_peer_forever",
     "serve_peer",
@@ -73,6 +78,29 @@ class Refused(Exception):
         super().__init__(reason)
 
 
+@dataclass(frozen=True)
+class ServerProof:
+    """The server's side of the node-key handshake (sync/repo/proof.py).
+
+    `required(credentials)`: whether a peer with these credentials must prove a node key (a
+    neighbouring node must; an app token or a public reader need not). `accept(credentials,
+    node_id)`: the proven key is checked against the caller's pin (and pinned on first use);
+    returns the credentials to keep, or raises Refused."""
+
+    key: NodeKey
+    accept: Callable[[Any, str], Awaitable[Any]]
+    required: Callable[[Any], bool] = lambda credentials: True
+
+
+@dataclass(frozen=True)
+class ClientProof:
+    """The client's side: `accept(node_id)` checks the server's proven key against the pin (and
+    pins it on first use), or raises Refused."""
+
+    key: NodeKey
+    accept: Callable[[str], Awaitable[None]]
+
+
 OnState = Callable[[str, str | None], None]
 """Client state changes: ("connecting", None), ("connected", None), ("disconnected", reason)."""
 
@@ -99,12 +127,14 @@ async def serve_peer(
     max_frame: int = DEFAULT_MAX_FRAME,
     *,
     join_timeout: float = 30.0,
+    proof: ServerProof | None = None,
 ) -> None:
     """Serve one connection until it closes. `receive` returns None once the socket is closed.
 
     `authenticate(join)` returns the peer's credentials (kept in PeerInfo for the host's
     decisions) or raises Refused; it may be a coroutine function, otherwise it runs in a worker
-    thread. Never raises for anything the peer sends.
+    thread. With `proof`, a peer whose credentials require it must prove its node key before
+    anything else is handled. Never raises for anything the peer sends.
     """
     try:
         frame = await asyncio.wait_for(receive(), join_timeout)
@@ -139,14 +169,82 @@ async def serve_peer(
         await _quietly(send(encode_message(Error(synchronizer.peer_id, peer_id, reason))))
         await _quietly(close(CLOSE_PROTOCOL, reason))
         return
-    welcome = Peer(synchronizer.peer_id, peer_id, synchronizer.peer_metadata, PROTOCOL_V1)
+    metadata = synchronizer.peer_metadata
+    offer: Offer | None = None
+    answer: Offer | None = None
+    if proof is not None and (join.peer_metadata.proof is not None or proof.required(credentials)):
+        try:
+            if join.peer_metadata.proof is None:
+                raise ProofError("this server asks a node to prove its key, and none was offered")
+            offer = Offer.parse(join.peer_metadata.proof, signed=False)
+            answer = proof.key.answer(peer_id, synchronizer.peer_id, offer)
+        except ProofError as exc:
+            await _refuse(send, close, synchronizer.peer_id, peer_id, exc.reason)
+            return
+        metadata = replace(metadata, proof=answer.to_map())
+    welcome = Peer(synchronizer.peer_id, peer_id, metadata, PROTOCOL_V1)
     try:
         await send(encode_message(welcome))
     except Exception as exc:
         logger.info("peer %s left during the handshake: %s", peer_id, exc)
         return
+    if proof is not None and offer is not None and answer is not None:
+        try:
+            credentials = await _proven(
+                receive,
+                synchronizer.peer_id,
+                peer_id,
+                offer,
+                answer,
+                credentials,
+                proof,
+                max_frame,
+                join_timeout,
+            )
+        except Refused as exc:
+            await _refuse(send, close, synchronizer.peer_id, peer_id, exc.reason)
+            return
     info = PeerInfo(peer_id, join.peer_metadata, credentials)
     await _run(info, receive, send, close, synchronizer, router, max_frame, check_sender=True)
+
+
+async def _refuse(send: Send, close: Close, server_peer: str, peer_id: str, reason: str) -> None:
+    logger.warning("peer %s refused: %s", peer_id, reason)
+    await _quietly(send(encode_message(Error(server_peer, peer_id, reason))))
+    await _quietly(close(CLOSE_POLICY, _close_reason(reason)))
+
+
+async def _proven(
+    receive: Receive,
+    server_peer: str,
+    peer_id: str,
+    offer: Offer,
+    answer: Offer,
+    credentials: Any,
+    proof: ServerProof,
+    max_frame: int,
+    timeout: float,
+) -> Any:
+    """Wait for the client's `mekaar-auth` and check it; the credentials to keep, or Refused."""
+    try:
+        frame = await asyncio.wait_for(receive(), timeout)
+    except TimeoutError:
+        raise Refused("no proof of the node key in time") from None
+    if frame is None:
+        raise Refused("closed during the handshake")
+    try:
+        if isinstance(frame, str):
+            raise ProtocolError("text frames are not part of the protocol")
+        message = decode_message(frame, max_bytes=max_frame)
+    except ProtocolError as exc:
+        raise Refused(f"expected the proof of the node key: {exc.reason}") from None
+    if not isinstance(message, Auth) or message.sender_id != peer_id:
+        raise Refused("expected the proof of the node key first (mekaar-auth)")
+    try:
+        node_id = check_proof(peer_id, server_peer, offer, answer, message.signature)
+    except ProofError as exc:
+        raise Refused(exc.reason) from None
+    return await proof.accept(credentials, node_id)
 
 
 async def _authenticate(authenticate: Callable[[Join], Any] | None, join: Join) -> Any:
@@ -198,7 +296,7 @@ async def _run(
                 reason = exc.reason
                 await _quietly(close(_close_code(exc), _close_reason(exc.reason)))
                 break
-            if isinstance(message, Join | Peer | Error):
+            if isinstance(message, Join | Peer | Error | Auth):
                 logger.info("peer %s: unexpected %s ignored", peer_id, type(message).__name__)
                 continue
             if check_sender and message.sender_id != peer_id:
@@ -279,10 +377,13 @@ async def connect_peer(
     open_timeout: float = 10.0,
     join_timeout: float = 30.0,
     on_connected: Callable[[PeerInfo], None] | None = None,
+    proof: ClientProof | None = None,
 ) -> str:
     """Connect to a sync server, join, and sync until the socket closes; returns why it closed.
 
     `credentials` go into the server's PeerInfo, for the host to decide what the server may do.
+    With `proof`, the server must prove its node key (and `proof.accept` must take it) before
+    anything is synced, and this side proves its own.
 
     Raises Refused when the server answers `error`, ProtocolError for a bad handshake, and
     OSError / websockets errors / TimeoutError when the connection cannot be made.
@@ -292,6 +393,9 @@ async def connect_peer(
     report = on_state or _no_report
     report("connecting", None)
     metadata = peer_metadata or synchronizer.peer_metadata
+    offer = proof.key.offer() if proof is not None else None
+    if offer is not None:
+        metadata = replace(metadata, proof=offer.to_map())
     async with connect(
         url, additional_headers=headers, max_size=max_frame, open_timeout=open_timeout
     ) as ws:
@@ -320,6 +424,9 @@ async def connect_peer(
             raise Refused(answer.message)
         if not isinstance(answer, Peer):
             raise ProtocolError(f"expected peer, got {type(answer).__name__}")
+        if proof is not None and offer is not None:
+            signature = await _check_server(proof, synchronizer.peer_id, offer, answer)
+            await ws.send(encode_message(Auth(synchronizer.peer_id, answer.sender_id, signature)))
         server = PeerInfo(answer.sender_id, answer.peer_metadata, credentials)
 
         def ready() -> None:
@@ -336,6 +443,19 @@ async def connect_peer(
     return reason
 
 
+async def _check_server(proof: ClientProof, client_peer: str, offer: Offer, answer: Peer) -> bytes:
+    """The server's answer checked and accepted; the signature that proves our key back."""
+    if answer.peer_metadata.proof is None:
+        raise Refused("the server did not prove a node key (not a Mekaar node, or too old)")
+    try:
+        theirs = Offer.parse(answer.peer_metadata.proof, signed=True)
+        check_answer(client_peer, answer.sender_id, offer, theirs)
+    except ProofError as exc:
+        raise Refused(f"the server's proof does not hold: {exc.reason}") from None
+    await proof.accept(theirs.node)
+    return proof.key.prove(client_peer, answer.sender_id, offer, theirs)
+
+
 async def run_peer_forever(
     url: str,
     synchronizer: Synchronizer,
@@ -350,6 +470,7 @@ async def run_peer_forever(
     max_delay: float = 60.0,
     rng: random.Random | None = None,
     on_connected: Callable[[PeerInfo], None] | None = None,
+    proof: ClientProof | None = None,
 ) -> None:
     """connect_peer again and again until cancelled, waiting between attempts with exponential
     backoff (min_delay doubling up to max_delay) and jitter, reset after a successful join."""
@@ -375,6 +496,7 @@ async def run_peer_forever(
                 credentials=credentials,
                 max_frame=max_frame,
                 on_connected=on_connected,
+                proof=proof,
             )
         except asyncio.CancelledError:
             raise

@@ -34,6 +34,8 @@ MAX_DOCUMENT_ID_CHARS = 128
 MAX_TEXT_CHARS = 4096  # error messages, unknown type names
 MAX_LIST = 10_000
 PROTOCOL_V1 = "1"
+AUTH_TYPE = "mekaar-auth"
+PROOF_KEY = "mekaar"  # sync/repo/proof.py
 
 
 class ProtocolError(ValueError):
@@ -50,10 +52,13 @@ class FrameTooLarge(ProtocolError):
 
 @dataclass(frozen=True, slots=True)
 class PeerMetadata:
-    """How a peer presents itself: a storage id means it keeps sync states across restarts."""
+    """How a peer presents itself: a storage id means it keeps sync states across restarts.
+    `proof` is the node-key handshake's offer (sync/repo/proof.py), kept as sent: the map is
+    open in the reference, which passes keys it does not know through."""
 
     storage_id: str | None = None
     is_ephemeral: bool = False
+    proof: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,16 @@ class Error:
     sender_id: str
     target_id: str
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """`mekaar-auth`: the client's signature closing the node-key handshake (sync/repo/proof.py);
+    not a reference message, so only sent to a server that asked for it."""
+
+    sender_id: str
+    target_id: str
+    signature: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +165,7 @@ Message = (
     Join
     | Peer
     | Error
+    | Auth
     | Sync
     | Request
     | DocUnavailable
@@ -175,6 +191,8 @@ def _metadata_map(meta: PeerMetadata) -> dict[str, Any]:
     out: dict[str, Any] = {"isEphemeral": meta.is_ephemeral}
     if meta.storage_id is not None:
         out["storageId"] = meta.storage_id
+    if meta.proof is not None:
+        out[PROOF_KEY] = meta.proof
     return out
 
 
@@ -200,6 +218,13 @@ def _as_map(msg: Message) -> dict[str, Any]:
             "senderId": msg.sender_id,
             "targetId": msg.target_id,
             "message": msg.message,
+        }
+    if isinstance(msg, Auth):
+        return {
+            "type": AUTH_TYPE,
+            "senderId": msg.sender_id,
+            "targetId": msg.target_id,
+            "signature": bytes(msg.signature),
         }
     if isinstance(msg, Sync | Request):
         return {
@@ -355,7 +380,12 @@ def _metadata(fields: Mapping[str, Any]) -> PeerMetadata:
         ephemeral = False
     elif not isinstance(ephemeral, bool):
         _fail("peerMetadata.isEphemeral is not a boolean")
-    return PeerMetadata(storage_id, ephemeral)
+    proof = value.get(PROOF_KEY)
+    if _absent(proof):
+        proof = None
+    elif not isinstance(proof, dict):
+        _fail(f"peerMetadata.{PROOF_KEY} is not a map")
+    return PeerMetadata(storage_id, ephemeral, proof)
 
 
 def _new_heads(fields: Mapping[str, Any]) -> dict[str, RemoteHeads]:
@@ -391,6 +421,8 @@ def _from_map(fields: dict[Any, Any]) -> Message:
         return Peer(sender, target, _metadata(fields), _text(fields, "selectedProtocolVersion"))
     if kind == "error":
         return Error(sender, target, _text(fields, "message", MAX_TEXT_CHARS))
+    if kind == AUTH_TYPE:
+        return Auth(sender, target, _data(fields, "signature"))
     if kind == "sync":
         return Sync(sender, target, _document_id(fields), _data(fields))
     if kind == "request":

@@ -26,7 +26,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from sync.store import DocStore
 
 from ..file_store import FileDocStore
-from .connection import Router, serve_peer
+from .connection import Router, ServerProof, serve_peer
 from .messages import DEFAULT_MAX_FRAME, Join
 from .store_host import StoreHost
 from .stores import MemoryDocStore
@@ -51,6 +51,7 @@ def handler_for(
     router: Router,
     max_frame: int = DEFAULT_MAX_FRAME,
     authenticate: Callable[[Join], Any] | None = None,
+    proof: ServerProof | None = None,
 ) -> Callable[[ServerConnection], Awaitable[None]]:
     """The `websockets.serve` handler: one serve_peer per connection."""
 
@@ -68,7 +69,9 @@ def handler_for(
         async def close(code: int, reason: str) -> None:
             await ws.close(code, reason)
 
-        await serve_peer(receive, send, close, synchronizer, router, authenticate, max_frame)
+        await serve_peer(
+            receive, send, close, synchronizer, router, authenticate, max_frame, proof=proof
+        )
 
     return handle
 

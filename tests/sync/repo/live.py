@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pytest
 from websockets.asyncio.server import Server, serve
 
-from sync.repo.connection import Router
+from sync.repo.connection import Router, ServerProof
 from sync.repo.messages import DEFAULT_MAX_FRAME, Join
 from sync.repo.server import handler_for
 from sync.repo.synchronizer import Synchronizer
@@ -66,11 +66,12 @@ class PythonServer:
         *,
         authenticate: Callable[[Join], Any] | None = None,
         max_frame: int = DEFAULT_MAX_FRAME,
+        proof: ServerProof | None = None,
     ) -> None:
         self.synchronizer = synchronizer
         self.router = Router()
         self.thread = LoopThread()
-        handler = handler_for(synchronizer, self.router, max_frame, authenticate)
+        handler = handler_for(synchronizer, self.router, max_frame, authenticate, proof)
 
         async def start() -> Server:
             return await serve(handler, "127.0.0.1", 0, max_size=max_frame)
