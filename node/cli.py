@@ -395,19 +395,39 @@ def _with_session(settings: Settings, job: Callable[[Any], Any]) -> Any:
 
 @peer.command()
 @click.argument("name")
+@click.option(
+    "--app",
+    is_flag=True,
+    help="Voor een automerge-repo-app (zoals een browser-app) in plaats van een buur-node.",
+)
 @click.pass_context
-def invite(ctx: click.Context, name: str) -> None:
+def invite(ctx: click.Context, name: str, app: bool) -> None:
     """Laat buur-node NAME met deze node verbinden: geeft het token voor die beheerder."""
+    from .identity import load_node
     from .peers import service as peers
 
     settings = _settings(ctx)
-    invitation = _with_session(settings, lambda session: peers.invite(session, name))
+    kind = peers.APP if app else peers.NODE
+    invitation = _with_session(settings, lambda session: peers.invite(session, name, kind))
+    node_id = load_node(settings.data_path).node_id
+    address = settings.public_url.rstrip("/") or "wss://<adres-van-deze-node>"
     console.print(f"Uitnodiging voor [bold]{escape(invitation.peer.name)}[/bold] gemaakt.")
-    console.print("Geef de beheerder van die node dit token (het wordt maar één keer getoond):")
+    console.print("Geef de beheerder daar dit token (het wordt maar één keer getoond):")
     console.print(invitation.token, overflow="ignore", crop=False, soft_wrap=True)
+    if app:
+        console.print(
+            f"De app verbindt met {escape(address)}/sync?token=<token>.", overflow="ignore"
+        )
+        return
+    console.print(f"De node-id van deze node is {node_id}", overflow="ignore", soft_wrap=True)
     console.print(
-        "Daar: mekaar peer add wss://<adres-van-deze-node>/sync --token <token>",
+        f"Daar: mekaar peer add {escape(address)}/sync --token <token> --node {node_id}",
         overflow="ignore",
+        soft_wrap=True,
+    )
+    console.print(
+        "De eerste node die met dit token verbindt en zijn sleutel bewijst, wordt eraan "
+        "vastgezet; daarna werkt het token alleen nog met die sleutel."
     )
 
 
@@ -415,23 +435,54 @@ def invite(ctx: click.Context, name: str) -> None:
 @click.argument("url")
 @click.option("--token", required=True, help="Het token dat de andere node gaf.")
 @click.option("--name", default=None, help="Naam van de buur-node (standaard: het adres).")
+@click.option("--node", "node_id", default=None, help="De node-id die de andere node gaf.")
+@click.option(
+    "--relay",
+    is_flag=True,
+    help="Een gewone automerge-repo-syncserver (geen Mekaar-node, dus zonder sleutel).",
+)
 @click.pass_context
-def peer_add(ctx: click.Context, url: str, token: str, name: str | None) -> None:
+def peer_add(
+    ctx: click.Context, url: str, token: str, name: str | None, node_id: str | None, relay: bool
+) -> None:
     """Verbind met de buur-node op URL (ws:// of wss://) en synchroniseer alles wat ze delen."""
     from .peers import service as peers
 
     settings = _settings(ctx)
-    added = _with_session(settings, lambda session: peers.add(session, url, token, name))
+    added = _with_session(
+        settings,
+        lambda session: peers.add(session, url, token, name, node_id=node_id, relay=relay),
+    )
     console.print(
         f"Buur-node [bold]{escape(added.name)}[/bold] toegevoegd ({escape(added.url or '')}). "
         "Een draaiende node begint na een herstart met synchroniseren."
     )
+    if not relay and not node_id:
+        console.print(
+            "Zonder --node wordt de sleutel die de andere node bij de eerste verbinding bewijst "
+            "vastgezet. Controleer die met `mekaar peer list`."
+        )
+
+
+def _peer_line(item: Any) -> str:
+    from .peers import service as peers
+
+    way = "belt ons" if item.direction == peers.INBOUND else f"wij bellen {item.url}"
+    if item.kind == peers.APP:
+        key = "app, geen sleutel"
+    elif item.kind == peers.RELAY:
+        key = "relay, geen sleutel"
+    elif item.node_id:
+        key = f"sleutel {item.node_id}"
+    else:
+        key = "sleutel nog niet gezien"
+    return f"{item.id}  {escape(item.name)}  ({escape(way)}; {key})"
 
 
 @peer.command("list")
 @click.pass_context
 def peer_list(ctx: click.Context) -> None:
-    """Alle buur-nodes."""
+    """Alle buur-nodes, met de sleutel die voor elke node is vastgezet."""
     from .peers import service as peers
 
     settings = _settings(ctx)
@@ -439,8 +490,21 @@ def peer_list(ctx: click.Context) -> None:
     if not found:
         console.print("Nog geen buur-nodes. Gebruik `mekaar peer invite` of `mekaar peer add`.")
     for item in found:
-        way = "belt ons" if item.direction == peers.INBOUND else f"wij bellen {item.url}"
-        console.print(f"{item.id}  {escape(item.name)}  ({escape(way)})", overflow="ignore")
+        console.print(_peer_line(item), overflow="ignore", soft_wrap=True)
+
+
+@peer.command("repin")
+@click.argument("name")
+@click.option("--node", "node_id", default=None, help="De nieuwe node-id, als je die al weet.")
+@click.pass_context
+def peer_repin(ctx: click.Context, name: str, node_id: str | None) -> None:
+    """Vergeet de vastgezette sleutel van buur-node NAME (bijvoorbeeld na een nieuwe installatie
+    daar): de volgende sleutel die hij bewijst wordt vastgezet, of meteen die van --node."""
+    from .peers import service as peers
+
+    settings = _settings(ctx)
+    item = _with_session(settings, lambda session: peers.repin(session, name, node_id))
+    console.print(_peer_line(item), overflow="ignore", soft_wrap=True)
 
 
 @peer.command("remove")

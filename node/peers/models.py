@@ -11,6 +11,7 @@ from ..db import Base
 from ..projection.types import UTCDateTime
 
 ID = 64
+NODE_ID = 60
 NAME = 80
 URL = 500
 REASON = 1000
@@ -19,7 +20,11 @@ REASON = 1000
 class PeerRow(Base):
     """One neighbouring node. `inbound`: it dials us with a token we issued (only the token's hash
     is kept). `outbound`: we dial its URL with the token it issued to us (kept as given: we must
-    present it)."""
+    present it).
+
+    `kind`: a `node` proves its key in every handshake and `node_id` pins it (set by the host,
+    or on first use); an `app` (an automerge-repo client such as a browser app) has only its
+    token; a `relay` is a plain automerge-repo sync server we dial, which has no key."""
 
     __tablename__ = "peers"
 
@@ -30,6 +35,9 @@ class PeerRow(Base):
     token: Mapped[str | None] = mapped_column(String(128))
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(8), default="node", server_default="node")
+    node_id: Mapped[str | None] = mapped_column(String(NODE_ID))
+    pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class FollowedRow(Base):

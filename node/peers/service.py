@@ -4,6 +4,10 @@ remove them, and check the token a dialling peer presents.
 Tokens are 32 random bytes (url-safe base64). Only a hash of an issued token is kept, so a copy of
 the database does not let anyone pose as the invited node; a token we present to another node is
 kept as given, because we must present it.
+
+A token alone is not enough for a node: in every handshake it proves the key behind its node id
+(sync/repo/proof.py), and the key is pinned: given by the host (`peer add --node`), or taken on
+first use. From then on the token works only with that key (docs/trust.md §1).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sync.document_id import is_document_id
+from sync.repo.proof import ProofError, verify_key_of
 from sync.repo.urls import parse_automerge_url
 
 from ..errors import Invalid, NotFound
@@ -26,6 +31,9 @@ from .models import NAME, URL, FollowedRow, PeerRow, QuarantineRow
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
+NODE = "node"
+APP = "app"
+RELAY = "relay"
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,24 @@ class Peer:
     direction: str
     url: str | None
     created_at: datetime
+    kind: str = NODE
+    node_id: str | None = None
+    """The pinned key (a node id); None for an app or relay, or a node not yet seen."""
+    pinned_at: datetime | None = None
+
+    @property
+    def proves_key(self) -> bool:
+        return self.kind == NODE
+
+
+class PinMismatch(Exception):
+    """A node proved another key than the one pinned for its peer entry."""
+
+    def __init__(self, peer: Peer, node_id: str) -> None:
+        self.peer, self.node_id = peer, node_id
+        super().__init__(
+            f"buur-node {peer.name} bewees sleutel {node_id}, maar vastgezet is {peer.node_id}"
+        )
 
 
 @dataclass(frozen=True)
@@ -49,7 +75,26 @@ def token_hash(token: str) -> str:
 
 
 def _peer(row: PeerRow) -> Peer:
-    return Peer(row.id, row.name, row.direction, row.url, row.created_at)
+    return Peer(
+        row.id,
+        row.name,
+        row.direction,
+        row.url,
+        row.created_at,
+        row.kind or NODE,
+        row.node_id,
+        row.pinned_at,
+    )
+
+
+def check_node_id(node_id: str) -> str:
+    """A node id as the other host gives it (`mekaar peer invite` prints it)."""
+    node_id = node_id.strip()
+    try:
+        verify_key_of(node_id)
+    except ProofError as exc:
+        raise Invalid("node", f"Dat is geen node-id: {exc.reason}.") from None
+    return node_id
 
 
 def _clean_name(name: str) -> str:
@@ -82,8 +127,11 @@ async def _name_free(session: AsyncSession, name: str) -> None:
         raise Invalid("name", f"Er is al een buur-node met de naam {name!r}.")
 
 
-async def invite(session: AsyncSession, name: str) -> Invitation:
-    """Let a neighbouring node dial this one: returns the token its host gives to `peer add`."""
+async def invite(session: AsyncSession, name: str, kind: str = NODE) -> Invitation:
+    """Let a neighbouring node (or, with kind `app`, an automerge-repo app) dial this one:
+    returns the token its host gives to `peer add`. A node's key is pinned on first use."""
+    if kind not in {NODE, APP}:
+        raise Invalid("kind", "Nodig een node of een app uit.")
     name = _clean_name(name)
     await _name_free(session, name)
     token = secrets.token_urlsafe(32)
@@ -92,15 +140,29 @@ async def invite(session: AsyncSession, name: str) -> Invitation:
         direction=INBOUND,
         token_hash=token_hash(token),
         created_at=datetime.now(UTC),
+        kind=kind,
     )
     session.add(row)
     await session.flush()
     return Invitation(_peer(row), token)
 
 
-async def add(session: AsyncSession, url: str, token: str, name: str | None = None) -> Peer:
-    """Dial a neighbouring node at `url` with the token its host issued to us."""
+async def add(
+    session: AsyncSession,
+    url: str,
+    token: str,
+    name: str | None = None,
+    *,
+    node_id: str | None = None,
+    relay: bool = False,
+) -> Peer:
+    """Dial a neighbouring node at `url` with the token its host issued to us. `node_id` pins
+    its key now (else it is pinned on first use); a `relay` is a plain automerge-repo sync
+    server, which proves no key."""
     url = check_peer_url(url)
+    if relay and node_id:
+        raise Invalid("node", "Een relay-server heeft geen node-id.")
+    pinned = check_node_id(node_id) if node_id else None
     token = token.strip()
     if not 16 <= len(token) <= 128 or not token.isascii() or not token.isprintable():
         raise Invalid("token", "Dat token klopt niet: plak het zoals de andere node het gaf.")
@@ -108,7 +170,17 @@ async def add(session: AsyncSession, url: str, token: str, name: str | None = No
     await _name_free(session, name)
     if await session.scalar(select(PeerRow.id).where(PeerRow.url == url)) is not None:
         raise Invalid("url", f"Deze node belt {url} al.")
-    row = PeerRow(name=name, direction=OUTBOUND, url=url, token=token, created_at=datetime.now(UTC))
+    now = datetime.now(UTC)
+    row = PeerRow(
+        name=name,
+        direction=OUTBOUND,
+        url=url,
+        token=token,
+        created_at=now,
+        kind=RELAY if relay else NODE,
+        node_id=pinned,
+        pinned_at=now if pinned else None,
+    )
     session.add(row)
     await session.flush()
     return _peer(row)
@@ -132,6 +204,33 @@ async def _find(session: AsyncSession, name_or_id: str) -> PeerRow:
     if row is None:
         raise NotFound(f"buur-node {name_or_id}")
     return row
+
+
+async def pin(session: AsyncSession, peer_id: int, node_id: str) -> bool:
+    """A node proved `node_id` for this peer entry: pin it on first use (returns True), or check
+    it against the pin. Raises PinMismatch for another key, NotFound when the entry is gone."""
+    row = await session.get(PeerRow, peer_id)
+    if row is None:
+        raise NotFound(f"buur-node {peer_id}")
+    if row.node_id is None:
+        row.node_id, row.pinned_at = node_id, datetime.now(UTC)
+        await session.flush()
+        return True
+    if not hmac.compare_digest(row.node_id, node_id):
+        raise PinMismatch(_peer(row), node_id)
+    return False
+
+
+async def repin(session: AsyncSession, name_or_id: str, node_id: str | None = None) -> Peer:
+    """Forget a node's pinned key (it moved to new hardware and has a new key, say): the next key
+    it proves is pinned, or `node_id` right now."""
+    row = await _find(session, name_or_id)
+    if row.kind != NODE:
+        raise Invalid("name", f"{row.name} is een {row.kind}, geen node: die heeft geen sleutel.")
+    row.node_id = check_node_id(node_id) if node_id else None
+    row.pinned_at = datetime.now(UTC) if node_id else None
+    await session.flush()
+    return _peer(row)
 
 
 async def peers(session: AsyncSession) -> list[Peer]:

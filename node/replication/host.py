@@ -32,6 +32,10 @@ class Grant:
     peer_name: str
     write: bool
     announce: bool
+    peer_row: int | None = None
+    """The peers-table entry the token belongs to (None for public read access)."""
+    proves_key: bool = False
+    """A node: it must prove the key pinned for `peer_row` before anything is synced."""
 
 
 def _grant(peer: PeerInfo) -> Grant | None:

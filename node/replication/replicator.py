@@ -22,9 +22,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sync.repo.connection import Refused, Router, run_peer_forever, serve_peer
+from sync.repo.connection import (
+    ClientProof,
+    Refused,
+    Router,
+    ServerProof,
+    run_peer_forever,
+    serve_peer,
+)
 from sync.repo.host import PeerInfo
 from sync.repo.messages import Join, PeerMetadata
+from sync.repo.proof import NodeKey
 from sync.repo.synchronizer import Synchronizer
 
 from ..errors import NotFound
@@ -60,6 +68,12 @@ class PeerState:
     documents: int = 0
     behind: int = 0
     peer_id: str | None = field(default=None, repr=False)
+    connection: int = field(default=0, repr=False)
+    """Which of the peer's connections set `connected` (a refused or replaced one must not
+    clear it)."""
+
+
+INTERNAL = {"peer_id", "connection"}
 
 
 def _now() -> str:
@@ -83,6 +97,7 @@ class Replicator:
             PendingProjections(node.settings.data_path / "pending-projection"),
             self._received,
         )
+        self.node_key = NodeKey(node.identity.signing_key)
         self.peer_id = f"mekaar-{node.identity.node_id}"
         self.storage_id = storage_id_of(node.identity.node_id)
         self.synchronizer = Synchronizer(self.host, self.peer_id, self.storage_id)
@@ -94,6 +109,7 @@ class Replicator:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._written: list[dict[str, Any]] | None = None  # the status rows last written
+        self._connections = 0  # inbound connections so far, to tell them apart
 
     # ------------------------------------------------------------------ life cycle
 
@@ -114,12 +130,20 @@ class Replicator:
             async with self.node.sessions() as session:
                 outbound = await peers.outbound(session)
             for peer, token in outbound:
-                self.dial(peer.name, peer.url or "", token)
+                self.dial(peer, token)
         self._write_status()
 
-    def dial(self, name: str, url: str, token: str) -> None:
+    def dial(self, peer: peers.Peer, token: str) -> None:
+        name, url = peer.name, peer.url or ""
         state = self.states[name] = PeerState(name, peers.OUTBOUND, url)
-        grant = Grant(name, write=True, announce=True)
+        grant = Grant(name, write=True, announce=True, peer_row=peer.id)
+        proof = None
+        if peer.proves_key:
+
+            async def accept(node_id: str) -> None:
+                await self._pin(peer.id, name, node_id)
+
+            proof = ClientProof(self.node_key, accept)
 
         def on_connected(server: PeerInfo) -> None:
             state.peer_id = server.peer_id
@@ -145,6 +169,7 @@ class Replicator:
                     credentials=grant,
                     on_state=on_state,
                     on_connected=on_connected,
+                    proof=proof,
                 ),
                 name=f"replication-peer-{name}",
             )
@@ -182,26 +207,70 @@ class Replicator:
         """One peer's /sync connection, until it closes. Without a grant the peer is told why
         and disconnected."""
         name = grant.peer_name if grant else "?"
-        state = self.states.get(name) if grant else None
+        state: PeerState | None = None
+        peer_id = ""
+        self._connections += 1
+        mine = self._connections
+
+        def connected() -> None:
+            nonlocal state
+            state = self.states.get(name)
+            if state is None or state.direction != peers.INBOUND or not grant or not grant.announce:
+                state = self.states.setdefault(name, PeerState(name, peers.INBOUND))
+            state.connected, state.since, state.peer_id = True, _now(), peer_id
+            state.connection, state.last_error = mine, None
+            self._write_status()
 
         def authenticate(join: Join) -> Grant:
-            nonlocal state
+            nonlocal peer_id
             if grant is None:
                 raise Refused("onbekende node: vraag de beheerder om een uitnodiging (token)")
             if self._taken_by_another(join.sender_id, name):
                 raise Refused("deze peer-id is al verbonden voor een andere node")
-            if state is None or state.direction != peers.INBOUND or not grant.announce:
-                state = self.states.setdefault(name, PeerState(name, peers.INBOUND))
-            state.connected, state.since, state.peer_id = True, _now(), join.sender_id
-            self._write_status()
+            peer_id = join.sender_id
+            if not grant.proves_key:
+                connected()
             return grant
 
+        async def accept(credentials: Any, node_id: str) -> Grant:
+            assert grant is not None and grant.peer_row is not None
+            try:
+                await self._pin(grant.peer_row, name, node_id)
+            except Refused as exc:
+                if name in self.states:
+                    self.states[name].last_error = exc.reason
+                    self._write_status()
+                raise
+            connected()
+            return grant
+
+        proof = ServerProof(
+            self.node_key, accept, lambda credentials: bool(grant and grant.proves_key)
+        )
         try:
-            await serve_peer(receive, send, close, self.synchronizer, self.router, authenticate)
+            await serve_peer(
+                receive, send, close, self.synchronizer, self.router, authenticate, proof=proof
+            )
         finally:
-            if state is not None and grant is not None:
+            if state is not None and state.connection == mine:
                 state.connected = False
                 self._write_status()
+
+    async def _pin(self, peer_row: int, name: str, node_id: str) -> None:
+        """A peer proved `node_id`: pinned on first use, else it must be the pinned key."""
+        if node_id == self.node.identity.node_id:
+            raise Refused("dat is deze node zelf")
+        try:
+            async with self.node.sessions() as session:
+                pinned = await peers.pin(session, peer_row, node_id)
+                await session.commit()
+        except peers.PinMismatch as exc:
+            log.warning("peer %s refused: %s", name, exc)
+            raise Refused(str(exc)) from None
+        except NotFound:
+            raise Refused(f"buur-node {name} is weggehaald") from None
+        if pinned:
+            log.info("peer %s: key %s pinned on first use", name, node_id)
 
     def _taken_by_another(self, peer_id: str, name: str) -> bool:
         """Whether a live connection of another peer uses `peer_id`. A second join with a peer
@@ -218,7 +287,13 @@ class Replicator:
             async with self.node.sessions() as session:
                 peer = await peers.authenticate(session, token)
             if peer is not None:
-                return Grant(peer.name, write=True, announce=True)
+                return Grant(
+                    peer.name,
+                    write=True,
+                    announce=True,
+                    peer_row=peer.id,
+                    proves_key=peer.proves_key,
+                )
         if self.node.settings.public_sync:
             return Grant("publiek", write=False, announce=False)
         return None
@@ -333,7 +408,7 @@ class Replicator:
         """For `mekaar peer status`, which runs in another process. Written only when something
         changed: an idle node must not rewrite a file every few seconds (SD cards wear)."""
         path: Path = self.node.settings.data_path / STATUS_FILE
-        rows = [{k: v for k, v in asdict(s).items() if k != "peer_id"} for s in self.status()]
+        rows = [{k: v for k, v in asdict(s).items() if k not in INTERNAL} for s in self.status()]
         if rows == self._written and path.exists():
             return
         self._written = rows

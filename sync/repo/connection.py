@@ -238,8 +238,10 @@ async def _proven(
         message = decode_message(frame, max_bytes=max_frame)
     except ProtocolError as exc:
         raise Refused(f"expected the proof of the node key: {exc.reason}") from None
-    if not isinstance(message, Auth) or message.sender_id != peer_id:
+    if not isinstance(message, Auth):
         raise Refused("expected the proof of the node key first (mekaar-auth)")
+    if message.sender_id != peer_id or message.target_id != server_peer:
+        raise Refused("the proof of the node key names other peers than this connection's")
     try:
         node_id = check_proof(peer_id, server_peer, offer, answer, message.signature)
     except ProofError as exc:

@@ -58,6 +58,8 @@ class RunningNode:
         self.process: subprocess.Popen[bytes] | None = None
         self.log = root / f"{name.lower()}.log"
         self.residents: list[Resident] = []
+        self.node_id = ""
+        """Known once `invite` has printed it."""
         self.serve_command = MEKAAR
         """What `start` runs with `--data … serve --port …` (a benchmark may wrap it)."""
         self.cli("init", "--name", name)
@@ -114,17 +116,24 @@ class RunningNode:
 
     # ------------------------------------------------------------------ peering
 
-    def invite(self, name: str) -> str:
-        """`mekaar peer invite`: the token, as the host copies it from the output."""
-        output = self.cli("peer", "invite", name)
+    def invite(self, name: str, *, app: bool = False) -> str:
+        """`mekaar peer invite` (for a node, or with `app` an automerge-repo app): the token, as
+        the host copies it from the output."""
+        output = self.cli("peer", "invite", name, *(["--app"] if app else []))
         tokens = re.findall(r"^[A-Za-z0-9_-]{40,}$", output, re.MULTILINE)
         assert len(tokens) == 1, output
+        if not app:
+            found = re.search(r"node-id van deze node is (\w+)", output)
+            assert found, output
+            self.node_id = found.group(1)
         return tokens[0]
 
-    def dial(self, other: RunningNode) -> None:
-        """Peer the way two hosts do: `other` invites us, we add it (before we start)."""
+    def dial(self, other: RunningNode, *, pin: bool = True) -> None:
+        """Peer the way two hosts do: `other` invites us, we add it (before we start) with the
+        node id it printed (without `pin`, its key is pinned on first use)."""
         token = other.invite(self.name)
-        self.cli("peer", "add", other.sync_url, "--token", token, "--name", other.name)
+        pinned = ["--node", other.node_id] if pin else []
+        self.cli("peer", "add", other.sync_url, "--token", token, "--name", other.name, *pinned)
 
     def status(self) -> dict[str, Any]:
         import json

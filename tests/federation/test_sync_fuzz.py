@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -18,13 +19,26 @@ from pathlib import Path
 import cbor2
 import httpx
 import pytest
+from nacl.signing import SigningKey
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from sync.automerge import ROOT, Document, SyncMessage
 from sync.automerge.sync_protocol import MESSAGE_V1, MESSAGE_V2
 from sync.document_id import new_document_id
-from sync.repo.messages import Ephemeral, Join, PeerMetadata, Request, Sync, encode_message
+from sync.repo.messages import (
+    Auth,
+    Ephemeral,
+    Error,
+    Join,
+    Peer,
+    PeerMetadata,
+    Request,
+    Sync,
+    decode_message,
+    encode_message,
+)
+from sync.repo.proof import NodeKey, Offer
 
 from .nodes import Resident, RunningNode, wait_until
 
@@ -42,7 +56,10 @@ class Village:
     anna: Resident
     doc_id: str
     token: str
+    """An app's token (no key to prove), so the fuzzers reach the synchronizer."""
     since: str
+    node_token: str
+    """A node's token: nothing passes before the node-key handshake."""
     edits: int = 0
 
     @property
@@ -76,14 +93,15 @@ def village(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Village]:
     a, b = RunningNode(root, "Aadorp"), RunningNode(root, "Bathmen")
     try:
         b.dial(a)
-        token = a.invite("Fuzzer")
+        token = a.invite("Fuzzer", app=True)
+        node_token = a.invite("Fuzznode")
         a.start()
         b.start()
         anna = a.resident("Anna")
         doc_id = anna.post("/initiatives", {"title": "Buurtmoestuin", "summary": "Samen"})["id"]
         wait_until(lambda: (h := a.heads(doc_id)) and b.heads(doc_id) == h, 60, "first sync")
         since = wait_until(lambda: connection_since(b), 30, "B's status")
-        yield Village(a, b, anna, doc_id, token, since)
+        yield Village(a, b, anna, doc_id, token, since, node_token)
     finally:
         a.close()
         b.close()
@@ -330,4 +348,116 @@ def test_a_token_does_not_let_one_take_over_another_peers_connection(village: Vi
     neighbour = f"mekaar-{village.b.api('/node')['node_id']}"
     code = asyncio.run(exchange(village.sync_url, [join_frame(neighbour)], token=village.token))
     assert code == 1008
+    village.keeps_working()
+
+
+# ---------------------------------------------------------------------- the node-key handshake
+
+
+async def handshake(
+    url: str, token: str, offer: object, auth: Callable[[Peer, Offer], bytes] | None
+) -> tuple[str, int | None]:
+    """Join with `offer` as the proof; `auth(answer, offer)` makes the next frame. Returns the
+    node's error message ("" when none) and the close code (None: still open after 5 s)."""
+    metadata = PeerMetadata(is_ephemeral=False, proof=offer)  # type: ignore[arg-type]
+    headers = {"Authorization": f"Bearer {token}"}
+    async with connect(url, additional_headers=headers, open_timeout=20, close_timeout=5) as ws:
+        await ws.send(encode_message(Join("fuzz-proof", metadata)))
+        error = ""
+        try:
+            async with asyncio.timeout(5):
+                answer = decode_message(await ws.recv())  # type: ignore[arg-type]
+                if isinstance(answer, Error):
+                    error = answer.message
+                elif isinstance(answer, Peer) and auth is not None:
+                    await ws.send(auth(answer, Offer.parse(offer, signed=False)))
+                while True:
+                    message = decode_message(await ws.recv())  # type: ignore[arg-type]
+                    if isinstance(message, Error):
+                        error = message.message
+        except ConnectionClosed:
+            error = error or ws.close_reason or ""
+        except TimeoutError:
+            return error, None
+    return error, ws.close_code
+
+
+def signed_by(key: NodeKey) -> Callable[[Peer, Offer], bytes]:
+    def auth(answer: Peer, offer: Offer) -> bytes:
+        theirs = Offer.parse(answer.peer_metadata.proof, signed=True)
+        sig = key.prove("fuzz-proof", answer.sender_id, offer, theirs)
+        return encode_message(Auth("fuzz-proof", answer.sender_id, sig))
+
+    return auth
+
+
+def test_garbage_replayed_and_expired_handshake_proofs_are_refused_with_a_log_line(
+    village: Village,
+) -> None:
+    rng = random.Random(6)
+    key, impostor = NodeKey(SigningKey.generate()), NodeKey(SigningKey.generate())
+    good = key.offer().to_map()
+    url, token = village.sync_url, village.node_token
+
+    def garbage_offer() -> object:
+        """One field broken (an extra key or `sig: null` would still be a valid offer)."""
+        offer = dict(good)
+        field = rng.choice(["node", "nonce", "time", "sig"])
+        offer[field] = rng.choice(
+            [-1, 2**70, 1.5, "x" * rng.randint(0, 80), rng.randbytes(rng.randint(0, 70))]
+            + ([None] if field != "sig" else [])
+        )
+        return offer
+
+    def changed(frame: bytes) -> bytes:
+        """A mutation may leave a frame whole (truncated at its end): only a changed one counts."""
+        while (mutated := mutate(rng, frame)) == frame:
+            pass
+        return mutated
+
+    def garbage_auth(answer: Peer, offer: Offer) -> bytes:
+        me, server = "fuzz-proof", answer.sender_id
+        return rng.choice(
+            [
+                encode_message(Auth(me, server, rng.randbytes(64))),
+                encode_message(Auth(me, server, rng.randbytes(rng.randint(0, 63)))),
+                encode_message(Auth("someone-else", server, rng.randbytes(64))),
+                encode_message(Sync(me, server, village.doc_id, b"\x42")),
+                changed(signed_by(key)(answer, offer)),
+            ]
+        )
+
+    async def run() -> list[tuple[str, int | None]]:
+        results = [await handshake(url, token, garbage_offer(), garbage_auth) for _ in range(30)]
+        results += [await handshake(url, token, good, garbage_auth) for _ in range(30)]
+        expired = {**key.offer().to_map(), "time": int(time.time()) - 3600}
+        results.append(await handshake(url, token, expired, signed_by(key)))
+        # an honest handshake pins the key; its recorded proof does not work a second time
+        recorded: list[bytes] = []
+
+        def record(answer: Peer, offer: Offer) -> bytes:
+            recorded.append(signed_by(key)(answer, offer))
+            return recorded[-1]
+
+        honest_error, honest_code = await handshake(url, token, good, record)
+        assert (honest_error, honest_code) == ("", None), "the honest node was refused"
+        results.append(await handshake(url, token, good, lambda answer, offer: recorded[0]))
+        # the token leaked, the key did not
+        results.append(await handshake(url, token, impostor.offer().to_map(), signed_by(impostor)))
+        return results
+
+    results = asyncio.run(run())
+    codes = [code for _, code in results]
+    assert_closed_by_protocol(codes)
+    assert all(error for error, _ in results), [r for r in results if not r[0]]
+    assert "expired" in results[-3][0]
+    assert "not by node" in results[-2][0]
+    assert "vastgezet" in results[-1][0]
+    log = village.a.log.read_text()
+    for line in (
+        "refused: the proof expired",
+        "refused: the signature is not by node",
+        "refused: buur-node Fuzznode bewees sleutel",
+    ):
+        assert line in log, line
     village.keeps_working()

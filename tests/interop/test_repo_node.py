@@ -86,7 +86,7 @@ def test_js_client_reads_and_edits_an_initiative_the_node_then_shows(
     node = make_node("Aadorp").start()
     doc_id, _ = post_initiative(node)
     url = format_automerge_url(doc_id)
-    token = node.invite("js-app")
+    token = node.invite("js-app", app=True)
     js.call("client", repo="a", url=f"{node.sync_url}?token={token}", peerId="js-app")
 
     seen = js.call("find", repo="a", url=url)
@@ -191,7 +191,7 @@ def test_node_syncs_with_a_js_sync_server_both_ways(make_node: NodeMaker, js: No
 
     node = make_node("Aadorp")
     token = "any-token-1234567"  # a plain sync server asks for none; the CLI wants one
-    node.cli("peer", "add", f"ws://127.0.0.1:{port}", "--token", token, "--name", "js")
+    node.cli("peer", "add", f"ws://127.0.0.1:{port}", "--token", token, "--name", "js", "--relay")
     node.cli("follow", url)
     node.start()
 

@@ -8,12 +8,14 @@ from typing import Any
 
 from litestar import Litestar
 from litestar.testing import TestClient
+from nacl.signing import SigningKey
 
 from node.peers import service as peers
 from node.runtime import Node
 from sync.automerge import Document
 from sync.repo.host import PeerInfo
 from sync.repo.messages import (
+    Auth,
     Error,
     Join,
     Peer,
@@ -23,6 +25,7 @@ from sync.repo.messages import (
     decode_message,
     encode_message,
 )
+from sync.repo.proof import NodeKey, Offer, check_answer
 from sync.repo.store_host import StoreHost
 from sync.repo.stores import MemoryDocStore
 from sync.repo.synchronizer import Synchronizer
@@ -32,12 +35,12 @@ from .builders import post_initiative, register, run
 CLIENT = "test-client"
 
 
-def _invite(client: TestClient[Litestar], name: str) -> str:
+def _invite(client: TestClient[Litestar], name: str, kind: str = peers.APP) -> str:
     node: Node = client.app.state.node
 
     async def invite() -> str:
         async with node.sessions() as session:
-            invitation = await peers.invite(session, name)
+            invitation = await peers.invite(session, name, kind)
             await session.commit()
             return invitation.token
 
@@ -99,3 +102,49 @@ def test_only_the_host_sees_the_peers_and_the_quarantine(client: TestClient[Lite
     register(client, "Bewoner")
     assert client.get("/beheer/buren").status_code == 403
     assert client.get("/api/peers").status_code == 403
+
+
+def _join_as(socket: Any, key: NodeKey, offer: Offer | None = None) -> tuple[Any, Offer]:
+    offer = offer or key.offer()
+    metadata = PeerMetadata(is_ephemeral=False, proof=offer.to_map())
+    socket.send_bytes(encode_message(Join(CLIENT, metadata)))
+    return decode_message(socket.receive_bytes()), offer
+
+
+def test_an_invited_node_must_prove_its_key_and_is_pinned_to_it(
+    client: TestClient[Litestar],
+) -> None:
+    token = _invite(client, "Hattem", peers.NODE)
+    node: Node = client.app.state.node
+    with client.websocket_connect(f"/sync?token={token}") as socket:
+        answer = _join(socket)  # the token alone
+    assert isinstance(answer, Error) and "prove its key" in answer.message
+
+    hattem = NodeKey(SigningKey.generate())
+    with client.websocket_connect(f"/sync?token={token}") as socket:
+        answer, offer = _join_as(socket, hattem)
+        assert isinstance(answer, Peer)
+        theirs = Offer.parse(answer.peer_metadata.proof, signed=True)
+        assert check_answer(CLIENT, answer.sender_id, offer, theirs) == node.identity.node_id
+        sig = hattem.prove(CLIENT, answer.sender_id, offer, theirs)
+        socket.send_bytes(encode_message(Auth(CLIENT, answer.sender_id, sig)))
+        announced = decode_message(socket.receive_bytes())  # its catalog, once we are in
+        assert isinstance(announced, Sync | Request), announced
+    [entry] = run(client, lambda: _peers(node))
+    assert entry.node_id == hattem.node_id and entry.pinned_at is not None
+
+    impostor = NodeKey(SigningKey.generate())  # the token leaked, the key did not
+    with client.websocket_connect(f"/sync?token={token}") as socket:
+        answer, offer = _join_as(socket, impostor)
+        theirs = Offer.parse(answer.peer_metadata.proof, signed=True)
+        sig = impostor.prove(CLIENT, answer.sender_id, offer, theirs)
+        socket.send_bytes(encode_message(Auth(CLIENT, answer.sender_id, sig)))
+        refusal = decode_message(socket.receive_bytes())
+    assert isinstance(refusal, Error) and "vastgezet" in refusal.message
+    [entry] = run(client, lambda: _peers(node))
+    assert entry.node_id == hattem.node_id
+
+
+async def _peers(node: Node) -> list[peers.Peer]:
+    async with node.sessions() as session:
+        return await peers.peers(session)

@@ -38,6 +38,8 @@ async def _overview(node: Node, db: AsyncSession, replicator: Replicator) -> dic
                 "name": peer.name,
                 "direction": peer.direction,
                 "url": peer.url,
+                "kind": peer.kind,
+                "node_id": peer.node_id,
                 "connected": bool(state and state.connected),
                 "since": state.since if state else None,
                 "last_sync": state.last_sync if state else None,

@@ -91,3 +91,47 @@ def test_following_takes_an_automerge_url_or_an_id(node: Node) -> None:
     with pytest.raises(Invalid) as refused:
         run(node, lambda s: peers.follow(s, "automerge:nonsense!"))
     assert refused.value.field == "url"
+
+
+KEY_A = "7yBJycWZvVZnYtMDcR8f9w4wmfEJus6bUpHrQnaGJkyb"
+KEY_B = "4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi"
+
+
+def test_a_node_key_is_pinned_on_first_use_and_then_held_to(node: Node) -> None:
+    invited = run(node, lambda s: peers.invite(s, "Hattem")).peer
+    assert invited.kind == peers.NODE and invited.proves_key and invited.node_id is None
+    assert run(node, lambda s: peers.pin(s, invited.id, KEY_A)) is True
+    assert run(node, lambda s: peers.pin(s, invited.id, KEY_A)) is False  # the same key again
+    with pytest.raises(peers.PinMismatch, match="vastgezet"):
+        run(node, lambda s: peers.pin(s, invited.id, KEY_B))
+    [entry] = run(node, peers.peers)
+    assert entry.node_id == KEY_A and entry.pinned_at is not None
+
+    # the host resets the pin (the other village reinstalled): the next key is pinned
+    assert run(node, lambda s: peers.repin(s, "Hattem")).node_id is None
+    assert run(node, lambda s: peers.pin(s, invited.id, KEY_B)) is True
+    assert run(node, lambda s: peers.repin(s, "Hattem", KEY_A)).node_id == KEY_A
+    with pytest.raises(NotFound):
+        run(node, lambda s: peers.pin(s, 999, KEY_A))
+
+
+def test_a_dialled_node_is_pinned_by_its_id_and_a_relay_has_none(node: Node) -> None:
+    token = "t" * 43
+    pinned = run(node, lambda s: peers.add(s, "ws://a.example", token, "A", node_id=f" {KEY_A} "))
+    assert pinned.node_id == KEY_A and pinned.proves_key
+    relay = run(node, lambda s: peers.add(s, "ws://r.example", token, "R", relay=True))
+    assert relay.kind == peers.RELAY and not relay.proves_key
+    with pytest.raises(Invalid) as refused:
+        run(node, lambda s: peers.add(s, "ws://b.example", token, "B", node_id="niet-een-id"))
+    assert refused.value.field == "node" and "node-id" in refused.value.message
+    with pytest.raises(Invalid):
+        run(node, lambda s: peers.add(s, "ws://c.example", token, "C", node_id=KEY_A, relay=True))
+    with pytest.raises(Invalid, match="geen node"):
+        run(node, lambda s: peers.repin(s, "R"))
+
+
+def test_an_app_is_invited_without_a_key(node: Node) -> None:
+    app = run(node, lambda s: peers.invite(s, "Buurt-app", peers.APP)).peer
+    assert app.kind == peers.APP and not app.proves_key
+    with pytest.raises(Invalid):
+        run(node, lambda s: peers.invite(s, "Iets", "relay"))

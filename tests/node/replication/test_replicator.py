@@ -127,7 +127,10 @@ def test_a_sync_connection_gets_the_rights_its_token_gives(node: Node) -> None:
         )
 
     invited, wrong, none = asyncio.run(scenario(public=False))
-    assert invited == Grant("HattemFalse", write=True, announce=True)
+    assert invited is not None
+    assert invited == Grant(
+        "HattemFalse", write=True, announce=True, peer_row=invited.peer_row, proves_key=True
+    )
     assert wrong is None and none is None
     invited, wrong, none = asyncio.run(scenario(public=True))
     assert invited is not None and invited.write
