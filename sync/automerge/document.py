@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time as _time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -35,6 +35,10 @@ from .values import (
 )
 
 Clock = dict[bytes, int]
+Admit = Callable[[Change], bool]
+"""Whether a change that arrived may be applied (its actor is vouched for, say). A change it
+refuses is *held*: not applied, returned to the caller to keep aside, and remembered so that sync
+stops asking for it; changes that depend on a held change are held with it."""
 
 
 def _actor_bytes(actor: bytes | str | None) -> bytes:
@@ -62,6 +66,7 @@ class Document:
         self._heads: set[bytes] = set()
         self._by_actor: dict[bytes, list[Change]] = {}
         self._queue: list[Change] = []
+        self._held: set[bytes] = set()  # hashes refused by an Admit; see `held`
         self._saved = 0  # how many changes save()/save_incremental() have written out
         self._tx: Transaction | None = None
 
@@ -109,6 +114,8 @@ class Document:
         self._opset.max_op = max((c.max_op for c in self._changes), default=0)
 
     def _record(self, change: Change) -> None:
+        if self._held:
+            self._held.discard(change.hash)
         self._changes.append(change)
         self._rows.append(change)
         self._by_hash[change.hash] = change
@@ -122,8 +129,9 @@ class Document:
         if self._tx is not None:
             raise RuntimeError("finish the open change before applying other changes")
 
-    def apply_changes(self, changes: Iterable[bytes]) -> None:
-        """Apply encoded change chunks; ones whose deps are missing wait until those arrive."""
+    def apply_changes(self, changes: Iterable[bytes], admit: Admit | None = None) -> list[Change]:
+        """Apply encoded change chunks; ones whose deps are missing wait until those arrive.
+        With `admit`, returns the changes it held (see Admit); without, []."""
         self._check_open()
         with gc_paused():
             decoded: list[Change] = []
@@ -131,7 +139,57 @@ class Document:
                 if not isinstance(data, bytes | bytearray | memoryview):
                     raise DecodeError("a change must be bytes")
                 decoded.extend(self._decode_chunks(bytes(data), allow_document=False))
+            decoded, held = self._admitted(decoded, admit)
             self._apply_batch(decoded)
+        self._held.update(c.hash for c in held)
+        return held
+
+    def _load_admitted(self, data: bytes, admit: Admit | None) -> list[Change]:
+        """load_incremental with an Admit; returns the held changes (the sync protocol's way in)."""
+        self._check_open()
+        with gc_paused():
+            decoded, held = self._admitted(self._decode_chunks(bytes(data), True), admit)
+            self._apply_batch(decoded)
+        self._held.update(c.hash for c in held)
+        return held
+
+    def _admitted(
+        self, changes: list[Change], admit: Admit | None
+    ) -> tuple[list[Change], list[Change]]:
+        """Split arriving changes into those to apply and those to hold (refused by `admit`, or
+        depending on a held one). Known changes are let through: applying them is a no-op."""
+        if admit is None:
+            return changes, []
+        held: dict[bytes, Change] = {}
+        for change in changes:
+            if change.hash not in self._by_hash and not admit(change):
+                held[change.hash] = change
+        if not held and not self._held:
+            return changes, []
+        # held before and not let through now: still missing for what builds on it
+        still_held = self._held - {c.hash for c in changes if c.hash not in held}
+        grew = True
+        while grew:  # a change on top of a held one cannot be applied without it
+            grew = False
+            for change in changes:
+                if (
+                    change.hash not in held
+                    and change.hash not in self._by_hash
+                    and any(d in held or d in still_held for d in change.deps)
+                ):
+                    held[change.hash] = change
+                    grew = True
+        return [c for c in changes if c.hash not in held], list(held.values())
+
+    @property
+    def held(self) -> frozenset[bytes]:
+        """Hashes of changes an Admit refused and that were not applied since: sync does not ask
+        for them again (they are not "missing"). Gone from here once applied."""
+        return frozenset(self._held)
+
+    def hold(self, hashes: Iterable[bytes]) -> None:
+        """Remember changes held before (by a caller that keeps them, across a reload)."""
+        self._held.update(h for h in hashes if h not in self._by_hash)
 
     def load_incremental(self, data: bytes) -> int:
         """Apply a saved document and/or change chunks; returns how many changes were added."""
@@ -276,7 +334,7 @@ class Document:
                 if dep not in self._by_hash and dep not in queued:
                     missing.add(dep)
         for head in heads or []:
-            if head not in self._by_hash and head not in queued:
+            if head not in self._by_hash and head not in queued and head not in self._held:
                 missing.add(head)
         return sorted(missing)
 
@@ -459,9 +517,12 @@ class Document:
     def generate_sync_message(self, state: SyncState) -> bytes | None:
         return generate_sync_message(self, state)
 
-    def receive_sync_message(self, state: SyncState, message: bytes) -> None:
+    def receive_sync_message(
+        self, state: SyncState, message: bytes, admit: Admit | None = None
+    ) -> list[Change]:
+        """Apply a peer's sync message; with `admit`, returns the changes it held (see Admit)."""
         self._check_open()
-        receive_sync_message(self, state, message)
+        return receive_sync_message(self, state, message, admit)
 
 
 def _canonical(change: Change) -> Change:

@@ -17,7 +17,8 @@ from .errors import DecodeError
 from .leb import encode_uleb, read_uleb
 
 if TYPE_CHECKING:
-    from .document import Document
+    from .change import Change
+    from .document import Admit, Document
 
 MESSAGE_V1 = 0x42
 MESSAGE_V2 = 0x43
@@ -227,6 +228,8 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     if state.last_sent_heads == our_heads and state.have_responded:
         if (their_heads == our_heads or state.read_only) and nothing_to_send:
             return None
+        if nothing_to_send and _only_held_differ(doc, their_heads):
+            return None  # they hold changes we held on purpose: asking again would never end
         if state.in_flight:
             return None
 
@@ -256,11 +259,15 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     return message.encode()
 
 
-def receive_sync_message(doc: Document, state: SyncState, data: bytes) -> None:
+def receive_sync_message(
+    doc: Document, state: SyncState, data: bytes, admit: Admit | None = None
+) -> list[Change]:
+    """Returns the changes `admit` held (Document.Admit); [] without one."""
     message = SyncMessage.decode(data)
     before = doc.get_heads()
+    held: list[Change] = []
     if message.changes and not state.read_only:
-        doc.load_incremental(b"".join(message.changes))
+        held = doc._load_admitted(b"".join(message.changes), admit)
     state.in_flight = False
     if message.flags is not None:
         state.their_flags = message.flags
@@ -286,6 +293,17 @@ def receive_sync_message(doc: Document, state: SyncState, data: bytes) -> None:
     state.their_have = message.have
     state.their_heads = list(message.heads)
     state.their_need = list(message.need)
+    return held
+
+
+def _only_held_differ(doc: Document, their_heads: list[bytes] | None) -> bool:
+    """Every head of theirs is one we have or one we held, and at least one is held."""
+    held = doc._held
+    if not held or not their_heads:
+        return False
+    return any(h in held for h in their_heads) and all(
+        h in held or h in doc._by_hash for h in their_heads
+    )
 
 
 def _advance_heads(before: list[bytes], after: list[bytes], shared: list[bytes]) -> list[bytes]:

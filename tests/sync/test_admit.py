@@ -1,0 +1,145 @@
+"""Holding changes an `admit` check refuses (docs/trust.md §2): they are not applied, what builds
+on them waits with them, sync goes quiet instead of asking for them forever, and letting them in
+later gives the sender's document exactly."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sync.automerge import ROOT, Document, ObjType, SyncState
+from sync.automerge.change import Change
+
+TRUSTED = bytes.fromhex("aa" * 16)
+ALSO_TRUSTED = bytes.fromhex("cc" * 16)
+FORGER = bytes.fromhex("ff" * 16)
+OTHER_FORGER = bytes.fromhex("ee" * 16)
+
+
+def trusted(change: Change) -> bool:
+    return change.actor in (TRUSTED, ALSO_TRUSTED)
+
+
+def sync_with_admit(sender: Document, receiver: Document) -> tuple[int, list[Change]]:
+    """Messages until both are quiet; the receiver admits with `trusted`."""
+    s_state, r_state = SyncState(), SyncState()
+    held: list[Change] = []
+    for rounds in range(30):
+        m1 = sender.generate_sync_message(s_state)
+        if m1 is not None:
+            held += receiver.receive_sync_message(r_state, m1, trusted)
+        m2 = receiver.generate_sync_message(r_state)
+        if m2 is not None:
+            sender.receive_sync_message(s_state, m2)
+        if m1 is None and m2 is None:
+            return rounds, held
+    raise AssertionError("sync did not go quiet in 30 rounds")
+
+
+def edit(doc: Document, actor: bytes, key: str, value: str) -> None:
+    doc.actor = actor
+    with doc.change() as tx:
+        tx.put(ROOT, key, value)
+
+
+def shared_start() -> Document:
+    doc = Document(TRUSTED)
+    with doc.change() as tx:
+        tx.put(ROOT, "title", "Moestuin")
+        tx.put_object(ROOT, "tasks", ObjType.LIST)
+    return doc
+
+
+def test_a_forged_change_and_what_builds_on_it_are_held_and_the_rest_applied() -> None:
+    sender = shared_start()
+    receiver = Document.load(sender.save())
+    edit(sender, FORGER, "title", "Vervalst")
+    forged = sender.get_heads()
+    edit(sender, TRUSTED, "summary", "bouwt op de vervalsing")  # depends on the forged change
+    side = Document.load(receiver.save())
+    edit(side, ALSO_TRUSTED, "place", "Dijk")  # concurrent, honest
+    sender.merge(side)
+
+    rounds, held = sync_with_admit(sender, receiver)
+    assert rounds < 10
+    assert {c.actor for c in held} == {FORGER, TRUSTED}  # the forgery and the edit on top
+    assert receiver.to_py() == {"title": "Moestuin", "tasks": [], "place": "Dijk"}
+    assert set(forged) <= receiver.held
+    assert receiver.get_missing_deps(sender.get_heads()) == []  # not asked for again
+    assert receiver.generate_sync_message(SyncState()) is not None  # a fresh peer still syncs
+
+    # the actor is vouched for later: the held changes go in, in any order
+    receiver.apply_changes([c.raw for c in reversed(held)])
+    assert receiver.get_heads() == sender.get_heads()
+    assert receiver.to_py() == sender.to_py()
+    assert receiver.held == frozenset()
+
+
+def test_held_changes_are_held_again_after_a_reload_and_sync_still_goes_quiet() -> None:
+    sender = shared_start()
+    receiver = Document.load(sender.save())
+    edit(sender, FORGER, "title", "Vervalst")
+    _, held = sync_with_admit(sender, receiver)
+    assert len(held) == 1
+
+    reloaded = Document.load(receiver.save())
+    reloaded.hold(c.hash for c in held)
+    assert reloaded.held == receiver.held
+    rounds, again = sync_with_admit(sender, reloaded)
+    assert rounds < 10 and [c.hash for c in again] == [c.hash for c in held]
+    assert reloaded.to_py()["title"] == "Moestuin"
+
+
+def test_admit_is_not_asked_about_changes_already_applied() -> None:
+    asked: list[bytes] = []
+    doc = shared_start()
+    copy = Document.load(doc.save())
+
+    def admit(change: Change) -> bool:
+        asked.append(change.hash)
+        return True
+
+    assert copy.apply_changes(doc.get_changes([]), admit) == []
+    assert asked == []
+
+
+def test_without_admit_nothing_is_held() -> None:
+    sender = shared_start()
+    receiver = Document()
+    edit(sender, FORGER, "title", "Vervalst")
+    state = SyncState()
+    message = sender.generate_sync_message(SyncState())
+    assert message is not None
+    assert receiver.receive_sync_message(state, message) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), max_size=12))
+def test_whatever_is_forged_the_receiver_holds_exactly_the_changes_that_need_a_forgery(
+    script: list[tuple[bool, bool]],
+) -> None:
+    """Random histories on two branches: the receiver applies every change whose ancestry is
+    trusted and holds the rest; releasing the held ones gives the sender's document."""
+    sender = shared_start()
+    receiver = Document.load(sender.save())
+    branch = Document.load(sender.save())
+    actors = {
+        (False, False): TRUSTED,
+        (False, True): ALSO_TRUSTED,
+        (True, False): FORGER,
+        (True, True): OTHER_FORGER,
+    }
+    for i, (forged, on_branch) in enumerate(script):
+        edit(branch if on_branch else sender, actors[forged, on_branch], f"k{i % 4}", f"v{i}")
+    sender.merge(branch)
+
+    rounds, held = sync_with_admit(sender, receiver)
+    assert rounds < 15
+    held_hashes = {c.hash for c in held}
+    for change in sender.changes_since([]):
+        needs_forgery = change.actor in (FORGER, OTHER_FORGER) or any(
+            d in held_hashes for d in change.deps
+        )
+        assert (change.hash in held_hashes) == needs_forgery
+    receiver.apply_changes([c.raw for c in held])
+    assert receiver.get_heads() == sender.get_heads()
