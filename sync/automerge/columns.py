@@ -11,8 +11,8 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, groupby
-from operator import itemgetter, sub
+from itertools import chain, groupby, islice
+from operator import eq, itemgetter, sub
 from typing import Any, TypeVar
 
 from .errors import DecodeError
@@ -55,7 +55,17 @@ def runs(values: Iterable[T]) -> list[tuple[T, int]]:
 
 
 def merge_runs(pairs: Iterable[tuple[T, int]]) -> list[tuple[T, int]]:
-    """Runs that may be empty or hold the same value as their neighbour, as maximal runs."""
+    """Runs that may be empty or hold the same value as their neighbour, as maximal runs.
+
+    Runs gathered per object or per block are mostly maximal already (a map's keys differ from
+    each other and from the null of the sequence next to them), and checking that takes two
+    passes in C, where merging steps through Python once per run; so the pairs come back as
+    they are when nothing needs merging."""
+    if not isinstance(pairs, list):
+        pairs = list(pairs)
+    values = list(map(_first, pairs))
+    if 0 not in map(_count, pairs) and not any(map(eq, values, islice(values, 1, None))):
+        return pairs
     return [
         (value, sum(map(_count, group))) for value, group in groupby(filter(_count, pairs), _first)
     ]

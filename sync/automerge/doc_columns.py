@@ -226,16 +226,15 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
                 key_deltas += block.dkctr
                 key_deltas[start] = kctr[0] - last_kctr
                 last_kctr = kctr[-1]
-                if one_actor:
-                    if 0 in kctr:  # rows keyed by the head element: a null actor
-                        at = 0
-                        for head in [i for i, c in enumerate(kctr) if not c]:
-                            key_actor_runs.append((0, head - at))
-                            key_actor_runs.append((None, 1))
+                if one_actor:  # rows keyed by the head element (counter 0) have a null actor
+                    at = 0
+                    try:
+                        while True:
+                            head = kctr.index(0, at)
+                            key_actor_runs += ((0, head - at), (None, 1))
                             at = head + 1
+                    except ValueError:  # no head key after `at`
                         key_actor_runs.append((0, n - at))
-                    else:
-                        key_actor_runs.append((0, n))
                 else:
                     id_actor += block.actor
                     if b"" in index:
