@@ -138,7 +138,7 @@ def change_columns(rows: ChangeRows, index: dict[bytes, int]) -> list[tuple[int,
         (C_DEPS_N, col.encode_uleb_column(rows.ndeps)),
         (C_DEPS, col.encode_sleb_column(rows.dep_deltas)),
         (C_EXTRA_META, extra_meta),
-        (C_EXTRA, b"".join(extras)),
+        (C_EXTRA, col.join_bytes(extras)),
     ]
 
 
@@ -297,7 +297,7 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
         (ch.INSERT, col.encode_boolean_runs(insert_runs)),
         (ch.ACTION, col.encode_uleb_column(actions)),
         (ch.VALUE_META, col.encode_uleb_column(metas)),
-        (ch.VALUE_RAW, b"".join(raws)),
+        (ch.VALUE_RAW, col.join_bytes(raws)),
         (ch.SUCC_GROUP, col.encode_uleb_runs(succ_runs)),
         (ch.SUCC_ACTOR, col.encode_uleb_column([index[i[1]] for i in succ_ids])),
         (ch.SUCC_CTR, col.encode_delta_column([i[0] for i in succ_ids])),
