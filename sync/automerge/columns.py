@@ -11,8 +11,8 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, groupby
-from operator import itemgetter, sub
+from itertools import chain, groupby, islice
+from operator import countOf, eq, itemgetter, sub
 from typing import Any, TypeVar
 
 from .errors import DecodeError
@@ -49,13 +49,45 @@ def str_bytes(value: str) -> bytes:
     return uleb_bytes(len(raw)) + raw
 
 
+JOIN_CHUNK = 512
+
+
+def join_bytes(pieces: Sequence[bytes]) -> bytes:
+    """b"".join(pieces), a slice at a time when there are many.
+
+    bytes.join sets aside an 80-byte buffer record per piece before it copies anything, so one
+    join of the tens of thousands of one-character values of a document asked for megabytes of
+    fresh memory at every save, and touching those new pages for the first time cost more than
+    the join itself (a minor page fault each 4 KB)."""
+    if len(pieces) <= JOIN_CHUNK:
+        return b"".join(pieces)
+    return b"".join(
+        [b"".join(pieces[i : i + JOIN_CHUNK]) for i in range(0, len(pieces), JOIN_CHUNK)]
+    )
+
+
 def runs(values: Iterable[T]) -> list[tuple[T, int]]:
-    """(value, count) for each run of equal values; groupby does the comparing in C."""
-    return [(value, len(list(group))) for value, group in groupby(values)]
+    """(value, count) for each run of equal values; groupby does the comparing in C.
+
+    A run is counted with countOf (every row of a group equals its key), not len(list(group)):
+    that would copy each run into a list, and the long runs of a large document (a text typed
+    in one go) made fresh lists of hundreds of kilobytes at every save, whose first touch of
+    new memory pages cost more than the counting."""
+    return [(value, countOf(group, value)) for value, group in groupby(values)]
 
 
 def merge_runs(pairs: Iterable[tuple[T, int]]) -> list[tuple[T, int]]:
-    """Runs that may be empty or hold the same value as their neighbour, as maximal runs."""
+    """Runs that may be empty or hold the same value as their neighbour, as maximal runs.
+
+    Runs gathered per object or per block are mostly maximal already (a map's keys differ from
+    each other and from the null of the sequence next to them), and checking that takes two
+    passes in C, where merging steps through Python once per run; so the pairs come back as
+    they are when nothing needs merging."""
+    if not isinstance(pairs, list):
+        pairs = list(pairs)
+    values = list(map(_first, pairs))
+    if 0 not in map(_count, pairs) and not any(map(eq, values, islice(values, 1, None))):
+        return pairs
     return [
         (value, sum(map(_count, group))) for value, group in groupby(filter(_count, pairs), _first)
     ]
@@ -121,7 +153,7 @@ def _encode_values(
     literal: list[Any] = []
     has_value = False
     for value, group in groupby(values):
-        count = len(list(group))
+        count = countOf(group, value)  # see runs()
         if count == 1 and value is not None:
             literal.append(value)
             continue
@@ -227,7 +259,7 @@ def encode_boolean_column(values: Sequence[bool]) -> bytes:
     """Alternating run lengths, starting with a run of false (0 if the first value is true)."""
     if not values:
         return b""
-    counts = map(uleb_bytes, [len(list(group)) for _, group in groupby(values)])
+    counts = map(uleb_bytes, [countOf(group, value) for value, group in groupby(values)])
     return (b"\x00" if values[0] else b"") + b"".join(counts)
 
 

@@ -14,8 +14,8 @@ varied documents.
 
 from __future__ import annotations
 
-from itertools import chain, compress
-from operator import not_, sub
+from itertools import chain
+from operator import sub
 from typing import TYPE_CHECKING
 
 from . import change as ch
@@ -138,7 +138,7 @@ def change_columns(rows: ChangeRows, index: dict[bytes, int]) -> list[tuple[int,
         (C_DEPS_N, col.encode_uleb_column(rows.ndeps)),
         (C_DEPS, col.encode_sleb_column(rows.dep_deltas)),
         (C_EXTRA_META, extra_meta),
-        (C_EXTRA, b"".join(extras)),
+        (C_EXTRA, col.join_bytes(extras)),
     ]
 
 
@@ -148,8 +148,9 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     Objects come root first then by id. A map lists its keys in UTF-8 byte order, each key's ops
     by id; its ops are read one by one (maps hold few ops). A sequence lists its elements in
     order, each element's insert op then its other ops; its blocks already hold those rows as
-    columns (sequence.Block), so they are joined, not read op by op. Successors, inserts and the
-    mark columns come from the ops only where they can differ from the default.
+    columns (sequence.Block), counters as deltas, so they are joined, not read op by op (only
+    each block's first delta is taken again, from the row before it). Successors, inserts and
+    the mark columns come from the ops only where they can differ from the default.
 
     Relies on what the op set guarantees: map ops have string keys and are never inserts
     (check_change refuses anything else, local puts never insert); sequence ops have element ids
@@ -157,11 +158,11 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     never overwritten has successors; no op is ever changed once applied, so block rows stay
     true.
     """
-    id_ctr: list[int] = []
+    id_deltas: list[int] = []
     id_actor: list[bytes] = []
-    seq_key_ctr: list[int] = []  # the keys of sequence ops only: map ops have null keys there
-    seq_key_actor: list[bytes] = []
-    key_layout: list[tuple[bool, int]] = []  # (is a sequence, op count) per object
+    key_deltas: list[int | None] = []  # null for map ops, from the last sequence op's otherwise
+    key_actors: list[int | None] = []  # indexes, gathered only with more than one actor
+    key_actor_runs: list[tuple[int | None, int]] = []  # with one actor: all 0 but nulls
     actions: list[int] = []
     metas: list[int] = []
     raws: list[bytes] = []
@@ -174,10 +175,14 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
     # With one actor, every id and key actor is index 0 (the head element's is null, see below),
     # so the actor columns are not gathered.
     one_actor = len(index) == 1
+    # The head element (0, b"") has a null key actor; an empty actor id would look like the
+    # head's actor, so then the counter decides.
+    with_head: dict[bytes, int | None] = {**index, b"": None}  # used if no actor is empty
+    last_ctr = last_kctr = 0
+    total = 0
     objects = opset.objects
     for obj_id in sorted(objects):
         obj = objects[obj_id]
-        before = len(id_ctr)
         mine: list[Op] | None = None  # this object's ops, once something needs them
         if obj.keys is not None:
             keys = obj.keys
@@ -188,11 +193,18 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
                 bucket = keys[key]
                 mine += bucket
                 key_runs.append((key, len(bucket)))
-            count = len(mine)
-            insert_runs.append((False, count))
-            id_ctr += [op.id[0] for op in mine]
-            if not one_actor:
+            nrows = len(mine)
+            insert_runs.append((False, nrows))
+            if nrows:
+                ctrs = [op.id[0] for op in mine]
+                id_deltas += map(sub, ctrs, chain((last_ctr,), ctrs))
+                last_ctr = ctrs[-1]
+            key_deltas += [None] * nrows
+            if one_actor:
+                key_actor_runs.append((None, nrows))
+            else:
                 id_actor += [op.id[1] for op in mine]
+                key_actors += [None] * nrows
             actions += [op.action for op in mine]
             for op in mine:
                 meta, raw = op.vrow or value_row(op)
@@ -201,24 +213,48 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
         else:
             seq = obj.seq
             assert seq is not None
+            nrows = 0
             for block in seq.blocks:
-                id_ctr += block.ctr
-                seq_key_ctr += block.kctr
-                if not one_actor:
+                n = block.nops
+                if not n:
+                    continue
+                start = len(id_deltas)
+                id_deltas += block.dctr
+                id_deltas[start] = block.ctr[0] - last_ctr
+                last_ctr = block.ctr[-1]
+                kctr = block.kctr
+                key_deltas += block.dkctr
+                key_deltas[start] = kctr[0] - last_kctr
+                last_kctr = kctr[-1]
+                if one_actor:  # rows keyed by the head element (counter 0) have a null actor
+                    at = 0
+                    try:
+                        while True:
+                            head = kctr.index(0, at)
+                            key_actor_runs += ((0, head - at), (None, 1))
+                            at = head + 1
+                    except ValueError:  # no head key after `at`
+                        key_actor_runs.append((0, n - at))
+                else:
                     id_actor += block.actor
-                    seq_key_actor += block.kactor
+                    if b"" in index:
+                        key_actors += [
+                            index[a] if c else None for c, a in zip(kctr, block.kactor, strict=True)
+                        ]
+                    else:
+                        key_actors += map(with_head.__getitem__, block.kactor)
                 actions += block.action
                 metas += block.meta
                 raws += block.raw
-            count = len(id_ctr) - before
-            key_runs.append((None, count))
-            if count == len(seq.by_id):  # one op per element: all inserts
-                insert_runs.append((True, count))
+                nrows += n
+            key_runs.append((None, nrows))
+            if nrows == len(seq.by_id):  # one op per element: all inserts
+                insert_runs.append((True, nrows))
             else:
                 mine = [op for elem in seq for op in elem.ops]
                 insert_runs += col.runs([op.insert for op in mine])
-        object_runs.append((obj_id, count))
-        key_layout.append((obj.seq is not None, count))
+        total += nrows
+        object_runs.append((obj_id, nrows))
         if obj.overwritten or marked is not None:
             if mine is None:
                 assert obj.seq is not None
@@ -233,43 +269,13 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
                 if succ:
                     succ_ids += [succ[0].id] if len(succ) == 1 else sorted([s.id for s in succ])
         else:
-            succ_runs.append((0, count))
+            succ_runs.append((0, nrows))
 
-    total = len(id_ctr)
     if one_actor:
         id_actor_column = col.encode_uleb_runs([(0, total)])
+        key_actor_column = col.encode_uleb_runs(key_actor_runs)
     else:
         id_actor_column = col.encode_uleb_column(list(map(index.__getitem__, id_actor)))
-    # Key counters are delta coded from the previous sequence op's, nulls in between. The head
-    # element (0, b"") has a null key actor; an empty actor id would look like the head's actor,
-    # so then the counter decides.
-    seq_key_deltas = list(map(sub, seq_key_ctr, chain((0,), seq_key_ctr)))
-    key_ctr: list[int | None] = []
-    start = 0
-    for is_seq, count in key_layout:
-        if is_seq:
-            key_ctr += seq_key_deltas[start : start + count]
-            start += count
-        else:
-            key_ctr += [None] * count
-    if one_actor:
-        key_actor_column = col.encode_uleb_runs(_one_actor_key_runs(seq_key_ctr, key_layout))
-    else:
-        if b"" in index:
-            seq_key_actors = [
-                index[a] if c else None for c, a in zip(seq_key_ctr, seq_key_actor, strict=True)
-            ]
-        else:
-            with_head: dict[bytes, int | None] = {**index, b"": None}
-            seq_key_actors = list(map(with_head.__getitem__, seq_key_actor))
-        key_actors: list[int | None] = []
-        start = 0
-        for is_seq, count in key_layout:
-            if is_seq:
-                key_actors += seq_key_actors[start : start + count]
-                start += count
-            else:
-                key_actors += [None] * count
         key_actor_column = col.encode_uleb_column(key_actors)
     if marked is not None:
         expand = [op.expand for op in marked]
@@ -284,44 +290,17 @@ def op_columns(opset: OpSet, index: dict[bytes, int]) -> list[tuple[int, bytes]]
         ),
         (ch.OBJ_CTR, col.encode_uleb_runs([(o[0] or None, n) for o, n in object_runs])),
         (ch.KEY_ACTOR, key_actor_column),
-        (ch.KEY_CTR, col.encode_sleb_column(key_ctr)),
+        (ch.KEY_CTR, col.encode_sleb_column(key_deltas)),
         (ch.KEY_STR, col.encode_string_runs(key_runs)),
         (ch.ID_ACTOR, id_actor_column),
-        (ch.ID_CTR, col.encode_delta_column(id_ctr)),
+        (ch.ID_CTR, col.encode_sleb_column(id_deltas)),
         (ch.INSERT, col.encode_boolean_runs(insert_runs)),
         (ch.ACTION, col.encode_uleb_column(actions)),
         (ch.VALUE_META, col.encode_uleb_column(metas)),
-        (ch.VALUE_RAW, b"".join(raws)),
+        (ch.VALUE_RAW, col.join_bytes(raws)),
         (ch.SUCC_GROUP, col.encode_uleb_runs(succ_runs)),
         (ch.SUCC_ACTOR, col.encode_uleb_column([index[i[1]] for i in succ_ids])),
         (ch.SUCC_CTR, col.encode_delta_column([i[0] for i in succ_ids])),
         (ch.EXPAND, expand_column),
         (ch.MARK_NAME, mark_column),
     ]
-
-
-def _one_actor_key_runs(
-    seq_key_ctr: list[int], key_layout: list[tuple[bool, int]]
-) -> list[tuple[int | None, int]]:
-    """The key actor column of a document with one actor, as runs: null for map ops and for
-    the head element (the only key with counter 0), the actor's index 0 for every other
-    element. The head's rows are found in C (compress), so Python steps once per object and
-    per head key, not per op."""
-    heads = iter(compress(range(len(seq_key_ctr)), map(not_, seq_key_ctr)))
-    head = next(heads, -1)
-    key_runs: list[tuple[int | None, int]] = []
-    append = key_runs.append
-    start = 0
-    for is_seq, rows in key_layout:
-        if not is_seq:
-            append((None, rows))
-            continue
-        end = start + rows
-        while 0 <= head < end:
-            append((0, head - start))
-            append((None, 1))
-            start = head + 1
-            head = next(heads, -1)
-        append((0, end - start))
-        start = end
-    return key_runs

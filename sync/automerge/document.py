@@ -15,7 +15,7 @@ from typing import Any
 from . import doc_format
 from .change import Change, encode_change, parse_change_body
 from .chunk import DOCUMENT, read_chunks
-from .columns import V_COUNTER
+from .columns import V_COUNTER, join_bytes
 from .doc_columns import ChangeRows
 from .errors import DecodeError
 from .gc_pause import gc_paused
@@ -362,7 +362,7 @@ class Document:
         """The changes added since the last save or save_incremental, concatenated."""
         new = self._changes[self._saved :]
         self._saved = len(self._changes)
-        return b"".join(c.raw for c in new)
+        return join_bytes([c.raw for c in new])
 
     def fork(self, actor: bytes | str | None = None, heads: list[bytes] | None = None) -> Document:
         doc = Document(actor)

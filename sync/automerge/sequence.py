@@ -60,12 +60,19 @@ class Block:
     dropped when it is taken out again (undo), and a save only joins them
     (doc_columns.op_columns). `nops` is the number of rows; while it equals the number of
     elements, every element holds just its insert op and row i belongs to element i.
+
+    The two counters are also kept as deltas from the row before (`dctr`, `dkctr`; the first
+    row's is the counter itself), which is how the saved id and key counter columns write them:
+    a save then joins these too and corrects one row per block, instead of subtracting every
+    row from its neighbour. An insert or delete fixes the delta of the row after it.
     """
 
     __slots__ = (
         "action",
         "actor",
         "ctr",
+        "dctr",
+        "dkctr",
         "elems",
         "kactor",
         "kctr",
@@ -82,8 +89,10 @@ class Block:
         self.width = 0
         self.nops = 0
         self.ctr: list[int] = []
+        self.dctr: list[int] = []
         self.actor: list[bytes] = []
         self.kctr: list[int] = []
+        self.dkctr: list[int] = []
         self.kactor: list[bytes] = []
         self.action: list[int] = []
         self.meta: list[int] = []
@@ -101,6 +110,10 @@ class Block:
         self.width -= width
         tail.ctr, tail.actor, tail.kctr = self.ctr[row:], self.actor[row:], self.kctr[row:]
         tail.kactor, tail.action = self.kactor[row:], self.action[row:]
+        tail.dctr, tail.dkctr = self.dctr[row:], self.dkctr[row:]
+        if tail.ctr:  # the first row's delta is from nothing (0), not from the row before
+            tail.dctr[0] = tail.ctr[0]
+            tail.dkctr[0] = tail.kctr[0]
         tail.meta, tail.raw = self.meta[row:], self.raw[row:]
         tail.nops = self.nops - row
         self.delete_rows(row, self.nops - row)
@@ -109,9 +122,20 @@ class Block:
     def insert_row(self, row: int, op: Op) -> None:
         key: OpId = op.key  # type: ignore[assignment]
         meta, raw = value_row(op)
-        self.ctr.insert(row, op.id[0])
+        ctr, kctr, dctr, dkctr = self.ctr, self.kctr, self.dctr, self.dkctr
+        new_ctr, new_kctr = op.id[0], key[0]
+        if row:
+            dctr.insert(row, new_ctr - ctr[row - 1])
+            dkctr.insert(row, new_kctr - kctr[row - 1])
+        else:
+            dctr.insert(0, new_ctr)
+            dkctr.insert(0, new_kctr)
+        if row < self.nops:  # the row that follows now follows the new one
+            dctr[row + 1] = ctr[row] - new_ctr
+            dkctr[row + 1] = kctr[row] - new_kctr
+        ctr.insert(row, new_ctr)
         self.actor.insert(row, op.id[1])
-        self.kctr.insert(row, key[0])
+        kctr.insert(row, new_kctr)
         self.kactor.insert(row, key[1])
         self.action.insert(row, op.action)
         self.meta.insert(row, meta)
@@ -127,7 +151,12 @@ class Block:
         del self.action[row:end]
         del self.meta[row:end]
         del self.raw[row:end]
+        del self.dctr[row:end]
+        del self.dkctr[row:end]
         self.nops -= count
+        if row < self.nops:  # the row after the gap now follows the row before it
+            self.dctr[row] = self.ctr[row] - (self.ctr[row - 1] if row else 0)
+            self.dkctr[row] = self.kctr[row] - (self.kctr[row - 1] if row else 0)
 
     def first_row(self, i: int) -> int:
         """The row of the first op of the i-th element."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .bloom import BloomFilter
+from .columns import join_bytes
 from .doc_format import encode_document
 from .errors import DecodeError
 from .leb import encode_uleb, read_uleb
@@ -246,7 +247,7 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
         ]  # not doc.save(): that moves save_incremental
         sent = [c.hash for c in doc._changes]
     elif state.peer_supports_v2:
-        changes = [b"".join(doc._by_hash[h].raw for h in hashes)] if hashes else []
+        changes = [join_bytes([doc._by_hash[h].raw for h in hashes])] if hashes else []
         sent = hashes
     else:
         changes = [doc._by_hash[h].raw for h in hashes]
@@ -267,7 +268,7 @@ def receive_sync_message(
     before = doc.get_heads()
     held: list[Change] = []
     if message.changes and not state.read_only:
-        held = doc._load_admitted(b"".join(message.changes), admit)
+        held = doc._load_admitted(join_bytes(message.changes), admit)
     state.in_flight = False
     if message.flags is not None:
         state.their_flags = message.flags
