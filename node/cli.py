@@ -400,15 +400,20 @@ def _with_session(settings: Settings, job: Callable[[Any], Any]) -> Any:
     is_flag=True,
     help="Voor een automerge-repo-app (zoals een browser-app) in plaats van een buur-node.",
 )
+@click.option(
+    "--person",
+    default=None,
+    help="Met --app: de bewoner (e-mailadres) als wie deze node instaat voor wat de app schrijft.",
+)
 @click.pass_context
-def invite(ctx: click.Context, name: str, app: bool) -> None:
+def invite(ctx: click.Context, name: str, app: bool, person: str | None) -> None:
     """Laat buur-node NAME met deze node verbinden: geeft het token voor die beheerder."""
     from .identity import load_node
     from .peers import service as peers
 
     settings = _settings(ctx)
     kind = peers.APP if app else peers.NODE
-    invitation = _with_session(settings, lambda session: peers.invite(session, name, kind))
+    invitation = _with_session(settings, lambda session: peers.invite(session, name, kind, person))
     node_id = load_node(settings.data_path).node_id
     address = settings.public_url.rstrip("/") or "wss://<adres-van-deze-node>"
     console.print(f"Uitnodiging voor [bold]{escape(invitation.peer.name)}[/bold] gemaakt.")
@@ -418,6 +423,11 @@ def invite(ctx: click.Context, name: str, app: bool) -> None:
         console.print(
             f"De app verbindt met {escape(address)}/sync?token=<token>.", overflow="ignore"
         )
+        if not person:
+            console.print(
+                "Zonder --person leest de app alleen: wat hij schrijft, wordt vastgehouden "
+                "tot een node ervoor instaat."
+            )
         return
     console.print(f"De node-id van deze node is {node_id}", overflow="ignore", soft_wrap=True)
     console.print(
@@ -441,9 +451,20 @@ def invite(ctx: click.Context, name: str, app: bool) -> None:
     is_flag=True,
     help="Een gewone automerge-repo-syncserver (geen Mekaar-node, dus zonder sleutel).",
 )
+@click.option(
+    "--person",
+    default=None,
+    help="Met --relay: de bewoner (e-mailadres) als wie deze node instaat voor nieuwe schrijvers.",
+)
 @click.pass_context
 def peer_add(
-    ctx: click.Context, url: str, token: str, name: str | None, node_id: str | None, relay: bool
+    ctx: click.Context,
+    url: str,
+    token: str,
+    name: str | None,
+    node_id: str | None,
+    relay: bool,
+    person: str | None,
 ) -> None:
     """Verbind met de buur-node op URL (ws:// of wss://) en synchroniseer alles wat ze delen."""
     from .peers import service as peers
@@ -451,7 +472,9 @@ def peer_add(
     settings = _settings(ctx)
     added = _with_session(
         settings,
-        lambda session: peers.add(session, url, token, name, node_id=node_id, relay=relay),
+        lambda session: peers.add(
+            session, url, token, name, node_id=node_id, relay=relay, person=person
+        ),
     )
     console.print(
         f"Buur-node [bold]{escape(added.name)}[/bold] toegevoegd ({escape(added.url or '')}). "

@@ -7,6 +7,7 @@ Automerge actor on this node. The first account registered on a node is its host
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from ..errors import Invalid, NotFound, PermissionDenied
 from ..people import ProfileForm, create_profile
 from ..phrases import N_
 from ..projection.models import PersonRow
+from ..replication.catalog import bind_actor
 from . import throttle
 from .models import EMAIL, ID, Account, AccountRole
 from .passwords import (
@@ -109,6 +111,8 @@ async def register(
         neighbourhood=form.neighbourhood,
     )
     person_id = await create_profile(node, session, profile, actor=actor)
+    # the node vouches for the new actor in its catalog, so peers apply what it writes
+    await asyncio.to_thread(bind_actor, node, actor, person_id)
     name = await session.scalar(select(PersonRow.display_name).where(PersonRow.id == person_id))
     name = name or form.display_name.strip()[:80]
     first = not await session.scalar(select(func.count()).select_from(Account))

@@ -38,6 +38,8 @@ class PeerRow(Base):
     kind: Mapped[str] = mapped_column(String(8), default="node", server_default="node")
     node_id: Mapped[str | None] = mapped_column(String(NODE_ID))
     pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    person_id: Mapped[str | None] = mapped_column(String(ID))
+    """For an app or relay: the local person this node vouches for its new actors as."""
 
 
 class FollowedRow(Base):

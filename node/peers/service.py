@@ -47,6 +47,8 @@ class Peer:
     node_id: str | None = None
     """The pinned key (a node id); None for an app or relay, or a node not yet seen."""
     pinned_at: datetime | None = None
+    person_id: str | None = None
+    """An app or relay: the local person this node vouches for its new actors as."""
 
     @property
     def proves_key(self) -> bool:
@@ -84,6 +86,7 @@ def _peer(row: PeerRow) -> Peer:
         row.kind or NODE,
         row.node_id,
         row.pinned_at,
+        row.person_id,
     )
 
 
@@ -127,11 +130,18 @@ async def _name_free(session: AsyncSession, name: str) -> None:
         raise Invalid("name", f"Er is al een buur-node met de naam {name!r}.")
 
 
-async def invite(session: AsyncSession, name: str, kind: str = NODE) -> Invitation:
+async def invite(
+    session: AsyncSession, name: str, kind: str = NODE, person: str | None = None
+) -> Invitation:
     """Let a neighbouring node (or, with kind `app`, an automerge-repo app) dial this one:
-    returns the token its host gives to `peer add`. A node's key is pinned on first use."""
+    returns the token its host gives to `peer add`. A node's key is pinned on first use; an
+    app's new actors are vouched for as `person` (a local account's e-mail or person id), and
+    without one what it writes is held."""
     if kind not in {NODE, APP}:
         raise Invalid("kind", "Nodig een node of een app uit.")
+    if person and kind != APP:
+        raise Invalid("person", "Alleen voor een app staat deze node in als een bewoner.")
+    person_id = await local_person(session, person) if person else None
     name = _clean_name(name)
     await _name_free(session, name)
     token = secrets.token_urlsafe(32)
@@ -141,6 +151,7 @@ async def invite(session: AsyncSession, name: str, kind: str = NODE) -> Invitati
         token_hash=token_hash(token),
         created_at=datetime.now(UTC),
         kind=kind,
+        person_id=person_id,
     )
     session.add(row)
     await session.flush()
@@ -155,6 +166,7 @@ async def add(
     *,
     node_id: str | None = None,
     relay: bool = False,
+    person: str | None = None,
 ) -> Peer:
     """Dial a neighbouring node at `url` with the token its host issued to us. `node_id` pins
     its key now (else it is pinned on first use); a `relay` is a plain automerge-repo sync
@@ -162,6 +174,9 @@ async def add(
     url = check_peer_url(url)
     if relay and node_id:
         raise Invalid("node", "Een relay-server heeft geen node-id.")
+    if person and not relay:
+        raise Invalid("person", "Alleen voor een relay-server staat deze node in als een bewoner.")
+    person_id = await local_person(session, person) if person else None
     pinned = check_node_id(node_id) if node_id else None
     token = token.strip()
     if not 16 <= len(token) <= 128 or not token.isascii() or not token.isprintable():
@@ -180,6 +195,7 @@ async def add(
         kind=RELAY if relay else NODE,
         node_id=pinned,
         pinned_at=now if pinned else None,
+        person_id=person_id,
     )
     session.add(row)
     await session.flush()
@@ -204,6 +220,21 @@ async def _find(session: AsyncSession, name_or_id: str) -> PeerRow:
     if row is None:
         raise NotFound(f"buur-node {name_or_id}")
     return row
+
+
+async def local_person(session: AsyncSession, email_or_id: str) -> str:
+    """The person id of a local account, given its e-mail address or person id."""
+    from ..accounts.models import Account
+
+    wanted = email_or_id.strip()
+    found = await session.scalar(
+        select(Account.person_id).where(
+            (Account.email == wanted.lower()) | (Account.person_id == wanted)
+        )
+    )
+    if found is None:
+        raise Invalid("person", f"Geen account op deze node met e-mailadres of id {wanted!r}.")
+    return str(found)
 
 
 async def pin(session: AsyncSession, peer_id: int, node_id: str) -> bool:

@@ -4,6 +4,9 @@ and what happens to a document after a peer's change lands (stored now, projecte
 Rights per connection come from how it was made (`Grant`): a node this one invited or dials reads
 and writes every shared document and has every new one announced to it; a visitor without a token,
 only when the host opened public read access, reads what it asks for by id and writes nothing.
+
+Writing is further bounded by provenance (docs/trust.md §2): a change is applied only when a node
+vouches for its actor; others are held (node/trust/held.py), and retried when a binding arrives.
 """
 
 from __future__ import annotations
@@ -14,11 +17,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from sync.automerge import Document
+from sync.automerge import ROOT, Document
+from sync.automerge.change import Change
+from sync.automerge.document import Admit
 from sync.repo.host import PeerInfo
 
 from ..documents.repository import DocumentRepository
 from ..errors import NotFound
+from ..trust.held import HeldChanges
+from ..trust.vouchers import Vouch, Vouchers
 from .pending import PendingProjections
 from .sync_states import SyncStateFiles
 
@@ -36,6 +43,11 @@ class Grant:
     """The peers-table entry the token belongs to (None for public read access)."""
     proves_key: bool = False
     """A node: it must prove the key pinned for `peer_row` before anything is synced."""
+    vouch_as: str | None = None
+    """An app or relay whose new actors this node vouches for, as this local person."""
+
+
+NOT_VOUCHED = "geen node staat in voor de schrijver (actor) van deze wijziging"
 
 
 def _grant(peer: PeerInfo) -> Grant | None:
@@ -52,18 +64,31 @@ class NodeHost:
         sync_states: SyncStateFiles,
         pending: PendingProjections,
         on_received: Callable[[str, str], None],
+        vouchers: Vouchers | None = None,
+        held: HeldChanges | None = None,
+        vouch: Callable[[bytes, str], bool] | None = None,
+        on_vouched: Callable[[], None] | None = None,
     ) -> None:
         self.documents = documents
         self.sync_states = sync_states
         self.pending = pending
         self.on_received = on_received
         """(document id, peer name): a peer's change is stored; project it (any thread)."""
+        self.vouchers = vouchers
+        self.held_changes = held
+        self.vouch = vouch
+        """(actor, person id): bind an app's new actor to a local person (any thread)."""
+        self.on_vouched = on_vouched
+        """New bindings arrived (in a catalog from a peer): retry the held changes."""
 
     def open(self, document_id: str) -> Document | None:
         try:
-            return self.documents.open(document_id)
+            doc = self.documents.open(document_id)
         except (NotFound, ValueError):
             return None
+        if self.held_changes is not None and self.held_changes.has(document_id):
+            doc.hold(self.held_changes.hashes(document_id))  # what sync must not ask for again
+        return doc
 
     def lock(self, document_id: str) -> AbstractContextManager[Any]:
         return self.documents.lock(document_id)
@@ -82,7 +107,42 @@ class NodeHost:
         grant = _grant(peer)
         if grant is None or not grant.announce:
             return []
-        return list(self.documents.store.ids())
+        ids = list(self.documents.store.ids())
+        if self.vouchers is None:
+            return ids
+        # catalogs first: they carry the bindings the peer needs to apply everything else
+        # at once, instead of holding it and retrying once the catalogs arrive
+        first = [i for i in ids if self.vouchers.is_catalog(i)]
+        return first + [i for i in ids if not self.vouchers.is_catalog(i)]
+
+    def admission(self, peer: PeerInfo, document_id: str) -> Admit | None:
+        if self.vouchers is None:
+            return None
+        grant = _grant(peer)
+        vouch: Vouch | None = None
+        if grant is not None and grant.vouch_as and self.vouch is not None:
+            person, bind = grant.vouch_as, self.vouch
+
+            def vouch(actor: bytes) -> bool:
+                return bind(actor, person)
+
+        return self.vouchers.admit_for(document_id, vouch)
+
+    def held(self, peer: PeerInfo, document_id: str, changes: list[Change]) -> None:
+        grant = _grant(peer)
+        name = grant.peer_name if grant else peer.peer_id
+        if self.held_changes is None:
+            return
+        new = self.held_changes.keep(document_id, changes, name, NOT_VOUCHED)
+        if new:
+            actors = sorted({c.actor.hex()[:8] for c in changes})
+            log.warning(
+                "document %s from %s: %d change(s) held, no node vouches for actor(s) %s",
+                document_id,
+                name,
+                new,
+                ", ".join(actors),
+            )
 
     def received(
         self, peer: PeerInfo, document_id: str, doc: Document, heads_before: list[bytes]
@@ -95,6 +155,13 @@ class NodeHost:
         else:
             self.documents.adopt(document_id, doc)
             log.info("new document %s from %s", document_id, name)
+        learned = (
+            self.vouchers is not None
+            and doc.get(ROOT, "type") == "catalog"
+            and self.vouchers.learn_catalog(document_id, doc.to_py())
+        )
+        if learned and self.on_vouched is not None:
+            self.on_vouched()
         self.on_received(document_id, name)
 
     def load_sync_state(self, storage_id: str, document_id: str) -> bytes | None:

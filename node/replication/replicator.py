@@ -22,6 +22,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
+from sync.automerge import DecodeError, Document
 from sync.repo.connection import (
     ClientProof,
     Refused,
@@ -35,11 +38,16 @@ from sync.repo.messages import Join, PeerMetadata
 from sync.repo.proof import NodeKey
 from sync.repo.synchronizer import Synchronizer
 
+from ..accounts.models import Account
 from ..errors import NotFound
 from ..peers import service as peers
 from ..projection import project
+from ..projection.catalog_id import catalog_id_of
+from ..projection.models import VillageRow
+from ..trust.held import HeldChanges
+from ..trust.vouchers import Vouchers
 from .admission import admit
-from .catalog import ensure_catalog
+from .catalog import bind_actor, bind_actors, ensure_catalog
 from .host import Grant, NodeHost
 from .pending import PendingProjections
 from .sync_states import SyncStateFiles
@@ -52,6 +60,7 @@ STATUS_FILE = "replication-status.json"
 SAVE_STATES_EVERY = 30.0  # seconds; what a killed node may have to re-learn from its peers
 STATUS_EVERY = 2.0  # seconds between refreshes of the status file
 PROJECT_BATCH = 100  # documents projected in one transaction
+HELD_PEER = "vastgehouden"  # the "peer" of held changes applied later, for projection and logs
 
 
 @dataclass
@@ -91,11 +100,17 @@ def storage_id_of(node_id: str) -> str:
 class Replicator:
     def __init__(self, node: Node) -> None:
         self.node = node
+        self.vouchers = Vouchers()
+        self.held = HeldChanges(node.settings.data_path / "held")
         self.host = NodeHost(
             node.documents,
             SyncStateFiles(node.settings.data_path / "sync-states"),
             PendingProjections(node.settings.data_path / "pending-projection"),
             self._received,
+            self.vouchers,
+            self.held,
+            self._vouch,
+            self._vouched,
         )
         self.node_key = NodeKey(node.identity.signing_key)
         self.peer_id = f"mekaar-{node.identity.node_id}"
@@ -106,6 +121,7 @@ class Replicator:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._to_project: dict[str, str] = {}
         self._to_announce: set[str] = set()
+        self._retry_held = False
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._written: list[dict[str, Any]] | None = None  # the status rows last written
@@ -120,9 +136,11 @@ class Replicator:
         async with self.node.sessions() as session:
             await project(session, catalog)
             await session.commit()
+        await self._learn_bindings()
         self.node.documents.listeners.append(self._changed_here)
         # what a peer sent before the last stop (or crash) but was never projected
         self._to_project.update(await asyncio.to_thread(self.host.pending.all))
+        self._retry_held = bool(self.held.documents())
         self._tasks.append(asyncio.create_task(self._work(), name="replication-work"))
         self._tasks.append(asyncio.create_task(self._keep_states(), name="replication-states"))
         self._wake.set()
@@ -136,7 +154,7 @@ class Replicator:
     def dial(self, peer: peers.Peer, token: str) -> None:
         name, url = peer.name, peer.url or ""
         state = self.states[name] = PeerState(name, peers.OUTBOUND, url)
-        grant = Grant(name, write=True, announce=True, peer_row=peer.id)
+        grant = Grant(name, write=True, announce=True, peer_row=peer.id, vouch_as=peer.person_id)
         proof = None
         if peer.proves_key:
 
@@ -174,6 +192,86 @@ class Replicator:
                 name=f"replication-peer-{name}",
             )
         )
+
+    # ------------------------------------------------------------------ provenance
+
+    async def _learn_bindings(self) -> None:
+        """Vouch for every resident's actor (accounts made before bindings existed, or while the
+        catalog could not be written), then learn the bindings of every catalog held here: the
+        projected ones, our peers', and any that arrived but were not projected before a crash
+        (the pending markers name them)."""
+        async with self.node.sessions() as session:
+            residents = [
+                (actor, person)
+                for actor, person in await session.execute(select(Account.actor, Account.person_id))
+            ]
+            catalogs = set(await session.scalars(select(VillageRow.catalog_id)))
+            catalogs |= {catalog_id_of(p.node_id) for p in await peers.peers(session) if p.node_id}
+        catalogs.add(catalog_id_of(self.node.identity.node_id))
+
+        def learn() -> int:
+            bind_actors(self.node, residents)
+            found = 0
+            for document_id in catalogs | set(self.host.pending.all()):
+                try:
+                    content = self.node.documents.read(document_id)
+                except (NotFound, ValueError):
+                    continue
+                if content.get("type") == "catalog":
+                    found += self.vouchers.learn_catalog(document_id, content)
+            return found
+
+        known = await asyncio.to_thread(learn)
+        log.info("%d actor binding(s) known from the catalogs held here", known)
+
+    def _vouch(self, actor: bytes, person_id: str) -> bool:
+        """An app or relay connection brings a new actor: this node vouches for it as the
+        person the host bound the connection to. A worker thread, under another document's
+        lock (never the catalog's: apps cannot write catalogs)."""
+        bind_actor(self.node, actor, person_id)
+        own = catalog_id_of(self.node.identity.node_id)
+        self.vouchers.learn_catalog(own, self.node.documents.read(own))
+        log.info("actor %s vouched for as %s", actor.hex()[:8], person_id)
+        return self.vouchers.binding(actor) is not None
+
+    def _vouched(self) -> None:
+        """New bindings arrived with a catalog (a worker thread): retry what is held."""
+        self._hand_over(lambda: setattr(self, "_retry_held", True))
+
+    def _release_held(self) -> list[str]:
+        """Apply held changes a node now vouches for; returns the documents that changed.
+        Blocking."""
+        changed: list[str] = []
+        for document_id in self.held.documents():
+            stored = self.held.load(document_id)
+            if not stored:
+                continue
+            admit = self.vouchers.admit_for(document_id)
+            with self.node.documents.lock(document_id):
+                doc = self.host.open(document_id)
+                fresh = doc is None
+                if doc is None:
+                    doc = Document()
+                    doc.hold(h for h, _ in stored)
+                before = doc.get_heads()
+                try:
+                    doc.apply_changes([data for _, data in stored], admit)
+                except DecodeError as exc:
+                    log.warning("held changes of %s unreadable, dropped: %s", document_id, exc)
+                    self.held.drop(document_id, [h for h, _ in stored])
+                    continue
+                applied = [h for h, _ in stored if doc.get_change_by_hash(h) is not None]
+                if doc.get_heads() != before:
+                    self.host.pending.mark(document_id, HELD_PEER)
+                    if fresh:
+                        self.node.documents.adopt(document_id, doc)
+                    else:
+                        self.node.documents.persist_received(document_id, doc)
+                    changed.append(document_id)
+                self.held.drop(document_id, applied)
+            if applied:
+                log.info("document %s: %d held change(s) applied", document_id, len(applied))
+        return changed
 
     async def _ask_for_followed(self, peer_id: str) -> None:
         """Documents the host follows (`mekaar follow`) that a peer may have but not announce."""
@@ -293,6 +391,7 @@ class Replicator:
                     announce=True,
                     peer_row=peer.id,
                     proves_key=peer.proves_key,
+                    vouch_as=peer.person_id,
                 )
         if self.node.settings.public_sync:
             return Grant("publiek", write=False, announce=False)
@@ -344,6 +443,10 @@ class Replicator:
                 log.exception("replication work failed")
 
     async def _drain(self) -> None:
+        if self._retry_held:
+            self._retry_held = False
+            for document_id in await asyncio.to_thread(self._release_held):
+                self._to_project.setdefault(document_id, HELD_PEER)
         while self._to_project or self._to_announce:
             project_now, self._to_project = self._to_project, {}
             announce, self._to_announce = self._to_announce, set()

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sync.automerge import Document
+from sync.automerge.change import Change
+from sync.automerge.document import Admit
 
 from .messages import PeerMetadata
 
@@ -61,6 +63,13 @@ class DocumentHost(Protocol):
         """A peer's message changed `doc`. heads_before == [] means the document is new here and
         `doc` is a fresh Document the synchronizer made: the host adopts it, so that `open`
         returns it from now on. Called under the lock; the host persists, validates, projects."""
+
+    def admission(self, peer: PeerInfo, document_id: str) -> Admit | None:
+        """Which of this peer's changes to the document may be applied (None: every one). A
+        refused change is held: not applied, handed to `held`, and not asked for again."""
+
+    def held(self, peer: PeerInfo, document_id: str, changes: list[Change]) -> None:
+        """Changes `admission` refused (with those depending on them); keep them aside."""
 
     def load_sync_state(self, storage_id: str, document_id: str) -> bytes | None:
         """A sync state saved for that peer storage and document, or None."""

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sync.automerge import Document
+from sync.automerge.change import Change
+from sync.automerge.document import Admit
 from sync.store import DocStore
 
 from .host import PeerInfo
@@ -55,6 +57,12 @@ class StoreHost:
     def announce_to(self, peer: PeerInfo) -> Iterable[str]:
         with self._guard:
             return sorted(self._announce)
+
+    def admission(self, peer: PeerInfo, document_id: str) -> Admit | None:
+        return None  # a plain sync server applies whatever its peers send
+
+    def held(self, peer: PeerInfo, document_id: str, changes: list[Change]) -> None:
+        pass
 
     def received(
         self, peer: PeerInfo, document_id: str, doc: Document, heads_before: list[bytes]

@@ -294,11 +294,14 @@ class Synchronizer:
                 data = dataclasses.replace(decoded, changes=[]).encode()
             entry.state.read_only = not writable
             heads_before = doc.get_heads()
+            admit = self.host.admission(peer.info, document_id) if writable else None
             try:
-                doc.receive_sync_message(entry.state, data)
+                held = doc.receive_sync_message(entry.state, data, admit)
             except DecodeError as exc:
                 self._log_bad(peer, document_id, exc.reason)
                 return []
+            if held:
+                self.host.held(peer.info, document_id, held)
             changed = doc.get_heads() != heads_before
             became_known = False
             if changed:

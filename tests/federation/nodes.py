@@ -116,10 +116,11 @@ class RunningNode:
 
     # ------------------------------------------------------------------ peering
 
-    def invite(self, name: str, *, app: bool = False) -> str:
-        """`mekaar peer invite` (for a node, or with `app` an automerge-repo app): the token, as
-        the host copies it from the output."""
-        output = self.cli("peer", "invite", name, *(["--app"] if app else []))
+    def invite(self, name: str, *, app: bool = False, person: str | None = None) -> str:
+        """`mekaar peer invite` (for a node, or with `app` an automerge-repo app, vouched for as
+        the resident with e-mail `person`): the token, as the host copies it from the output."""
+        flags = (["--app"] if app else []) + (["--person", person] if person else [])
+        output = self.cli("peer", "invite", name, *flags)
         tokens = re.findall(r"^[A-Za-z0-9_-]{40,}$", output, re.MULTILINE)
         assert len(tokens) == 1, output
         if not app:
@@ -205,6 +206,7 @@ class Resident:
         )
         assert response.status_code == 303, response.text
         self.person_id = str(response.headers["location"].rsplit("/", 1)[1])
+        self.email = email
 
     def _headers(self) -> dict[str, str]:
         return {"x-csrftoken": self.http.cookies.get("mekaar_csrf") or ""}
@@ -213,6 +215,15 @@ class Resident:
         response = self.http.post(f"/api{path}", json=body or {}, headers=self._headers())
         assert response.status_code in (200, 201), f"{path}: {response.text}"
         return response.json()
+
+    def get(self, path: str) -> Any:
+        """The JSON API as this resident sees it (logged in)."""
+        response = self.http.get(f"/api{path}")
+        assert response.status_code == 200, f"{path}: {response.text}"
+        return response.json()
+
+    def page(self, path: str) -> str:
+        return self.http.get(path).text
 
     def put(self, path: str, body: dict[str, Any]) -> Any:
         response = self.http.put(f"/api{path}", json=body, headers=self._headers())

@@ -4,8 +4,17 @@ connection was refused."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
+
+from nacl.signing import SigningKey
+from websockets.asyncio.client import connect
+
+from sync.automerge import ROOT, Document, SyncMessage
+from sync.automerge.sync_protocol import MESSAGE_V1
+from sync.repo.messages import Auth, Join, Peer, PeerMetadata, Sync, decode_message, encode_message
+from sync.repo.proof import NodeKey, Offer
 
 from .nodes import RunningNode, wait_until
 
@@ -64,3 +73,68 @@ def test_a_node_refuses_a_server_that_is_not_the_pinned_node(make_node: NodeMake
     b.stop()
     b.start()
     wait_until(lambda: (h := a.heads(doc_id)) and b.heads(doc_id) == h, 60, "A's initiative on B")
+
+
+async def forge_through_a_peer(url: str, token: str, doc_id: str, forged: bytes) -> None:
+    """A peer with a valid token and a pinned key (a compromised or careless village) sends a
+    well-formed change by an actor no node vouches for."""
+    key, me = NodeKey(SigningKey.generate()), "vervalser"
+    headers = {"Authorization": f"Bearer {token}"}
+    async with connect(url, additional_headers=headers, open_timeout=20) as ws:
+        offer = key.offer()
+        await ws.send(
+            encode_message(Join(me, PeerMetadata(is_ephemeral=True, proof=offer.to_map())))
+        )
+        answer = decode_message(await ws.recv())  # type: ignore[arg-type]
+        assert isinstance(answer, Peer), answer
+        theirs = Offer.parse(answer.peer_metadata.proof, signed=True)
+        await ws.send(
+            encode_message(
+                Auth(me, answer.sender_id, key.prove(me, answer.sender_id, offer, theirs))
+            )
+        )
+        doc = Document.load(forged)
+        message = SyncMessage(MESSAGE_V1, doc.get_heads(), [], [], doc.get_changes([])).encode()
+        await ws.send(encode_message(Sync(me, answer.sender_id, doc_id, message)))
+        async with asyncio.timeout(10):  # the node answers once it has handled the message
+            while not isinstance(decode_message(await ws.recv()), Sync):  # type: ignore[arg-type]
+                pass
+
+
+def test_a_forged_change_through_a_peer_has_no_effect_anywhere_and_is_listed_for_the_host(
+    make_node: NodeMaker,
+) -> None:
+    a, b = make_node("Aadorp"), make_node("Bathmen")
+    b.dial(a)
+    forger_token = a.invite("Vervalser")
+    a.start()
+    b.start()
+    anna = a.resident("Anna")  # the first account: A's host
+    doc_id = anna.post("/initiatives", {"title": "Buurtmoestuin", "summary": "Samen"})["id"]
+    wait_until(lambda: (h := a.heads(doc_id)) and b.heads(doc_id) == h, 60, "first sync")
+
+    original = a.document(doc_id)
+    assert original is not None
+    fork = original.fork()  # a fresh random actor: valid Automerge, vouched for by nobody
+    with fork.change(message="vervalst") as tx:
+        tx.put(ROOT, "title", "Vervalst door een buur")
+    forged_hash = fork.get_heads()[0]
+    asyncio.run(forge_through_a_peer(a.sync_url, forger_token, doc_id, fork.save()))
+
+    held = wait_until(lambda: anna.get("/peers")["held"], 30, "the held change on A's host page")
+    assert [h["document_id"] for h in held] == [doc_id]
+    assert held[0]["peers"] == ["Vervalser"] and held[0]["actors"] == [fork.actor.hex()]
+    assert doc_id in anna.page("/beheer/buren") and "Vastgehouden wijzigingen" in anna.page(
+        "/beheer/buren"
+    )
+
+    # an honest edit afterwards reaches B; the forgery reaches no one and shows nowhere
+    anna.put(f"/initiatives/{doc_id}", {"title": "Buurtmoestuin aan de dijk", "summary": "Samen"})
+    wait_until(lambda: (h := a.heads(doc_id)) and b.heads(doc_id) == h, 60, "the honest edit")
+    for node in (a, b):
+        doc = node.document(doc_id)
+        assert doc is not None and doc.get_change_by_hash(forged_hash) is None
+        assert node.api(f"/initiatives/{doc_id}")["title"] == "Buurtmoestuin aan de dijk"
+        assert "Vervalst" not in node.page(f"/initiatieven/{doc_id}")
+        assert not node.api("/search?q=vervalst")
+    assert "1 change(s) held, no node vouches" in a.log.read_text()

@@ -86,7 +86,8 @@ def test_js_client_reads_and_edits_an_initiative_the_node_then_shows(
     node = make_node("Aadorp").start()
     doc_id, _ = post_initiative(node)
     url = format_automerge_url(doc_id)
-    token = node.invite("js-app", app=True)
+    jet = node.resident("Jet")  # the app writes for Jet: the node vouches for its actor as her
+    token = node.invite("js-app", app=True, person=jet.email)
     js.call("client", repo="a", url=f"{node.sync_url}?token={token}", peerId="js-app")
 
     seen = js.call("find", repo="a", url=url)
@@ -189,9 +190,22 @@ def test_node_syncs_with_a_js_sync_server_both_ways(make_node: NodeMaker, js: No
     doc_id, url = created["documentId"], created["url"]
     js.call("held", repo="server", documentId=doc_id, heads=created["heads"])
 
-    node = make_node("Aadorp")
+    node = make_node("Aadorp").start()
+    host = node.resident("Hanna")  # the node vouches for what the relay brings as its host
+    node.stop()
     token = "any-token-1234567"  # a plain sync server asks for none; the CLI wants one
-    node.cli("peer", "add", f"ws://127.0.0.1:{port}", "--token", token, "--name", "js", "--relay")
+    node.cli(
+        "peer",
+        "add",
+        f"ws://127.0.0.1:{port}",
+        "--token",
+        token,
+        "--name",
+        "js",
+        "--relay",
+        "--person",
+        host.email,
+    )
     node.cli("follow", url)
     node.start()
 

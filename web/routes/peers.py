@@ -1,6 +1,7 @@
 """For the host: how replication with neighbouring nodes goes (connected or not, last sync,
-documents behind, the last error) and what arrived that could not be shown (the quarantine), as a
-page and as JSON. Peers are added with the CLI (`mekaar peer`), which is where the tokens are."""
+documents behind, the last error) and what arrived that could not be shown (the quarantine, and
+changes held because no node vouches for their writer), as a page and as JSON. Peers are added
+with the CLI (`mekaar peer`), which is where the tokens are."""
 
 from __future__ import annotations
 
@@ -49,7 +50,13 @@ async def _overview(node: Node, db: AsyncSession, replicator: Replicator) -> dic
             }
         )
     quarantine = [asdict(q) for q in await peers.quarantined(db)]
-    return {"node_id": node.identity.node_id, "peers": rows, "quarantine": quarantine}
+    held = [asdict(h) for h in replicator.held.listing()]
+    return {
+        "node_id": node.identity.node_id,
+        "peers": rows,
+        "quarantine": quarantine,
+        "held": held,
+    }
 
 
 @get("/beheer/buren", name="peers", include_in_schema=False)

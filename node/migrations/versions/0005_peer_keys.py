@@ -1,4 +1,5 @@
-"""peers.kind, node_id, pinned_at: the key a neighbouring node proves in every handshake.
+"""peers.kind, node_id, pinned_at: the key a neighbouring node proves in every handshake;
+peers.person_id: whom this node vouches for an app's actors as.
 
 Peers made before this revision are nodes whose key is pinned on their next connection.
 
@@ -30,10 +31,13 @@ def upgrade() -> None:
             batch.add_column(sa.Column("node_id", sa.String(length=60), nullable=True))
         if "pinned_at" not in columns:
             batch.add_column(sa.Column("pinned_at", UTCDateTime(), nullable=True))
+        if "person_id" not in columns:
+            batch.add_column(sa.Column("person_id", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("peers") as batch:
+        batch.drop_column("person_id")
         batch.drop_column("pinned_at")
         batch.drop_column("node_id")
         batch.drop_column("kind")
