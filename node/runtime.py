@@ -15,6 +15,8 @@ from .documents.repository import DocumentRepository
 from .identity import NodeIdentity, load_node
 from .migrations import prepare
 from .settings import Settings
+from .trust.view import RightsView
+from .trust.vouchers import Vouchers
 
 
 @dataclass
@@ -28,6 +30,16 @@ class Node:
     """The actor this process writes the node's own catalog with: new for every process, since a
     node restored from a backup must never repeat an actor's sequence numbers its peers already
     hold (they would refuse the change)."""
+    vouchers: Vouchers = field(default_factory=Vouchers)
+    """Which node vouches for each actor, from the catalogs held here (docs/trust.md §2)."""
+    rights: RightsView = field(init=False)
+    """Reads documents under the rights that hold across nodes (docs/trust.md §3)."""
+
+    def __post_init__(self) -> None:
+        self.rights = RightsView(
+            self.documents, self.vouchers, self.settings.data_path, self.identity.node_id
+        )
+        self.documents.view = self.rights
 
     @classmethod
     async def open(cls, settings: Settings, *, null_pool: bool = False) -> Node:

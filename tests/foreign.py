@@ -6,20 +6,29 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-import base58
+from nacl.signing import SigningKey
 
 from node.documents.repository import Author, DocumentRepository
+from node.projection.catalog_id import catalog_id_of
 from node.runtime import Node
+from node.trust.bindings import make_binding
 from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from sync.document_id import new_document_id
+from sync.repo.proof import node_id_of
 
 
 def write_foreign_initiative(node: Node, title: str, description: str, tag: str) -> str:
-    """An initiative whose origin_node is another node's id; returns its id (not yet projected)."""
-    other_node = base58.b58encode(secrets.token_bytes(32)).decode("ascii")
+    """An initiative whose origin_node is another node's id; returns its id (not yet projected).
+    The other node vouches for its initiator, as if its catalog had arrived here too."""
+    key = SigningKey.generate()
+    other_node = node_id_of(key.verify_key)
     elsewhere = DocumentRepository(node.documents.store, other_node)
     stranger = Author(new_document_id(), secrets.token_bytes(16))
+    node.vouchers.learn(
+        make_binding(key, stranger.actor, stranger.person_id), catalog_id_of(other_node)
+    )
+    node.rights.forget()
 
     def fill(tx: Transaction, _doc: Document) -> None:
         tx.put(ROOT, "title", title)
@@ -41,3 +50,10 @@ def write_foreign_initiative(node: Node, title: str, description: str, tag: str)
         tx.put_object(ROOT, "updates", ObjType.MAP)
 
     return elsewhere.create("initiative", stranger, "Initiatief geplaatst", fill)
+
+
+def initiator_actor(node: Node, doc_id: str) -> bytes:
+    """The actor the initiator of an initiative wrote it with (to edit it as them)."""
+    content = node.documents.read(doc_id)
+    [actor] = [a for a, p in content["contributors"].items() if p == content["created_by"]]
+    return bytes.fromhex(actor)

@@ -48,6 +48,9 @@ class DocumentRepository:
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
         self._appends: dict[str, int] = {}
+        self.view: Callable[[str, Document], dict[str, Any]] | None = None
+        """How documents are read for showing (node/trust/view.py: rights across nodes);
+        None: as they are (`to_py`)."""
         self.listeners: list[Callable[[str], None]] = []
         """Told the id of every document created or changed here, after it is stored and outside
         its lock (replication sends the change on to peers)."""
@@ -84,7 +87,11 @@ class DocumentRepository:
     def read(self, document_id: str) -> dict[str, Any]:
         doc = self.open(document_id)
         with self.lock(document_id):
-            return doc.to_py()
+            return self.content(document_id, doc)
+
+    def content(self, document_id: str, doc: Document) -> dict[str, Any]:
+        """What a document shows (see `view`); call with its lock held."""
+        return self.view(document_id, doc) if self.view is not None else doc.to_py()
 
     def forget(self, document_id: str) -> None:
         with self._guard:

@@ -76,6 +76,9 @@ def bind_actors(node: Node, actors: list[tuple[bytes, str]]) -> int:
     node.documents.change(
         catalog_id, node_author(node), "Actoren gebonden", _with_own_binding(node, put)
     )
+    for binding in bindings:  # they count here at once, not only once the catalog is read again
+        node.vouchers.learn(binding, catalog_id)
+    node.rights.forget()
     return len(new)
 
 

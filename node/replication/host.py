@@ -67,7 +67,7 @@ class NodeHost:
         vouchers: Vouchers | None = None,
         held: HeldChanges | None = None,
         vouch: Callable[[bytes, str], bool] | None = None,
-        on_vouched: Callable[[], None] | None = None,
+        on_vouched: Callable[[str], None] | None = None,
     ) -> None:
         self.documents = documents
         self.sync_states = sync_states
@@ -161,7 +161,7 @@ class NodeHost:
             and self.vouchers.learn_catalog(document_id, doc.to_py())
         )
         if learned and self.on_vouched is not None:
-            self.on_vouched()
+            self.on_vouched(document_id)
         self.on_received(document_id, name)
 
     def load_sync_state(self, storage_id: str, document_id: str) -> bytes | None:

@@ -45,7 +45,6 @@ from ..projection import project
 from ..projection.catalog_id import catalog_id_of
 from ..projection.models import VillageRow
 from ..trust.held import HeldChanges
-from ..trust.vouchers import Vouchers
 from .admission import admit
 from .catalog import bind_actor, bind_actors, ensure_catalog
 from .host import Grant, NodeHost
@@ -100,7 +99,7 @@ def storage_id_of(node_id: str) -> str:
 class Replicator:
     def __init__(self, node: Node) -> None:
         self.node = node
-        self.vouchers = Vouchers()
+        self.vouchers = node.vouchers
         self.held = HeldChanges(node.settings.data_path / "held")
         self.host = NodeHost(
             node.documents,
@@ -219,6 +218,9 @@ class Replicator:
                     continue
                 if content.get("type") == "catalog":
                     found += self.vouchers.learn_catalog(document_id, content)
+                    if self.vouchers.is_catalog(document_id):
+                        self.node.rights.remember_catalog(document_id)
+            self.node.rights.forget()
             return found
 
         known = await asyncio.to_thread(learn)
@@ -234,8 +236,11 @@ class Replicator:
         log.info("actor %s vouched for as %s", actor.hex()[:8], person_id)
         return self.vouchers.binding(actor) is not None
 
-    def _vouched(self) -> None:
-        """New bindings arrived with a catalog (a worker thread): retry what is held."""
+    def _vouched(self, catalog_id: str) -> None:
+        """New bindings arrived with a catalog (a worker thread): views judged without them are
+        stale, and what is held may go through now."""
+        self.node.rights.remember_catalog(catalog_id)
+        self.node.rights.forget()
         self._hand_over(lambda: setattr(self, "_retry_held", True))
 
     def _release_held(self) -> list[str]:
@@ -471,7 +476,7 @@ class Replicator:
                     contents.append(None)
                     continue
                 with self.node.documents.lock(document_id):
-                    contents.append(doc.to_py())
+                    contents.append(self.node.documents.content(document_id, doc))
             return contents
 
         contents = await asyncio.to_thread(read)

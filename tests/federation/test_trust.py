@@ -138,3 +138,53 @@ def test_a_forged_change_through_a_peer_has_no_effect_anywhere_and_is_listed_for
         assert "Vervalst" not in node.page(f"/initiatieven/{doc_id}")
         assert not node.api("/search?q=vervalst")
     assert "1 change(s) held, no node vouches" in a.log.read_text()
+
+
+def test_an_ally_on_another_node_edits_tasks_but_not_the_title(make_node: NodeMaker) -> None:
+    """Bert lives on B and joined Anna's initiative from A. His task counts everywhere. His
+    title edit, written by a B whose code skips the check (here: straight into B's store), is
+    kept on both nodes but counts on neither, and A's host sees it listed."""
+    a, b = make_node("Aadorp"), make_node("Bathmen")
+    b.dial(a)
+    a.start()
+    b.start()
+    anna = a.resident("Anna")  # A's host, and the initiator
+    doc_id = anna.post("/initiatives", {"title": "Buurtmoestuin", "summary": "Samen"})["id"]
+    wait_until(lambda: b.api(f"/initiatives/{doc_id}"), 60, "the initiative on B")
+    bert = b.resident("Bert")
+    bert.post(f"/initiatives/{doc_id}/join", {"offer": "een kruiwagen"})
+    bert.post(f"/initiatives/{doc_id}/tasks", {"title": "Zaaien"})
+    wait_until(lambda: "Zaaien" in str(a.api(f"/initiatives/{doc_id}")), 60, "Bert's task on A")
+    # through the service, B refuses the edit itself
+    response = bert.http.put(
+        f"/api/initiatives/{doc_id}",
+        json={"title": "Bert's tuin", "summary": "Samen"},
+        headers=bert._headers(),
+    )
+    assert response.status_code == 403
+
+    b.stop()
+    stored = b.document(doc_id)
+    assert stored is not None
+    contributors = stored.to_py()["contributors"]
+    berts_actor = next(a for a, p in contributors.items() if p == bert.person_id)
+    rogue = stored.fork(actor=berts_actor)
+    with rogue.change(message="Titel aangepast") as tx:
+        tx.put(ROOT, "title", "Bert's tuin")
+    forged_hash = rogue.get_heads()[0]
+    (b.data / "documents" / f"{doc_id}.automerge").write_bytes(rogue.save())
+    b.start()
+
+    wait_until(
+        lambda: (d := a.document(doc_id)) and d.get_change_by_hash(forged_hash), 60, "the edit on A"
+    )
+    for node in (a, b):
+        view = wait_until(lambda n=node: n.api(f"/initiatives/{doc_id}"), 30, "the initiative")
+        assert view["title"] == "Buurtmoestuin", node.name
+        assert "Zaaien" in str(view)
+        assert "Bert's tuin" not in node.page(f"/initiatieven/{doc_id}")
+    refused = wait_until(lambda: anna.get("/peers")["refused"], 30, "the refusal for A's host")
+    assert [(r["document_id"], r["path"], r["person"]) for r in refused] == [
+        (doc_id, "title", bert.person_id)
+    ]
+    assert "Wijzigingen zonder recht" in anna.page("/beheer/buren")

@@ -84,10 +84,10 @@ def test_js_client_reads_and_edits_an_initiative_the_node_then_shows(
     make_node: NodeMaker, js: NodeClients
 ) -> None:
     node = make_node("Aadorp").start()
-    doc_id, _ = post_initiative(node)
+    doc_id, anna = post_initiative(node)
     url = format_automerge_url(doc_id)
-    jet = node.resident("Jet")  # the app writes for Jet: the node vouches for its actor as her
-    token = node.invite("js-app", app=True, person=jet.email)
+    # Anna's own app: the node vouches for its actor as Anna, who may edit her initiative
+    token = node.invite("js-app", app=True, person=anna.email)
     js.call("client", repo="a", url=f"{node.sync_url}?token={token}", peerId="js-app")
 
     seen = js.call("find", repo="a", url=url)

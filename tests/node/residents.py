@@ -19,6 +19,7 @@ from node.identity import init_node
 from node.initiatives import NewInitiative, post_initiative
 from node.people import ProfileForm, create_profile
 from node.projection.catalog_id import catalog_id_of
+from node.replication.catalog import bind_actor
 from node.runtime import Node
 from node.settings import Settings
 from sync.automerge import Change, Document, decode_change
@@ -60,6 +61,7 @@ class Town:
         actor = os.urandom(16)
         form = ProfileForm(display_name=name, **profile)
         person_id = self.act(create_profile, form, actor=actor)
+        bind_actor(self.node, actor, person_id)  # as registration does: the node vouches for it
         return Acting(person_id, actor, name)
 
     def initiative(self, by: Acting, title: str = "Repair Café Wezep", **form: Any) -> str:

@@ -51,11 +51,17 @@ async def _overview(node: Node, db: AsyncSession, replicator: Replicator) -> dic
         )
     quarantine = [asdict(q) for q in await peers.quarantined(db)]
     held = [asdict(h) for h in replicator.held.listing()]
+    refused = [
+        {"document_id": doc_id, **asdict(refusal)}
+        for doc_id, refusals in sorted(node.rights.refusals.items())
+        for refusal in refusals
+    ]
     return {
         "node_id": node.identity.node_id,
         "peers": rows,
         "quarantine": quarantine,
         "held": held,
+        "refused": refused,
     }
 
 

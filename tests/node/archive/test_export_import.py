@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,9 @@ from node.documents.repository import Author
 from node.peers import service as peers
 from node.projection import list_initiatives
 from node.projection.models import InitiativeRow
+from node.replication.catalog import bind_actors
 from node.settings import Settings
-from sync.automerge import ROOT, Document
+from sync.automerge import ROOT, Document, ObjType
 from sync.document_id import new_document_id
 from tests.node.archive.nodes import (
     demo_node,
@@ -114,15 +116,33 @@ def test_an_export_imported_into_another_node_is_found_by_its_search(tmp_path: P
     assert initiatives["Computerhulp voor ouderen"] in search(target, "computerhulp")
 
 
-def _edit(settings: Settings, document_id: str, key: str, value: str) -> None:
-    author = Author(new_document_id(), secrets.token_bytes(16))
+def _edit(settings: Settings, document_id: str, edit: Any, *, as_initiator: bool) -> None:
+    """An edit with the right to make it (docs/trust.md §3): as the initiator (with their own
+    actor), or as a new local person the node vouches for (who may support it)."""
 
     async def job(node: Any, _session: Any) -> None:
-        node.documents.change(
-            document_id, author, "Bewerkt", lambda tx, _doc: tx.put(ROOT, key, value)
-        )
+        if as_initiator:
+            content = node.documents.read(document_id)
+            actor = next(
+                a for a, p in content["contributors"].items() if p == content["created_by"]
+            )
+            author = Author(content["created_by"], bytes.fromhex(actor))
+        else:
+            author = Author(new_document_id(), secrets.token_bytes(16))
+            bind_actors(node, [(author.actor, author.person_id)])
+        node.documents.change(document_id, author, "Bewerkt", lambda tx, doc: edit(tx, doc, author))
 
     on_node(settings, job)
+
+
+def _summary(tx: Any, _doc: Any, _author: Author) -> None:
+    tx.put(ROOT, "summary", "Elke eerste zaterdag van de maand, nu ook fietsen.")
+
+
+def _support(tx: Any, doc: Any, author: Author) -> None:
+    ally = tx.put_object(doc.get(ROOT, "allies"), author.person_id, ObjType.MAP)
+    tx.put(ally, "role", "supporter")
+    tx.put(ally, "since", datetime.now(UTC))
 
 
 def test_import_into_a_node_with_its_own_edits_keeps_both_sides(tmp_path: Path) -> None:
@@ -132,8 +152,8 @@ def test_import_into_a_node_with_its_own_edits_keeps_both_sides(tmp_path: Path) 
     assert mekaar("--data", str(tmp_path / "b"), "import", str(tmp_path / "first")).exit_code == 0
     target = Settings(data_dir=str(tmp_path / "b"))
     cafe = _initiatives(source)["Repair Café Wezep"]
-    _edit(source, cafe, "summary", "Elke eerste zaterdag van de maand, nu ook fietsen.")
-    _edit(target, cafe, "title", "Repair Café Wezep en Hattem")
+    _edit(source, cafe, _summary, as_initiator=True)
+    _edit(target, cafe, _support, as_initiator=False)  # someone in Wezep supports it meanwhile
 
     assert mekaar("--data", source.data_dir, "export", str(tmp_path / "second")).exit_code == 0
     imported = mekaar("--data", str(tmp_path / "b"), "import", str(tmp_path / "second"))
@@ -141,16 +161,21 @@ def test_import_into_a_node_with_its_own_edits_keeps_both_sides(tmp_path: Path) 
     assert "1 samengevoegd" in imported.output
 
     merged = Document.load((tmp_path / "b" / "documents" / f"{cafe}.automerge").read_bytes())
-    assert merged.get(ROOT, "title") == "Repair Café Wezep en Hattem"
     assert merged.get(ROOT, "summary") == "Elke eerste zaterdag van de maand, nu ook fietsen."
+    before = Document.load((tmp_path / "a" / "documents" / f"{cafe}.automerge").read_bytes())
+    assert len(merged.to_py()["allies"]) == len(before.to_py()["allies"]) + 1
 
-    async def shown(_node: Any, session: Any) -> tuple[str, str]:
+    async def shown(_node: Any, session: Any) -> tuple[str, int]:
         row = (await session.execute(select(InitiativeRow).where(InitiativeRow.id == cafe))).one()
-        return row[0].title, row[0].summary
+        return row[0].summary, row[0].supporter_count
+
+    async def supporters_before(_node: Any, session: Any) -> int:
+        row = (await session.execute(select(InitiativeRow).where(InitiativeRow.id == cafe))).one()
+        return int(row[0].supporter_count)
 
     assert on_node(target, shown) == (
-        "Repair Café Wezep en Hattem",
         "Elke eerste zaterdag van de maand, nu ook fietsen.",
+        on_node(source, supporters_before) + 1,
     )
 
 

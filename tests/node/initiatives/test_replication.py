@@ -25,6 +25,8 @@ from node.initiatives import (
     make_coordinator,
     take_task,
 )
+from node.projection.catalog_id import catalog_id_of
+from node.replication.catalog import bind_actor
 from sync.automerge import Document
 from tests.node.residents import Town, open_town
 
@@ -43,7 +45,11 @@ def test_plans_and_descriptions_edited_on_two_nodes_merge(town: Town, other_town
     town.act(make_coordinator, anna, initiative, jan.person_id)
     shared = town.act(add_task, anna, initiative, TaskForm(title="Zaal regelen"))
     other_town.node.documents.store.replace(initiative, town.stored(initiative))
+    # B has A's catalog (it replicates like any document), so it knows who writes for whom
+    catalog = catalog_id_of(town.node.identity.node_id)
+    other_town.node.documents.store.replace(catalog, town.stored(catalog))
     jan_there = Acting(jan.person_id, os.urandom(16), "Jan")  # his actor on node B
+    bind_actor(other_town.node, jan_there.actor, jan.person_id)
 
     seen = town.read(get_initiative, initiative)
     town.act(add_task, anna, initiative, TaskForm(title="Koffie regelen"))

@@ -23,6 +23,7 @@ from node.projection.models import (
     PersonTermRow,
     SearchEntryRow,
 )
+from node.replication.catalog import bind_actor
 from node.runtime import Node
 from sync.automerge import ROOT
 
@@ -119,6 +120,7 @@ def test_projecting_again_replaces_the_rows_of_that_document_only(node: Node) ->
             tx.delete(tasks, key)
         tx.put(ROOT, "title", "Repair café De Schakel")
 
+    bind_actor(node, b"\x01" * 16, ann)  # Ann on a second device, vouched for by this node
     node.documents.change(first, Author(ann, b"\x01" * 16), "opgeruimd", drop_tasks_and_rename)
 
     async def check() -> None:

@@ -22,7 +22,7 @@ from node.replication.replicator import Replicator
 from node.runtime import Node
 from sync.automerge import ROOT, Document, ObjType
 from sync.document_id import new_document_id
-from tests.foreign import write_foreign_initiative
+from tests.foreign import initiator_actor, write_foreign_initiative
 
 
 async def _until(check: Callable[[], Awaitable[Any]], what: str, timeout: float = 10) -> Any:
@@ -173,6 +173,7 @@ def test_reindex_leaves_out_what_the_quarantine_holds(node: Node) -> None:
     assert asyncio.run(reindex(node)) == 1
     assert asyncio.run(_listed(node)) == {doc_id}
     broken = node.documents.open(doc_id)
+    broken.actor = initiator_actor(node, doc_id)  # an edit its initiator had the right to make
     with broken.change() as tx:  # a peer's edit that breaks the schema, but projects fine
         tx.put(ROOT, "status", "bestaat-niet")
     node.documents.persist_received(doc_id, broken)
@@ -191,6 +192,7 @@ def test_a_document_whose_type_a_peer_changed_leaves_no_rows_of_the_old_type(nod
     asyncio.run(admitted())
     assert asyncio.run(_listed(node)) == {doc_id}
     doc = node.documents.open(doc_id)
+    doc.actor = initiator_actor(node, doc_id)
     with doc.change() as tx:  # valid as a discussion now, and no longer an initiative
         tx.put(ROOT, "type", "discussion")
         tx.put(ROOT, "intro", "Praat mee over de speeltuin")

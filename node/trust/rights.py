@@ -1,0 +1,214 @@
+"""Rights that hold on every node (docs/trust.md §3): the view of an initiative counts only the ops
+their writer had the right to make, judged at the change's causal point, so a change by someone
+without the right has no visible effect on any honest node, whichever node it arrived through.
+
+The rules are the ones the services apply when a resident edits here (node/initiatives/rights.py):
+initiators and coordinators edit the core fields, needs and updates' moderation; allies who joined
+work on the plan and post updates; anyone vouched for may support, join or leave (their own entry
+in `allies`); only initiators make coordinators; the envelope is written by the first change only;
+each writer names only itself in `contributors`.
+
+Who wrote a change: the person the actor's binding names (node/trust/vouchers.py), when the
+binding's node is that person's home (their profile's origin_node, where the profile is known).
+
+Roles live in the same document, so they are read from the effective view at each change's
+dependencies: one pass over the changes in causal order, keeping each change's clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sync.automerge import Document
+from sync.automerge.effective import Path, effective_to_py
+from sync.automerge.op import Op
+from sync.automerge.values import MAKE_MAP, SET
+
+from ..initiatives.rights import EDITORS, WORKERS
+from ..phrases import N_
+from .vouchers import Vouchers
+
+ENVELOPE = frozenset({"type", "schema_version", "id", "origin_node", "created_at", "created_by"})
+Clock = dict[bytes, int]
+ROOT_ID = (0, b"")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An op that does not count, for the host: which change, whose, where, why."""
+
+    change: str
+    person: str | None
+    path: str
+    reason: str
+
+
+def _merge(clocks: list[Clock]) -> Clock:
+    if len(clocks) == 1:
+        return clocks[0]
+    out: Clock = {}
+    for clock in clocks:
+        for actor, counter in clock.items():
+            if counter > out.get(actor, 0):
+                out[actor] = counter
+    return out
+
+
+def _within(op: Op, clock: Clock) -> bool:
+    return op.id[0] <= clock.get(op.id[1], 0)
+
+
+class _Evaluation:
+    def __init__(self, doc: Document, person_of: Callable[[bytes], str | None]) -> None:
+        self.doc = doc
+        self.person_of = person_of
+        self.objects = doc._opset.objects
+        self.effective: dict[tuple[int, bytes], bool] = {}
+        self.refusals: list[Refusal] = []
+        self.paths: dict[tuple[int, bytes], Path] = {ROOT_ID: ()}
+
+    # ------------------------------------------------------------------ structure
+
+    def path_of(self, obj: tuple[int, bytes]) -> Path:
+        """The map keys from the root to an object (list elements add no key)."""
+        found = self.paths.get(obj)
+        if found is not None:
+            return found
+        chain = []
+        current = obj
+        while current not in self.paths:
+            state = self.objects.get(current)
+            if state is None or state.op is None:
+                self.paths[current] = ("?",)
+                break
+            chain.append(current)
+            current = state.op.obj
+        for item in reversed(chain):
+            make = self.objects[item].op
+            assert make is not None
+            parent = self.paths[make.obj]
+            self.paths[item] = (*parent, make.key) if isinstance(make.key, str) else parent
+        return self.paths[obj]
+
+    def op_path(self, op: Op) -> Path:
+        base = self.path_of(op.obj)
+        return (*base, op.key) if isinstance(op.key, str) else base
+
+    # ------------------------------------------------------------------ roles
+
+    def _visible_at(self, op: Op, clock: Clock) -> bool:
+        if not _within(op, clock) or not self.effective.get(op.id, False):
+            return False
+        return not any(_within(s, clock) and self.effective.get(s.id, False) for s in op.succ)
+
+    def role_at(self, person: str, clock: Clock) -> str | None:
+        root = self.objects[ROOT_ID]
+        assert root.keys is not None
+        allies = [op for op in root.keys.get("allies", ()) if op.action == MAKE_MAP]
+        allies_op = next((op for op in reversed(allies) if self._visible_at(op, clock)), None)
+        if allies_op is None:
+            return None
+        state = self.objects[allies_op.id]
+        assert state.keys is not None
+        entry = next(
+            (
+                op
+                for op in reversed(state.keys.get(person, ()))
+                if op.action == MAKE_MAP and self._visible_at(op, clock)
+            ),
+            None,
+        )
+        if entry is None:
+            return None
+        ally = self.objects[entry.id]
+        assert ally.keys is not None
+        role = next(
+            (op for op in reversed(ally.keys.get("role", ())) if self._visible_at(op, clock)),
+            None,
+        )
+        return role.value if role is not None and isinstance(role.value, str) else None
+
+    # ------------------------------------------------------------------ the rule
+
+    def refuse(
+        self, op: Op, path: Path, person: str | None, role: str | None, first: bool
+    ) -> str | None:
+        """Why the op does not count, or None when it does."""
+        if first:
+            return None  # the change that made the document writes all of it
+        if person is None:
+            return N_("geen node staat in voor deze schrijver")
+        head = path[0] if path else ""
+        if head in ENVELOPE or not path:
+            return N_("alleen de eerste wijziging zet de envelop")
+        if head == "contributors":
+            if len(path) == 2 and path[1] == op.id[1].hex():
+                return None
+            return N_("elke schrijver noemt alleen zichzelf")
+        if head == "allies":
+            return self._ally_rule(op, path, person, role)
+        if head in ("plan", "updates"):
+            return None if role in WORKERS else N_("alleen wie zich aansloot werkt aan het plan")
+        return None if role in EDITORS else N_("alleen initiatiefnemers en coördinatoren")
+
+    def _ally_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
+        if len(path) < 2:
+            return N_("de lijst van medestanders vervangt niemand")
+        setting_role = len(path) == 3 and path[2] == "role" and op.action == SET
+        if path[1] == person:
+            if setting_role and op.value == "initiator":
+                return N_("niemand maakt zichzelf initiatiefnemer")
+            if setting_role and op.value == "coordinator" and role not in {"initiator"}:
+                return N_("alleen initiatiefnemers maken iemand coördinator")
+            return None
+        if setting_role and op.value == "coordinator" and role == "initiator":
+            return None
+        return N_("alleen de medestander zelf past dit aan")
+
+    # ------------------------------------------------------------------ the pass
+
+    def run(self) -> None:
+        after: dict[bytes, Clock] = {}
+        for change in self.doc.changes_since([]):  # a causal order
+            causal = _merge([after[d] for d in change.deps]) if change.deps else {}
+            clock = dict(causal)
+            clock[change.actor] = max(clock.get(change.actor, 0), change.max_op)
+            after[change.hash] = clock
+            person = self.person_of(change.actor)
+            role = self.role_at(person, causal) if person is not None else None
+            first = not change.deps
+            for op in change.ops:
+                path = self.op_path(op)
+                reason = self.refuse(op, path, person, role, first)
+                self.effective[op.id] = reason is None
+                if reason is not None:
+                    self.refusals.append(Refusal(change.hash.hex(), person, "/".join(path), reason))
+
+
+def initiative_view(
+    doc: Document, person_of: Callable[[bytes], str | None]
+) -> tuple[dict[str, Any], list[Refusal]]:
+    """The initiative as every honest node shows it, and the ops left out."""
+    evaluation = _Evaluation(doc, person_of)
+    evaluation.run()
+    effective = evaluation.effective
+    view = effective_to_py(doc, lambda op, path: effective.get(op.id, True))
+    return view, evaluation.refusals
+
+
+def person_lookup(
+    vouchers: Vouchers, home_of: Callable[[str], str | None]
+) -> Callable[[bytes], str | None]:
+    """Who writes with an actor: the person its binding names, if the binding's node is that
+    person's home (or the person's profile is not known here yet)."""
+
+    def person_of(actor: bytes) -> str | None:
+        binding = vouchers.binding(actor)
+        if binding is None:
+            return None
+        home = home_of(binding.person)
+        return binding.person if home in (None, binding.node) else None
+
+    return person_of

@@ -1,0 +1,177 @@
+"""The node's reading of documents under the rights of docs/trust.md §3: an initiative is shown as
+the effective view (node/trust/rights.py); other types as they are (their rules follow).
+
+Bindings come from the catalogs this node holds (`Node.vouchers`): learned by the replicator as
+catalogs arrive, and on first use in any process (the CLI) from the node's own catalog and the
+catalogs listed in `data/catalogs.json`. The evaluation of a version of a document is cached by
+its heads, so reading an unchanged initiative again costs one materialization.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sync.automerge import ROOT, Document
+
+from ..projection.catalog_id import catalog_id_of
+from .rights import Refusal, initiative_view, person_lookup
+from .vouchers import Vouchers
+
+if TYPE_CHECKING:
+    from ..documents.repository import DocumentRepository
+
+log = logging.getLogger("mekaar.trust")
+CATALOGS_FILE = "catalogs.json"
+CACHED = 256
+
+
+class RightsView:
+    def __init__(self, documents: DocumentRepository, vouchers: Vouchers, data: Path, node_id: str):
+        self.documents = documents
+        self.vouchers = vouchers
+        self.data = data
+        self.node_id = node_id
+        self._loaded = False
+        self._lock = threading.Lock()
+        self._homes: dict[str, str | None] = {}
+        self._tried: set[bytes] = set()  # actors whose catalog was looked for and not found
+        self._cache: OrderedDict[
+            tuple[str, tuple[bytes, ...]], tuple[dict[str, Any], list[Refusal]]
+        ]
+        self._cache = OrderedDict()
+        self.refusals: dict[str, list[Refusal]] = {}
+        """Per document, what its current view leaves out (for the host)."""
+
+    # ------------------------------------------------------------------ catalogs
+
+    def remember_catalog(self, catalog_id: str) -> None:
+        """A catalog whose bindings count here: listed so that any process learns it."""
+        path = self.data / CATALOGS_FILE
+        with self._lock:
+            try:
+                known = set(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                known = set()
+            if catalog_id in known:
+                return
+            known.add(catalog_id)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(sorted(known)))
+            tmp.replace(path)
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        try:
+            known = set(json.loads((self.data / CATALOGS_FILE).read_text()))
+        except (OSError, ValueError):
+            known = set()
+        for catalog_id in {catalog_id_of(self.node_id), *known}:
+            try:
+                doc = self.documents.open(catalog_id)
+            except Exception:  # NotFound, or not readable: nothing to learn from it
+                continue
+            with self.documents.lock(catalog_id):
+                content = doc.to_py()
+            self.vouchers.learn_catalog(catalog_id, content)
+
+    def _learn(self, catalog_id: str) -> None:
+        if self.vouchers.is_catalog(catalog_id):
+            return
+        try:
+            doc = self.documents.open(catalog_id)
+        except Exception:  # not here (yet)
+            return
+        with self.documents.lock(catalog_id):
+            content = doc.to_py()
+        if self.vouchers.learn_catalog(catalog_id, content) or self.vouchers.is_catalog(catalog_id):
+            self.remember_catalog(catalog_id)
+
+    def _discover(self, doc: Document) -> None:
+        """Bindings for writers of `doc` not known yet: looked for in the catalog of the node the
+        document names as its home, and of the home of the person each writer claims to be (a
+        document imported or reindexed before its writers' catalogs were read)."""
+        unknown = [
+            a for a in doc._by_actor if self.vouchers.binding(a) is None and a not in self._tried
+        ]
+        if not unknown:
+            return
+        origin = doc.get(ROOT, "origin_node")
+        if isinstance(origin, str):
+            self._learn(catalog_id_of(origin))
+        contributors = doc.get(ROOT, "contributors")
+        for actor in unknown:
+            if self.vouchers.binding(actor) is not None:
+                continue
+            person = doc.get(contributors, actor.hex()) if contributors is not None else None
+            home = self._home_of(person) if isinstance(person, str) else None
+            if home is not None:
+                self._learn(catalog_id_of(home))
+            if self.vouchers.binding(actor) is None:
+                self._tried.add(actor)
+
+    def _home_of(self, person_id: str) -> str | None:
+        if person_id not in self._homes:
+            home = None
+            try:
+                doc = self.documents.open(person_id)
+                with self.documents.lock(person_id):
+                    if doc.get(ROOT, "type") == "person":
+                        found = doc.get(ROOT, "origin_node")
+                        home = found if isinstance(found, str) else None
+            except Exception:  # unknown here (yet): the binding decides alone
+                home = None
+            if home is None:
+                return None  # not cached: the profile may arrive
+            self._homes[person_id] = home
+        return self._homes[person_id]
+
+    # ------------------------------------------------------------------ the view
+
+    def __call__(self, document_id: str, doc: Document) -> dict[str, Any]:
+        """The content to show; call with the document's lock held."""
+        if doc.get(ROOT, "type") != "initiative":
+            return doc.to_py()
+        self._load()
+        self._discover(doc)
+        key = (document_id, tuple(doc.get_heads()))
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = initiative_view(doc, person_lookup(self.vouchers, self._home_of))
+            self._cache[key] = cached
+            while len(self._cache) > CACHED:
+                self._cache.popitem(last=False)
+            if cached[1]:
+                self.refusals[document_id] = cached[1]
+            else:
+                self.refusals.pop(document_id, None)
+        else:
+            self._cache.move_to_end(key)
+        content, _ = cached
+        fresh: dict[str, Any] = _copy(content)
+        return fresh
+
+    def forget(self) -> None:
+        """New bindings arrived: views judged without them are stale."""
+        self._cache.clear()
+        self._homes.clear()
+        self._tried.clear()
+
+
+def _copy(value: Any) -> Any:
+    """A fresh copy of a view (callers may change what they get, as with to_py)."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+ViewFn = Callable[[str, Document], dict[str, Any]]

@@ -1,0 +1,142 @@
+"""Rights judged where an initiative is read (node/trust/rights.py): who may write what, at the
+change's causal point, with the same outcome on every replica."""
+
+from __future__ import annotations
+
+from node.trust.rights import initiative_view
+from sync.automerge import ROOT, Document, ObjType
+
+ANNA, BERT, CARLA, BERTS_PHONE = (bytes.fromhex(c * 32) for c in "abcd")
+PEOPLE = {ANNA: "anna", BERT: "bert", CARLA: "carla", BERTS_PHONE: "bert"}
+
+
+def person_of(actor: bytes) -> str | None:
+    return PEOPLE.get(actor)
+
+
+def created() -> Document:
+    doc = Document(ANNA)
+    with doc.change() as tx:
+        tx.put(ROOT, "type", "initiative")
+        tx.put(ROOT, "title", "Moestuin")
+        contributors = tx.put_object(ROOT, "contributors", ObjType.MAP)
+        tx.put(contributors, ANNA.hex(), "anna")
+        allies = tx.put_object(ROOT, "allies", ObjType.MAP)
+        anna = tx.put_object(allies, "anna", ObjType.MAP)
+        tx.put(anna, "role", "initiator")
+        plan = tx.put_object(ROOT, "plan", ObjType.MAP)
+        tx.put_object(plan, "tasks", ObjType.MAP)
+    return doc
+
+
+def as_(doc: Document, actor: bytes, edit: object) -> None:
+    doc.actor = actor
+    with doc.change() as tx:
+        edit(tx, doc)  # type: ignore[operator]
+
+
+def join(role: str, who: str) -> object:
+    def edit(tx: object, doc: Document) -> None:
+        ally = tx.put_object(doc.get(ROOT, "allies"), who, ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put(ally, "role", role)  # type: ignore[attr-defined]
+
+    return edit
+
+
+def task(title: str) -> object:
+    def edit(tx: object, doc: Document) -> None:
+        tasks = doc.get(doc.get(ROOT, "plan"), "tasks")
+        item = tx.put_object(tasks, title, ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put(item, "title", title)  # type: ignore[attr-defined]
+
+    return edit
+
+
+def title(value: str) -> object:
+    return lambda tx, doc: tx.put(ROOT, "title", value)
+
+
+def test_an_ally_edits_tasks_but_not_the_title() -> None:
+    doc = created()
+    as_(doc, BERT, join("joiner", "bert"))
+    as_(doc, BERT, task("Zaaien"))
+    as_(doc, BERT, title("Bert's tuin"))
+    view, refusals = initiative_view(doc, person_of)
+    assert view["title"] == "Moestuin"
+    assert "Zaaien" in view["plan"]["tasks"]
+    assert view["allies"]["bert"] == {"role": "joiner"}
+    assert [(r.person, r.path) for r in refusals] == [("bert", "title")]
+
+
+def test_a_supporter_cannot_work_on_the_plan_nor_make_itself_coordinator() -> None:
+    doc = created()
+    as_(doc, CARLA, join("supporter", "carla"))
+    as_(doc, CARLA, task("Oogsten"))
+    as_(
+        doc,
+        CARLA,
+        lambda tx, d: tx.put(d.get(d.get(ROOT, "allies"), "carla"), "role", "coordinator"),
+    )
+    view, refusals = initiative_view(doc, person_of)
+    assert view["plan"]["tasks"] == {}
+    assert view["allies"]["carla"] == {"role": "supporter"}
+    assert {r.path for r in refusals} == {
+        "plan/tasks/Oogsten",
+        "plan/tasks/Oogsten/title",
+        "allies/carla/role",
+    }
+
+
+def test_rights_are_judged_at_the_changes_causal_point() -> None:
+    """Bert's title edit before he was made coordinator stays refused; his edit after counts.
+    A concurrent edit (not knowing of the appointment) is refused too."""
+    doc = created()
+    as_(doc, BERT, join("joiner", "bert"))
+    as_(doc, BERT, title("Te vroeg"))
+    apart = doc.fork(actor=BERTS_PHONE)
+    as_(
+        doc, ANNA, lambda tx, d: tx.put(d.get(d.get(ROOT, "allies"), "bert"), "role", "coordinator")
+    )
+    as_(doc, BERT, title("Moestuin aan de dijk"))
+    with apart.change() as tx:
+        tx.put(ROOT, "summary", "gelijktijdig, nog zonder recht")
+    doc.merge(apart)
+    view, refusals = initiative_view(doc, person_of)
+    assert view["title"] == "Moestuin aan de dijk"
+    assert view["allies"]["bert"]["role"] == "coordinator"
+    assert "summary" not in view
+    assert sorted(r.path for r in refusals) == ["summary", "title"]
+
+
+def test_only_the_initiator_appoints_and_no_one_takes_someone_elses_entry() -> None:
+    doc = created()
+    as_(doc, BERT, join("joiner", "bert"))
+    as_(doc, CARLA, join("joiner", "carla"))
+    as_(
+        doc,
+        BERT,
+        lambda tx, d: tx.put(d.get(d.get(ROOT, "allies"), "carla"), "role", "coordinator"),
+    )
+    as_(doc, CARLA, lambda tx, d: tx.delete(d.get(ROOT, "allies"), "anna"))
+    as_(doc, CARLA, lambda tx, d: tx.put(d.get(ROOT, "contributors"), BERT.hex(), "carla"))
+    view, _ = initiative_view(doc, person_of)
+    assert view["allies"]["carla"]["role"] == "joiner"
+    assert view["allies"]["anna"]["role"] == "initiator"
+    assert view["contributors"] == {ANNA.hex(): "anna"}
+
+
+def test_an_unknown_writer_changes_nothing_and_the_view_is_the_same_in_any_merge_order() -> None:
+    doc = created()
+    stranger = Document.load(doc.save(), actor=bytes.fromhex("ee" * 16))
+    with stranger.change() as tx:
+        tx.put(ROOT, "title", "Vervalst")
+    ally = Document.load(doc.save(), actor=BERT)
+    with ally.change() as tx:
+        tx.put(tx.put_object(ally.get(ROOT, "allies"), "bert", ObjType.MAP), "role", "joiner")
+    one, two = Document.load(doc.save()), Document.load(doc.save())
+    one.merge(stranger)
+    one.merge(ally)
+    two.merge(ally)
+    two.merge(stranger)
+    assert initiative_view(one, person_of)[0] == initiative_view(two, person_of)[0]
+    assert initiative_view(one, person_of)[0]["title"] == "Moestuin"
