@@ -61,6 +61,9 @@ class NodeHost:
         except (NotFound, ValueError):
             return None
 
+    def heads(self, document_id: str) -> list[bytes] | None:
+        return self.documents.known_heads(document_id)
+
     def lock(self, document_id: str) -> AbstractContextManager[Any]:
         return self.documents.lock(document_id)
 

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sync.automerge import DecodeError, Document, SyncMessage, SyncState
@@ -44,6 +44,8 @@ logger = logging.getLogger("sync.repo")
 UNKNOWN, HAS, WANTS, UNAVAILABLE = "unknown", "has", "wants", "unavailable"
 MAX_EPHEMERAL_SOURCES = 10_000
 MAX_DOCS_PER_PEER = 100_000  # beyond this, what a peer was told is unavailable is forgotten
+ANNOUNCE_BATCH = 64  # announcement messages handed over at once, at most
+ANNOUNCE_SECONDS = 0.05  # or after this long preparing them, whichever comes first
 
 
 @dataclass(slots=True)
@@ -104,20 +106,42 @@ class Synchronizer:
 
     def peer_connected(self, peer: PeerInfo) -> list[Message]:
         """Register the peer; returns sync (or request) messages for what we announce to it."""
+        return [message for batch in self.add_peer(peer) for message in batch]
+
+    def add_peer(self, peer: PeerInfo) -> Iterator[list[Message]]:
+        """Register the peer now; returns the messages announcing our documents to it as an
+        iterator of batches, each prepared when asked for (call `next` from a worker thread).
+
+        A connection sends each batch as it comes and handles the peer's messages meanwhile, so
+        the first documents travel while later ones are still being loaded (a node announcing
+        thousands of documents used to prepare every message before sending one). The iterator
+        ends early once the peer disconnects."""
         if self._connected(peer.peer_id) is not None:
             self.peer_disconnected(peer.peer_id)
         record = _Peer(peer)
         with self._lock:
             self._peers[peer.peer_id] = record
-        out: list[Message] = []
+        return self._announcements(record)
+
+    def _announcements(self, peer: _Peer) -> Iterator[list[Message]]:
         try:
-            announced = list(self.host.announce_to(peer))
+            announced = list(self.host.announce_to(peer.info))
         except Exception:
-            logger.exception("announce_to failed for peer %s", peer.peer_id)
-            return out
+            logger.exception("announce_to failed for peer %s", peer.info.peer_id)
+            return
+        batch: list[Message] = []
+        started = time.monotonic()
         for document_id in announced:
-            out.extend(self._begin(record, document_id))
-        return out
+            if not peer.connected:
+                return
+            batch.extend(self._begin(peer, document_id))
+            if batch and (
+                len(batch) >= ANNOUNCE_BATCH or time.monotonic() - started >= ANNOUNCE_SECONDS
+            ):
+                yield batch
+                batch, started = [], time.monotonic()
+        if batch:
+            yield batch
 
     def peer_disconnected(self, peer_id: str) -> None:
         """Forget the peer; persist its sync states when it keeps them (storage id, not
@@ -171,7 +195,7 @@ class Synchronizer:
             documents = tuple(d for d, e in peer.docs.items() if e.status != UNAVAILABLE)
             unavailable = tuple(d for d, e in peer.docs.items() if e.status == UNAVAILABLE)
             behind = sum(
-                1 for d in documents if peer.docs[d].state.their_heads != self._our_heads.get(d, [])
+                1 for d in documents if _known_to_have(peer.docs[d]) != self._our_heads.get(d, [])
             )
             return PeerStatus(
                 peer_id, True, len(documents), behind, peer.last_received, unavailable
@@ -383,8 +407,31 @@ class Synchronizer:
             return False
 
     def _begin(self, peer: _Peer, document_id: str) -> list[Message]:
+        """Start syncing a document we announce to the peer — unless the sync state saved for
+        that peer shows it already holds our heads: then there is nothing to say, and the
+        document is not even loaded when the host knows its heads without that. The entry
+        stays, so a change on either side syncs as usual (the peer announces its own changes;
+        ours go out through document_changed)."""
         with self.host.lock(document_id):
-            doc = self.host.open(document_id)
+            heads = self.host.heads(document_id)
+            doc = None
+            if heads is None:
+                doc = self.host.open(document_id)
+                if doc is None:
+                    return []
+                heads = doc.get_heads()
+            entry = self._entry(peer, document_id)
+            if entry is None:
+                return []
+            state = entry.state
+            fresh = state.their_heads is None and not state.have_responded
+            if fresh and state.shared_heads and sorted(state.shared_heads) == heads:
+                entry.status = HAS
+                with self._lock:
+                    self._our_heads[document_id] = heads
+                return []
+            if doc is None:
+                doc = self.host.open(document_id)
             if doc is None:
                 return []
             self._note_heads(document_id, doc)
@@ -494,6 +541,13 @@ class Synchronizer:
             document_id,
             reason,
         )
+
+
+def _known_to_have(entry: _DocPeer) -> list[bytes]:
+    """The heads a peer last showed, or, before it said anything on this connection, those the
+    saved sync state says it shared with us."""
+    state = entry.state
+    return state.their_heads if state.their_heads is not None else sorted(state.shared_heads)
 
 
 def peers_of(messages: Iterable[Message]) -> set[str]:
