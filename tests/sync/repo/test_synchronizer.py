@@ -403,8 +403,13 @@ def test_a_reconnect_syncs_exactly_the_documents_changed_meanwhile_on_either_sid
     net.log.clear()
     net.connect("client", "server")
     net.run()
-    assert {m.document_id for m in sync_messages(net.log, ids[0])} == {ids[0]}
     assert {m.document_id for m in net.log if isinstance(m, Sync | Request)} == set(ids[:2])
+    # the saved state tells what the peer lacks: the change goes in the first message and the
+    # answer acknowledges it, two messages where the reference needs four
+    for doc_id, sender in ((ids[0], "server"), (ids[1], "client")):
+        sent = sync_messages(net.log, doc_id)
+        assert [m.sender_id for m in sent] == [sender, "server" if sender == "client" else "client"]
+        assert changes_sent(net, sender, doc_id) == 1
     assert client.host.open(ids[0]).get(ROOT, "late") == "from the server"  # type: ignore[union-attr]
     assert server.host.open(ids[1]).get(ROOT, "late") == "from the client"  # type: ignore[union-attr]
 
@@ -448,3 +453,27 @@ def test_announcements_come_in_batches_prepared_one_at_a_time(
     assert len(first) == 2 and server.host.loads == 2  # type: ignore[attr-defined]
     rest = [m for batch in batches for m in batch]
     assert len(first) + len(rest) == 3
+
+
+def test_a_peer_holding_less_than_its_saved_state_says_still_converges() -> None:
+    """A restored backup: the client's copy lost a change its saved sync state says it shares.
+    The server's first message presumes the saved heads and carries only the newest change,
+    which the client cannot apply yet; its answer asks for the rest."""
+    net, ids = _synced_pair(1)
+    server, client = net.nodes["server"], net.nodes["client"]
+    doc_id = ids[0]
+    first = server.host.open(doc_id).get_heads()  # type: ignore[union-attr]
+    put(server, doc_id, "second", 2)
+    net.connect("client", "server")
+    net.run()
+    net.disconnect("client", "server")  # both save states sharing the second change
+    held = client.host.open(doc_id)
+    assert held is not None and held.get(ROOT, "second") == 2
+    client.host._adopt(doc_id, held.fork(heads=first))  # the backup, from before it
+    put(server, doc_id, "third", 3)
+    net.connect("client", "server")
+    net.run()
+    restored = client.host.open(doc_id)
+    assert restored is not None
+    assert (restored.get(ROOT, "second"), restored.get(ROOT, "third")) == (2, 3)
+    assert restored.get_heads() == server.host.open(doc_id).get_heads()  # type: ignore[union-attr]
