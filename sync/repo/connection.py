@@ -59,9 +59,9 @@ CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 
 MAX_BACKLOG = 10_000
+"""Frames of one connection read but not yet handled (as many as an outbox holds, see Router)."""
 ANNOUNCE_BACKLOG = 256
 """Queued outgoing messages above which announcing more documents waits."""
-"""Frames of one connection read but not yet handled (as many as an outbox holds, see Router)."""
 
 Receive = Callable[[], Awaitable[bytes | None]]
 Send = Callable[[bytes], Awaitable[None]]

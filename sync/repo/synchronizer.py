@@ -11,7 +11,11 @@ storage id). Differences, all deliberate:
 * a request for a document unknown here is not forwarded to other peers (the host's announce
   policy lists documents it has; the reference asks every peer its share policy allows);
 * a peer's changes are dropped when the host refuses writes; the sync state is marked read-only
-  so the reference peer, seeing the READ_ONLY flag, stops offering them.
+  so the reference peer, seeing the READ_ONLY flag, stops offering them;
+* on connect, a document whose saved sync state shows the peer holds our heads is not announced
+  (nor loaded, when the host knows its heads); announcements are prepared lazily (`add_peer`);
+* the first message to a peer with a saved sync state carries the changes since the heads it
+  shares with us, instead of waiting for its `need` (`_presume_saved_heads`).
 
 Thread-safe: bookkeeping is under one internal lock, never held while calling the host; document
 work is under `host.lock(document_id)`.
