@@ -474,6 +474,10 @@ def run_js(world: World) -> tuple[Round, Round]:
 def profiled_serve(out: Path, argv: list[str]) -> None:
     """`mekaar <argv>` with cProfile in every thread (the synchronizer runs in worker threads);
     the merged statistics are written to `out` when the node exits."""
+    # `python benchmarks/replication.py` puts benchmarks/ first on the path, where web.py would
+    # shadow the `web` package the node loads its app from
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
     profiles: list[cProfile.Profile] = []
 
     def start_in_thread(_frame: FrameType, _event: str, _arg: Any) -> None:

@@ -11,12 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sync.file_store import FileDocStore
 
 from .db import make_engine, make_sessions
+from .documents.heads import HeadsIndex
 from .documents.repository import DocumentRepository
 from .identity import NodeIdentity, load_node
 from .migrations import prepare
 from .settings import Settings
 from .trust.view import RightsView
 from .trust.vouchers import Vouchers
+
+HEADS_INDEX = "heads-index.json"
 
 
 @dataclass
@@ -47,10 +50,13 @@ class Node:
         revision (node/migrations): a new database is created, an old one upgraded."""
         identity = load_node(settings.data_path)
         store = FileDocStore(settings.documents_path)
-        documents = DocumentRepository(store, identity.node_id)
+        heads = HeadsIndex(settings.data_path / HEADS_INDEX, store.stamp)
+        documents = DocumentRepository(store, identity.node_id, heads=heads)
         engine = make_engine(settings.effective_database_url, null_pool=null_pool)
         await prepare(engine)
         return cls(settings, identity, documents, engine, make_sessions(engine))
 
     async def close(self) -> None:
+        if self.documents.heads is not None:
+            self.documents.heads.save()  # so the next start loads no document just for its heads
         await self.engine.dispose()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .automerge.chunk import read_chunk
 from .automerge.errors import DecodeError
-from .store import checked_id
+from .store import Stamp, checked_id
 
 SUFFIX = ".automerge"
 
@@ -62,6 +62,19 @@ class FileDocStore:
     def ids(self) -> Iterator[str]:
         for path in sorted(self.folder.glob(f"*{SUFFIX}")):
             yield path.name[: -len(SUFFIX)]
+
+    def stamp(self, document_id: str) -> Stamp | None:
+        """What changes whenever the stored bytes do (None when the document is absent): size,
+        modification time and inode, as git's index tells a changed file without reading it.
+        An append always grows the file and a replace renames a new file into place, so a
+        stamp equal to one taken earlier means the bytes are those of that moment; callers
+        (node/documents/heads.py) use it to trust facts derived from the bytes without a load.
+        """
+        try:
+            found = os.stat(self._path(document_id))
+        except FileNotFoundError:
+            return None
+        return (found.st_size, found.st_mtime_ns, found.st_ino)
 
 
 def read_whole_chunks(path: Path) -> bytes | None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+Stamp = tuple[int, ...]
+"""A stored document's version as its store can tell it without reading it (FileDocStore.stamp):
+equal stamps mean equal bytes."""
 
 _SAFE_ID = re.compile(r"^[1-9A-HJ-NP-Za-km-z]{1,64}$")
 
@@ -33,3 +37,11 @@ class DocStore(Protocol):
 
     def ids(self) -> Iterator[str]:
         """Every stored document id."""
+
+
+@runtime_checkable
+class StampedStore(DocStore, Protocol):
+    """A DocStore that can tell, without reading a document, whether it changed since."""
+
+    def stamp(self, document_id: str) -> Stamp | None:
+        """A value that differs whenever the stored bytes differ; None for an unknown id."""

@@ -22,6 +22,7 @@ from sync.store import DocStore
 
 from ..errors import Invalid, NotFound
 from ..phrases import N_
+from .heads import HeadsIndex
 from .validation import validate_document
 
 SCHEMA_VERSION = 1
@@ -40,9 +41,17 @@ Edit = Callable[[Transaction, Document], Any]
 
 
 class DocumentRepository:
-    def __init__(self, store: DocStore, node_id: str, max_cached: int = 2048) -> None:
+    def __init__(
+        self,
+        store: DocStore,
+        node_id: str,
+        max_cached: int = 2048,
+        heads: HeadsIndex | None = None,
+    ) -> None:
         self.store = store
         self.node_id = node_id
+        self.heads = heads
+        """Every document's heads as last read or written (when the store has stamps)."""
         self._cache: OrderedDict[str, Document] = OrderedDict()
         self._max_cached = max_cached
         self._locks: dict[str, threading.RLock] = {}
@@ -68,6 +77,8 @@ class DocumentRepository:
             if doc is not None:
                 self._cache.move_to_end(document_id)
                 return doc
+        # the stamp before the read: should the file change in between, the entry is stale
+        stamp = self.heads.stamp(document_id) if self.heads is not None else None
         try:
             data = self.store.load(document_id)
         except ValueError:
@@ -78,11 +89,23 @@ class DocumentRepository:
             doc = Document.load(data)
         except DecodeError as exc:
             raise NotFound(N_("leesbaar document (%(reason)s)"), reason=exc.reason) from None
+        if self.heads is not None:
+            self.heads.note(document_id, stamp, doc.get_heads())
         with self._guard:
             self._cache[document_id] = doc
             while len(self._cache) > self._max_cached:
                 self._cache.popitem(last=False)
         return doc
+
+    def known_heads(self, document_id: str) -> list[bytes] | None:
+        """The document's heads without loading it: from the cached copy, else from the heads
+        index while its entry matches the stored bytes; None when only a load can tell."""
+        with self._guard:
+            doc = self._cache.get(document_id)
+        if doc is not None:
+            with self.lock(document_id):
+                return doc.get_heads()
+        return self.heads.get(document_id) if self.heads is not None else None
 
     def read(self, document_id: str) -> dict[str, Any]:
         doc = self.open(document_id)
@@ -130,7 +153,9 @@ class DocumentRepository:
             tx.put(contributors, author.actor.hex(), author.person_id)
             fill(tx, doc)
             validate_document(doc.to_py())
-        self.store.replace(document_id, doc.save())
+        with self.lock(document_id):
+            self.store.replace(document_id, doc.save())
+            self._noted(document_id, doc)
         with self._guard:
             self._cache[document_id] = doc
         self._tell(document_id)
@@ -190,6 +215,13 @@ class DocumentRepository:
         if self._appends[document_id] >= COMPACT_AFTER_CHANGES:
             self.store.replace(document_id, doc.save())
             self._appends[document_id] = 0
+        self._noted(document_id, doc)
+
+    def _noted(self, document_id: str, doc: Document) -> None:
+        """Record the heads just written, with the stamp of the bytes now stored. Under the
+        document's lock, the only writer, so nothing else lands between the write and the stat."""
+        if self.heads is not None:
+            self.heads.note(document_id, self.heads.stamp(document_id), doc.get_heads())
 
     def _tell(self, document_id: str) -> None:
         for listener in self.listeners:
@@ -202,6 +234,7 @@ class DocumentRepository:
         document's lock. Validation is the caller's: an invalid document is still kept (the
         quarantine lists it), since refusing it would only make the peer send it again."""
         self.store.replace(document_id, doc.save())
+        self._noted(document_id, doc)
         with self._guard:
             self._cache[document_id] = doc
             self._appends[document_id] = 0

@@ -90,6 +90,9 @@ class NodeHost:
             doc.hold(self.held_changes.hashes(document_id))  # what sync must not ask for again
         return doc
 
+    def heads(self, document_id: str) -> list[bytes] | None:
+        return self.documents.known_heads(document_id)
+
     def lock(self, document_id: str) -> AbstractContextManager[Any]:
         return self.documents.lock(document_id)
 

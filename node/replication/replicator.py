@@ -296,7 +296,7 @@ class Replicator:
                 await task
         self._tasks.clear()
         await self._drain()  # what arrived before the stop is projected
-        await asyncio.to_thread(self.synchronizer.save_sync_states)
+        await asyncio.to_thread(self._save_states)
 
     # ------------------------------------------------------------------ inbound connections
 
@@ -434,9 +434,17 @@ class Replicator:
             if waited >= SAVE_STATES_EVERY:
                 waited = 0.0
                 try:
-                    await asyncio.to_thread(self.synchronizer.save_sync_states)
+                    await asyncio.to_thread(self._save_states)
                 except Exception:
                     log.exception("saving sync states failed")
+
+    def _save_states(self) -> None:
+        """The sync states, then the heads index: together they let a restarted node skip the
+        documents its peers already hold without loading them (either one stale only costs
+        loads)."""
+        self.synchronizer.save_sync_states()
+        if self.node.documents.heads is not None:
+            self.node.documents.heads.save()
 
     async def _work(self) -> None:
         while True:

@@ -18,7 +18,7 @@ import contextlib
 import inspect
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -33,6 +33,7 @@ from .messages import (
     Error,
     FrameTooLarge,
     Join,
+    Message,
     Peer,
     PeerMetadata,
     ProtocolError,
@@ -64,6 +65,8 @@ CLOSE_TOO_BIG = 1009
 
 MAX_BACKLOG = 10_000
 """Frames of one connection read but not yet handled (as many as an outbox holds, see Router)."""
+ANNOUNCE_BACKLOG = 256
+"""Queued outgoing messages above which announcing more documents waits."""
 
 Receive = Callable[[], Awaitable[bytes | None]]
 Send = Callable[[bytes], Awaitable[None]]
@@ -279,8 +282,10 @@ async def _run(
     inbox: asyncio.Queue[bytes | None] = asyncio.Queue(MAX_BACKLOG)
     reader = asyncio.create_task(_read(receive, inbox))
     reason = "closed by the peer"
+    announcer: asyncio.Task[None] | None = None
     try:
-        router.dispatch(await asyncio.to_thread(synchronizer.peer_connected, info))
+        announcements = await asyncio.to_thread(synchronizer.add_peer, info)
+        announcer = asyncio.create_task(_announce(announcements, router, outbox))
         if on_ready is not None:
             on_ready()
         while True:
@@ -308,7 +313,9 @@ async def _run(
                 continue
             router.dispatch(await asyncio.to_thread(synchronizer.receive, peer_id, message))
     finally:
-        for task in (reader, writer):
+        for task in (reader, writer, announcer):
+            if task is None:
+                continue
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
@@ -319,6 +326,23 @@ async def _run(
                 synchronizer.peer_disconnected(peer_id)
                 raise
     return reason
+
+
+async def _announce(batches: Iterator[list[Message]], router: Router, outbox: Outbox) -> None:
+    """Send what we announce to the peer as the synchronizer prepares it, alongside the handling
+    of the peer's messages. Waits while the outbox is long: thousands of announced documents
+    must not fill it (it closes the connection when full) nor hold up the replies behind them."""
+    while True:
+        while outbox.queue.qsize() > ANNOUNCE_BACKLOG:
+            await asyncio.sleep(0.02)
+        try:
+            batch = await asyncio.to_thread(next, batches, None)
+        except Exception:
+            logger.exception("announcing to peer %s failed", outbox.peer_id)
+            return
+        if batch is None:
+            return
+        router.dispatch(batch)
 
 
 async def _read(receive: Receive, inbox: asyncio.Queue[bytes | None]) -> None:

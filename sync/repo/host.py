@@ -42,6 +42,10 @@ class DocumentHost(Protocol):
     def open(self, document_id: str) -> Document | None:
         """The live document, or None when it is unknown here."""
 
+    def heads(self, document_id: str) -> list[bytes] | None:
+        """The document's heads if they are known without loading it, else None (the
+        synchronizer then opens it). Lets a reconnect skip what the peer already holds."""
+
     def lock(self, document_id: str) -> contextlib.AbstractContextManager[Any]:
         """Held while the synchronizer reads or changes the document (re-entrant)."""
 

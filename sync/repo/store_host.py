@@ -41,6 +41,12 @@ class StoreHost:
                 self._docs[document_id] = doc
             return doc
 
+    def heads(self, document_id: str) -> list[bytes] | None:
+        """Known without a load only for a document already open."""
+        with self.lock(document_id):
+            doc = self._docs.get(document_id)
+            return None if doc is None else doc.get_heads()
+
     def lock(self, document_id: str) -> threading.RLock:
         with self._guard:
             return self._locks.setdefault(document_id, threading.RLock())

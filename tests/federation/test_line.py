@@ -122,3 +122,32 @@ def test_a_node_killed_mid_sync_converges_after_a_restart(make_node: NodeMaker) 
     wait_until(lambda: b.api("/initiatives")["total"] == 7, 30, "7 initiatives listed on B")
     wait_until(lambda: b.api("/discussions")["total"] == 5, 30, "5 discussions listed on B")
     assert not list((b.data / "pending-projection").iterdir())
+
+
+def test_an_edit_just_before_a_kill_reaches_the_peer_after_the_restart(
+    make_node: NodeMaker,
+) -> None:
+    """A reconnect skips the documents the saved sync states show the peer holds, judged by
+    the heads index without loading them. A's index on disk predates an edit made just before
+    A was killed: it must not be believed, or neither side would ever send that edit."""
+    a, b = make_node("Aadorp"), make_node("Bathmen")
+    b.dial(a)
+    a.start()
+    b.start()
+    anna = a.resident("Anna")
+    doc_id = anna.post("/initiatives", {"title": "Repair café", "summary": "Elke maand"})["id"]
+    _same_everywhere(doc_id, a, b)
+    b.stop()
+    a.stop()  # both save their sync states and heads indexes
+    a.start()
+    anna.put(f"/initiatives/{doc_id}", {"title": "Repair café Aadorp", "summary": "Elke maand"})
+    edited = a.heads(doc_id)
+    a.stop(kill=True)
+    a.start()
+    b.start()
+    assert _same_everywhere(doc_id, a, b) == edited
+    view = wait_until(lambda: b.api(f"/initiatives/{doc_id}"), 30, "the initiative on B")
+    assert wait_until(
+        lambda: b.api(f"/initiatives/{doc_id}")["title"] == "Repair café Aadorp", 30, "the title"
+    )
+    assert view is not None

@@ -13,7 +13,7 @@ from sync.automerge.chunk import read_chunks
 from sync.automerge.sync_protocol import Have
 from sync.document_id import new_document_id
 from sync.repo.host import PeerInfo
-from sync.repo.messages import DocUnavailable, Ephemeral, Request, Sync
+from sync.repo.messages import DocUnavailable, Ephemeral, PeerMetadata, Request, Sync
 from sync.repo.store_host import StoreHost
 from sync.repo.stores import MemoryDocStore
 
@@ -336,3 +336,144 @@ def test_requests_for_endless_unknown_ids_do_not_grow_memory_without_bound(
         net.send("client", client.sync.request("server", new_document_id()))
     net.run()
     assert 0 < len(server.sync.status("client").unavailable) <= 10
+
+
+class CountingHost(StoreHost):
+    """Counts the documents it loads from its store (StoreHost.open of a document not yet open)."""
+
+    def __init__(self) -> None:
+        super().__init__(MemoryDocStore())
+        self.loads = 0
+
+    def open(self, document_id: str) -> Document | None:
+        if self.heads(document_id) is None:
+            self.loads += 1
+        return super().open(document_id)
+
+
+def _synced_pair(count: int) -> tuple[Network, list[str]]:
+    """Server and client (both keeping sync states) announcing `count` documents to each
+    other, synced, then disconnected: both saved their sync states."""
+    net = Network()
+    server = net.add(make_node("server", CountingHost(), storage_id="server-storage"))
+    client = net.add(make_node("client", CountingHost(), storage_id="client-storage"))
+    ids = []
+    for n in range(count):
+        doc_id, doc = new_doc(n=n)
+        server.host.add(doc_id, doc, announce=True)
+        ids.append(doc_id)
+    net.connect("client", "server")
+    net.run()
+    for doc_id in ids:
+        client.host.add(doc_id, client.host.open(doc_id), announce=True)  # type: ignore[arg-type]
+    net.disconnect("client", "server")
+    return net, ids
+
+
+def test_a_reconnect_with_nothing_changed_sends_and_loads_nothing() -> None:
+    """Each side's saved sync state shows the other holds its heads: no document is announced
+    again, none is loaded, and the status shows nothing behind."""
+    net, ids = _synced_pair(5)
+    server, client = net.nodes["server"], net.nodes["client"]
+    for node in (server, client):
+        assert isinstance(node.host, CountingHost)
+        node.host.loads = 0
+    net.log.clear()
+    net.connect("client", "server")
+    assert net.run() == 0
+    assert [n.host.loads for n in (server, client)] == [0, 0]  # type: ignore[attr-defined]
+    status = server.sync.status("client")
+    assert (status.documents, status.behind) == (5, 0)
+
+    # the skipped documents still sync when they change afterwards, either way
+    put(server, ids[0], "late", "from the server")
+    net.send("server", server.sync.document_changed(ids[0]))
+    put(client, ids[1], "late", "from the client")
+    net.send("client", client.sync.document_changed(ids[1]))
+    net.run()
+    assert client.host.open(ids[0]).get(ROOT, "late") == "from the server"  # type: ignore[union-attr]
+    assert server.host.open(ids[1]).get(ROOT, "late") == "from the client"  # type: ignore[union-attr]
+
+
+def test_a_reconnect_syncs_exactly_the_documents_changed_meanwhile_on_either_side() -> None:
+    net, ids = _synced_pair(6)
+    server, client = net.nodes["server"], net.nodes["client"]
+    put(server, ids[0], "late", "from the server")
+    put(client, ids[1], "late", "from the client")
+    net.log.clear()
+    net.connect("client", "server")
+    net.run()
+    assert {m.document_id for m in net.log if isinstance(m, Sync | Request)} == set(ids[:2])
+    # the saved state tells what the peer lacks: the change goes in the first message and the
+    # answer acknowledges it, two messages where the reference needs four
+    for doc_id, sender in ((ids[0], "server"), (ids[1], "client")):
+        sent = sync_messages(net.log, doc_id)
+        assert [m.sender_id for m in sent] == [sender, "server" if sender == "client" else "client"]
+        assert changes_sent(net, sender, doc_id) == 1
+    assert client.host.open(ids[0]).get(ROOT, "late") == "from the server"  # type: ignore[union-attr]
+    assert server.host.open(ids[1]).get(ROOT, "late") == "from the client"  # type: ignore[union-attr]
+
+
+def test_without_known_heads_a_reconnect_loads_the_documents_and_still_skips_the_unchanged() -> (
+    None
+):
+    """A host that cannot tell heads without a load (a stale or missing index) costs loads,
+    and the announcements of what changed: never a missed change."""
+    net, ids = _synced_pair(3)
+    server, client = net.nodes["server"], net.nodes["client"]
+    put(server, ids[2], "late", "from the server")
+    for node in (server, client):  # as after a restart: nothing open, nothing known
+        node.host._docs.clear()
+        node.host.loads = 0  # type: ignore[attr-defined]
+    net.log.clear()
+    net.connect("client", "server")
+    net.run()
+    assert server.host.loads == 3 and client.host.loads == 3  # type: ignore[attr-defined]
+    assert {m.document_id for m in net.log if isinstance(m, Sync | Request)} == {ids[2]}
+    assert client.host.open(ids[2]).get(ROOT, "late") == "from the server"  # type: ignore[union-attr]
+
+
+def test_announcements_come_in_batches_prepared_one_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """add_peer registers the peer at once and prepares announcements only when asked, so a
+    connection sends the first while the rest are still being prepared."""
+    monkeypatch.setattr("sync.repo.synchronizer.ANNOUNCE_BATCH", 2)
+    net = Network()
+    server = net.add(make_node("server", CountingHost()))
+    for n in range(3):
+        doc_id, doc = new_doc(n=n)
+        server.host.add(doc_id, doc, announce=True)
+    server.host._docs.clear()
+    server.host.loads = 0  # type: ignore[attr-defined]
+    batches = server.sync.add_peer(PeerInfo("client", PeerMetadata(None, True)))
+    assert server.sync.status("client").connected
+    assert server.host.loads == 0  # type: ignore[attr-defined]
+    first = next(batches)
+    assert len(first) == 2 and server.host.loads == 2  # type: ignore[attr-defined]
+    rest = [m for batch in batches for m in batch]
+    assert len(first) + len(rest) == 3
+
+
+def test_a_peer_holding_less_than_its_saved_state_says_still_converges() -> None:
+    """A restored backup: the client's copy lost a change its saved sync state says it shares.
+    The server's first message presumes the saved heads and carries only the newest change,
+    which the client cannot apply yet; its answer asks for the rest."""
+    net, ids = _synced_pair(1)
+    server, client = net.nodes["server"], net.nodes["client"]
+    doc_id = ids[0]
+    first = server.host.open(doc_id).get_heads()  # type: ignore[union-attr]
+    put(server, doc_id, "second", 2)
+    net.connect("client", "server")
+    net.run()
+    net.disconnect("client", "server")  # both save states sharing the second change
+    held = client.host.open(doc_id)
+    assert held is not None and held.get(ROOT, "second") == 2
+    client.host._adopt(doc_id, held.fork(heads=first))  # the backup, from before it
+    put(server, doc_id, "third", 3)
+    net.connect("client", "server")
+    net.run()
+    restored = client.host.open(doc_id)
+    assert restored is not None
+    assert (restored.get(ROOT, "second"), restored.get(ROOT, "third")) == (2, 3)
+    assert restored.get_heads() == server.host.open(doc_id).get_heads()  # type: ignore[union-attr]
