@@ -243,6 +243,8 @@ async def pin(session: AsyncSession, peer_id: int, node_id: str) -> bool:
     row = await session.get(PeerRow, peer_id)
     if row is None:
         raise NotFound(f"buur-node {peer_id}")
+    if row.kind != NODE:
+        raise Invalid("kind", f"{row.name} is een {row.kind}: daar wordt geen sleutel vastgezet.")
     if row.node_id is None:
         row.node_id, row.pinned_at = node_id, datetime.now(UTC)
         await session.flush()

@@ -47,6 +47,9 @@ class Grant:
     """An app or relay whose new actors this node vouches for, as this local person."""
 
 
+MAX_VOUCHED_PER_PEER = 20
+"""New actors this node vouches for over one app or relay connection (per peer id)."""
+
 NOT_VOUCHED = "geen node staat in voor de schrijver (actor) van deze wijziging"
 
 
@@ -77,6 +80,7 @@ class NodeHost:
         self.vouchers = vouchers
         self.held_changes = held
         self.vouch = vouch
+        self._vouched_for: dict[str, int] = {}
         """(actor, person id): bind an app's new actor to a local person (any thread)."""
         self.on_vouched = on_vouched
         """New bindings arrived (in a catalog from a peer): retry the held changes."""
@@ -124,9 +128,14 @@ class NodeHost:
         grant = _grant(peer)
         vouch: Vouch | None = None
         if grant is not None and grant.vouch_as and self.vouch is not None:
-            person, bind = grant.vouch_as, self.vouch
+            person, bind, peer_id = grant.vouch_as, self.vouch, peer.peer_id
 
             def vouch(actor: bytes) -> bool:
+                count = self._vouched_for.get(peer_id, 0)
+                if count >= MAX_VOUCHED_PER_PEER:  # an app has a handful of devices, not more
+                    log.warning("peer %s: no more new actors vouched for", peer_id)
+                    return False
+                self._vouched_for[peer_id] = count + 1
                 return bind(actor, person)
 
         return self.vouchers.admit_for(document_id, vouch)

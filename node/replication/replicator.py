@@ -39,7 +39,7 @@ from sync.repo.proof import NodeKey
 from sync.repo.synchronizer import Synchronizer
 
 from ..accounts.models import Account
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from ..peers import service as peers
 from ..projection import project
 from ..projection.catalog_id import catalog_id_of
@@ -234,6 +234,7 @@ class Replicator:
         own = catalog_id_of(self.node.identity.node_id)
         self.vouchers.learn_catalog(own, self.node.documents.read(own))
         log.info("actor %s vouched for as %s", actor.hex()[:8], person_id)
+        self._vouched(own)  # what was held for this actor may go through now
         return self.vouchers.binding(actor) is not None
 
     def _vouched(self, catalog_id: str) -> None:
@@ -336,7 +337,8 @@ class Replicator:
             return grant
 
         async def accept(credentials: Any, node_id: str) -> Grant:
-            assert grant is not None and grant.peer_row is not None
+            if grant is None or grant.peer_row is None:
+                raise Refused("geen buur-node om een sleutel voor vast te zetten")
             try:
                 await self._pin(grant.peer_row, name, node_id)
             except Refused as exc:
@@ -372,6 +374,8 @@ class Replicator:
             raise Refused(str(exc)) from None
         except NotFound:
             raise Refused(f"buur-node {name} is weggehaald") from None
+        except Invalid as exc:
+            raise Refused(exc.message) from None
         if pinned:
             log.info("peer %s: key %s pinned on first use", name, node_id)
 

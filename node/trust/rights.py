@@ -61,9 +61,15 @@ def _within(op: Op, clock: Clock) -> bool:
 
 
 class _Evaluation:
-    def __init__(self, doc: Document, person_of: Callable[[bytes], str | None]) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        person_of: Callable[[bytes], str | None],
+        node_of: Callable[[bytes], str | None] | None = None,
+    ) -> None:
         self.doc = doc
         self.person_of = person_of
+        self.node_of: Callable[[bytes], str | None] = node_of or (lambda actor: None)
         self.objects = doc._opset.objects
         self.effective: dict[tuple[int, bytes], bool] = {}
         self.refusals: list[Refusal] = []
@@ -144,7 +150,7 @@ class _Evaluation:
         if head in ENVELOPE or not path:
             return N_("alleen de eerste wijziging zet de envelop")
         if head == "contributors":
-            if len(path) == 2 and path[1] == op.id[1].hex():
+            if len(path) == 2 and path[1] == op.id[1].hex() and op.value in (None, person):
                 return None
             return N_("elke schrijver noemt alleen zichzelf")
         if head == "allies":
@@ -169,16 +175,36 @@ class _Evaluation:
 
     # ------------------------------------------------------------------ the pass
 
+    def _genuine_first(self, changes: list[Any]) -> bytes | None:
+        """The change that made the document. Anyone can write another change without
+        dependencies; only one counts: the one whose writer's node is the home it names (when
+        several, or none, do: the lowest hash, so every replica picks the same)."""
+        roots = [c for c in changes if not c.deps]
+        if len(roots) <= 1:
+            return roots[0].hash if roots else None
+        own = [
+            c
+            for c in roots
+            if any(
+                op.key == "origin_node" and op.obj == ROOT_ID and op.value == self.node_of(c.actor)
+                for op in c.ops
+            )
+        ]
+        first: bytes = min(c.hash for c in (own or roots))
+        return first
+
     def run(self) -> None:
         after: dict[bytes, Clock] = {}
-        for change in self.doc.changes_since([]):  # a causal order
+        changes = self.doc.changes_since([])
+        genuine = self._genuine_first(changes)
+        for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}
             clock = dict(causal)
             clock[change.actor] = max(clock.get(change.actor, 0), change.max_op)
             after[change.hash] = clock
             person = self.person_of(change.actor)
             role = self.role_at(person, causal) if person is not None else None
-            first = not change.deps
+            first = change.hash == genuine
             for op in change.ops:
                 path = self.op_path(op)
                 reason = self.refuse(op, path, person, role, first)
@@ -188,10 +214,13 @@ class _Evaluation:
 
 
 def initiative_view(
-    doc: Document, person_of: Callable[[bytes], str | None]
+    doc: Document,
+    person_of: Callable[[bytes], str | None],
+    node_of: Callable[[bytes], str | None] | None = None,
 ) -> tuple[dict[str, Any], list[Refusal]]:
-    """The initiative as every honest node shows it, and the ops left out."""
-    evaluation = _Evaluation(doc, person_of)
+    """The initiative as every honest node shows it, and the ops left out. `node_of(actor)`:
+    the node that vouches for an actor (to tell the change that made the document)."""
+    evaluation = _Evaluation(doc, person_of, node_of)
     evaluation.run()
     effective = evaluation.effective
     view = effective_to_py(doc, lambda op, path: effective.get(op.id, True))

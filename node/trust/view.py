@@ -38,7 +38,8 @@ class RightsView:
         self.data = data
         self.node_id = node_id
         self._loaded = False
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._generation = 0
         self._homes: dict[str, str | None] = {}
         self._tried: set[bytes] = set()  # actors whose catalog was looked for and not found
         self._cache: OrderedDict[
@@ -117,6 +118,10 @@ class RightsView:
             if self.vouchers.binding(actor) is None:
                 self._tried.add(actor)
 
+    def _node_of(self, actor: bytes) -> str | None:
+        binding = self.vouchers.binding(actor)
+        return binding.node if binding is not None else None
+
     def _home_of(self, person_id: str) -> str | None:
         if person_id not in self._homes:
             home = None
@@ -124,7 +129,10 @@ class RightsView:
                 doc = self.documents.open(person_id)
                 with self.documents.lock(person_id):
                     if doc.get(ROOT, "type") == "person":
-                        found = doc.get(ROOT, "origin_node")
+                        # as the profile's first change set it: a later change cannot move
+                        # someone's home to the node that would then vouch for them
+                        roots = [c.hash for c in doc.changes_since([]) if not c.deps]
+                        found = doc.get(ROOT, "origin_node", heads=[min(roots)]) if roots else None
                         home = found if isinstance(found, str) else None
             except Exception:  # unknown here (yet): the binding decides alone
                 home = None
@@ -142,27 +150,40 @@ class RightsView:
         self._load()
         self._discover(doc)
         key = (document_id, tuple(doc.get_heads()))
-        cached = self._cache.get(key)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+            generation = self._generation
         if cached is None:
-            cached = initiative_view(doc, person_lookup(self.vouchers, self._home_of))
-            self._cache[key] = cached
-            while len(self._cache) > CACHED:
-                self._cache.popitem(last=False)
-            if cached[1]:
-                self.refusals[document_id] = cached[1]
-            else:
-                self.refusals.pop(document_id, None)
-        else:
-            self._cache.move_to_end(key)
+            cached = initiative_view(
+                doc, person_lookup(self.vouchers, self._home_of), self._node_of
+            )
+            with self._lock:
+                if generation == self._generation:  # not judged with bindings since forgotten
+                    self._cache[key] = cached
+                    while len(self._cache) > CACHED:
+                        self._cache.popitem(last=False)
+                if cached[1]:
+                    self.refusals[document_id] = cached[1]
+                else:
+                    self.refusals.pop(document_id, None)
         content, _ = cached
         fresh: dict[str, Any] = _copy(content)
         return fresh
 
+    def refused(self) -> dict[str, list[Refusal]]:
+        """A snapshot of what the current views leave out, per document (any thread)."""
+        with self._lock:
+            return {doc_id: list(found) for doc_id, found in self.refusals.items()}
+
     def forget(self) -> None:
         """New bindings arrived: views judged without them are stale."""
-        self._cache.clear()
-        self._homes.clear()
-        self._tried.clear()
+        with self._lock:
+            self._generation += 1
+            self._cache.clear()
+            self._homes.clear()
+            self._tried.clear()
 
 
 def _copy(value: Any) -> Any:

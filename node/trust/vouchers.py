@@ -34,14 +34,24 @@ bind a new actor now; returns whether it did."""
 class Vouchers:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._by_actor: dict[bytes, Binding] = {}
+        self._by_actor: dict[bytes, list[Binding]] = {}
+        """Every valid binding of an actor: actor ids are public, so another node may publish
+        one for an actor that is not its own; the first one learned must not win."""
         self._catalogs: dict[str, str] = {}  # catalog id -> node id, for every node seen
 
     def __len__(self) -> int:
         return len(self._by_actor)
 
     def binding(self, actor: bytes) -> Binding | None:
-        return self._by_actor.get(actor)
+        """The binding that says who writes with this actor; None when none does, or when
+        several nodes vouch for it as different people (then nobody is credited)."""
+        found = self._by_actor.get(actor)
+        if not found:
+            return None
+        first = found[0]
+        if any((b.node, b.person) != (first.node, first.person) for b in found[1:]):
+            return None
+        return first
 
     def is_catalog(self, document_id: str) -> bool:
         return document_id in self._catalogs
@@ -52,9 +62,19 @@ class Vouchers:
             return False  # a catalog carries only its own node's bindings
         with self._lock:
             self._catalogs[catalog_id] = binding.node
-            if binding.actor in self._by_actor:
+            known = self._by_actor.setdefault(binding.actor, [])
+            if any((b.node, b.person) == (binding.node, binding.person) for b in known):
                 return False
-            self._by_actor[binding.actor] = binding
+            if known:
+                log.warning(
+                    "actor %s: vouched for by %s as %s, and by %s as %s: credited to nobody",
+                    binding.actor_hex[:8],
+                    known[0].node[:8],
+                    known[0].person,
+                    binding.node[:8],
+                    binding.person,
+                )
+            known.append(binding)
             return True
 
     def learn_catalog(self, document_id: str, content: dict[str, Any]) -> int:
@@ -85,15 +105,19 @@ class Vouchers:
     # ------------------------------------------------------------------ admission
 
     def admits(self, document_id: str, change: Change) -> bool:
-        binding = self._by_actor.get(change.actor)
-        if binding is None:
+        found = self._by_actor.get(change.actor)
+        if not found:
             binding = self._self_binding(document_id, change)
             return binding is not None and self.learn(binding, document_id)
         home = self._catalogs.get(document_id)
         if home is not None:  # a catalog: only its own node writes it, as the catalog
-            return binding.node == home and binding.person == document_id
-        if catalog_id_of(binding.node) == document_id:  # a node's first catalog change seen
-            return binding.person == document_id
+            return any(b.node == home and b.person == document_id for b in found) or (
+                self._self_binding(document_id, change) is not None
+            )
+        if any(catalog_id_of(b.node) == document_id for b in found):  # first catalog change seen
+            return any(b.person == document_id for b in found)
+        if _makes_a_catalog(change):  # nobody makes another node's catalog before it does
+            return self._self_binding(document_id, change) is not None
         return True
 
     def admit_for(self, document_id: str, vouch: Vouch | None = None) -> Admit:
@@ -125,3 +149,11 @@ class Vouchers:
                 ):
                     return binding
         return None
+
+
+def _makes_a_catalog(change: Change) -> bool:
+    """Whether the change sets the document's type to catalog (at the root)."""
+    return any(
+        op.action == SET and op.key == "type" and op.value == "catalog" and op.obj == (0, b"")
+        for op in change.ops
+    )

@@ -229,7 +229,7 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     if state.last_sent_heads == our_heads and state.have_responded:
         if (their_heads == our_heads or state.read_only) and nothing_to_send:
             return None
-        if nothing_to_send and _only_held_differ(doc, their_heads):
+        if nothing_to_send and not our_need and _only_held_differ(doc, their_heads):
             return None  # they hold changes we held on purpose: asking again would never end
         if state.in_flight:
             return None

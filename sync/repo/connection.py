@@ -175,10 +175,13 @@ async def serve_peer(
     metadata = synchronizer.peer_metadata
     offer: Offer | None = None
     answer: Offer | None = None
-    if proof is not None and (join.peer_metadata.proof is not None or proof.required(credentials)):
+    if proof is not None and proof.required(credentials):
         try:
             if join.peer_metadata.proof is None:
-                raise ProofError("this server asks a node to prove its key, and none was offered")
+                raise ProofError(
+                    "this server asks a node to prove its key, and none was offered "
+                    "(an app or plain sync server needs its own token: peer invite --app)"
+                )
             offer = Offer.parse(join.peer_metadata.proof, signed=False)
             answer = proof.key.answer(peer_id, synchronizer.peer_id, offer)
         except ProofError as exc:
@@ -249,7 +252,13 @@ async def _proven(
         node_id = check_proof(peer_id, server_peer, offer, answer, message.signature)
     except ProofError as exc:
         raise Refused(exc.reason) from None
-    return await proof.accept(credentials, node_id)
+    try:
+        return await proof.accept(credentials, node_id)
+    except Refused:
+        raise
+    except Exception as exc:  # the caller's check failed: refuse, never let it escape
+        logger.exception("checking the proven key of %s failed", peer_id)
+        raise Refused(f"the node key could not be checked: {type(exc).__name__}") from None
 
 
 async def _authenticate(authenticate: Callable[[Join], Any] | None, join: Join) -> Any:

@@ -53,7 +53,7 @@ async def _overview(node: Node, db: AsyncSession, replicator: Replicator) -> dic
     held = [asdict(h) for h in replicator.held.listing()]
     refused = [
         {"document_id": doc_id, **asdict(refusal)}
-        for doc_id, refusals in sorted(node.rights.refusals.items())
+        for doc_id, refusals in sorted(node.rights.refused().items())
         for refusal in refusals
     ]
     return {

@@ -179,3 +179,30 @@ def test_a_flood_of_held_changes_is_bounded(
         held.keep("2Ri8ThtHFdW1ebvALCjfZbS3PX9B", [change_by(actor()) for _ in range(3)], "x", "y")
     assert len(held.hashes("2Ri8ThtHFdW1ebvALCjfZbS3PX9B")) == 5
     assert len(list((tmp_path / "held" / "2Ri8ThtHFdW1ebvALCjfZbS3PX9B").glob("*.change"))) == 5
+
+
+def test_a_node_publishing_bindings_for_another_nodes_actors_takes_nothing_over() -> None:
+    """Actor ids are public: a rogue binding for them must neither win (first learned) nor let
+    the rogue freeze the honest node's catalog."""
+    anna, node_actor = actor(), actor()
+    rogue_id, rogue = catalog(ROGUE_KEY, (anna, "persoon-van-de-vervalser"), (node_actor, "x"))
+    honest_id, honest = catalog(NODE_KEY, (anna, "persoon-anna"))
+    honest["actors"][node_actor.hex()] = make_binding(NODE_KEY, node_actor, CATALOG).encode()  # type: ignore[index]
+    vouchers = Vouchers()
+    vouchers.learn_catalog(rogue_id, rogue)  # the rogue's catalog arrives first
+    vouchers.learn_catalog(honest_id, honest)
+    assert vouchers.binding(anna) is None  # two nodes disagree: credited to nobody
+    assert vouchers.admit_for("een-initiatief")(change_by(anna))  # but some node vouches
+    assert vouchers.admit_for(CATALOG)(change_by(node_actor))  # the honest catalog goes on
+
+
+def test_nobody_makes_another_nodes_catalog_before_it_does() -> None:
+    anna = actor()
+    vouchers = Vouchers()
+    vouchers.learn_catalog(*catalog(ROGUE_KEY, (anna, "persoon-anna")))
+
+    def fake_catalog(tx: object, doc: Document) -> None:
+        tx.put(ROOT, "type", "catalog")  # type: ignore[attr-defined]
+        tx.put(ROOT, "name", "Nep-Aadorp")  # type: ignore[attr-defined]
+
+    assert not vouchers.admit_for(CATALOG)(change_by(anna, fake_catalog))

@@ -18,6 +18,7 @@ def created() -> Document:
     doc = Document(ANNA)
     with doc.change() as tx:
         tx.put(ROOT, "type", "initiative")
+        tx.put(ROOT, "origin_node", "node-a")
         tx.put(ROOT, "title", "Moestuin")
         contributors = tx.put_object(ROOT, "contributors", ObjType.MAP)
         tx.put(contributors, ANNA.hex(), "anna")
@@ -140,3 +141,30 @@ def test_an_unknown_writer_changes_nothing_and_the_view_is_the_same_in_any_merge
     two.merge(stranger)
     assert initiative_view(one, person_of)[0] == initiative_view(two, person_of)[0]
     assert initiative_view(one, person_of)[0]["title"] == "Moestuin"
+
+
+def test_a_second_change_without_dependencies_is_not_the_first() -> None:
+    doc = created()
+    impostor = Document(CARLA)  # a root change of her own: "I made it, and I am its initiator"
+    with impostor.change() as tx:
+        tx.put(ROOT, "origin_node", "node-a")  # claiming Anna's home does not help
+        tx.put(ROOT, "title", "Carla's tuin")
+        allies = tx.put_object(ROOT, "allies", ObjType.MAP)
+        tx.put(tx.put_object(allies, "carla", ObjType.MAP), "role", "initiator")
+    doc.merge(impostor)
+
+    def node_of(actor: bytes) -> str | None:
+        return "node-a" if actor == ANNA else "node-c"
+
+    view, _ = initiative_view(doc, person_of, node_of)
+    assert view["title"] == "Moestuin"
+    assert "carla" not in view.get("allies", {})
+
+
+def test_a_writer_names_only_itself_as_its_own_actors_person() -> None:
+    doc = created()
+    as_(doc, BERT, join("joiner", "bert"))
+    as_(doc, BERT, lambda tx, d: tx.put(d.get(ROOT, "contributors"), BERT.hex(), "anna"))
+    view, refusals = initiative_view(doc, person_of)
+    assert view["contributors"].get(BERT.hex()) != "anna"
+    assert any(r.path == f"contributors/{BERT.hex()}" for r in refusals)

@@ -237,3 +237,21 @@ def test_the_proof_and_auth_survive_a_round_trip() -> None:
     assert decode_message(encode_message(join)) == join
     auth = Auth("raw", "guarded", b"s" * 64)
     assert decode_message(encode_message(auth)) == auth
+
+
+def test_an_offer_to_a_server_that_does_not_ask_for_one_is_ignored(loop: LoopThread) -> None:
+    """A public reader that offers a proof anyway gets a plain `peer`, not a crash."""
+    pins = Pins()
+    srv = guarded(pins, required=False)
+    try:
+
+        async def first_answer() -> object:
+            async with connect(srv.url) as ws:
+                await ws.send(join_with(CLIENT_KEY.offer()))
+                return decode_message(await asyncio.wait_for(ws.recv(), 5))  # type: ignore[arg-type]
+
+        answer = loop.run(first_answer())
+        assert isinstance(answer, Peer) and answer.peer_metadata.proof is None
+        assert pins.proven == []
+    finally:
+        srv.close()
