@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import cbor2
@@ -30,7 +29,9 @@ from sync.repo.stores import MemoryDocStore
 from sync.repo.synchronizer import Synchronizer
 
 from .live import LoopThread, PythonServer
-from .test_connection import client_pushing, wait_until
+from .test_connection import client_pushing, loop, wait_until
+
+__all__ = ["loop"]  # the fixture, shared with test_connection
 
 SERVER_KEY = NodeKey(SigningKey.generate())
 CLIENT_KEY = NodeKey(SigningKey.generate())
@@ -53,15 +54,6 @@ class Pins:
         self.proven.append(node_id)
         if node_id not in self.allowed:
             raise Refused(f"server {node_id} is not the pinned key")
-
-
-@pytest.fixture
-def loop() -> Iterator[LoopThread]:
-    thread = LoopThread()
-    try:
-        yield thread
-    finally:
-        thread.close()
 
 
 def guarded(pins: Pins, required: bool = True) -> PythonServer:
