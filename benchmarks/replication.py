@@ -57,6 +57,9 @@ if str(REPO) not in sys.path:  # allow `python benchmarks/replication.py` withou
 from node.documents.repository import Author, DocumentRepository  # noqa: E402
 from node.documents.validation import validate_document  # noqa: E402
 from node.identity import load_node  # noqa: E402
+from node.replication.catalog import bind_actors  # noqa: E402
+from node.runtime import Node  # noqa: E402
+from node.settings import Settings  # noqa: E402
 from sync.automerge import ROOT, Document, ObjType  # noqa: E402
 from sync.automerge.transaction import Transaction  # noqa: E402
 from sync.document_id import new_document_id  # noqa: E402
@@ -84,7 +87,23 @@ def _item_id(rng: random.Random) -> str:
     )
 
 
-def build_initiatives(folder: Path, node_id: str, count: int, seed: int) -> list[str]:
+def vouch_for(data: Path, authors: list[tuple[bytes, str]]) -> None:
+    """A's catalog vouches for the made-up residents (actor, person), as registration does for
+    real ones: without that, B holds every change they wrote (docs/trust.md §2)."""
+
+    async def run() -> None:
+        node = await Node.open(Settings(data_dir=str(data)), null_pool=True)
+        try:
+            await asyncio.to_thread(bind_actors, node, authors)
+        finally:
+            await node.close()
+
+    asyncio.run(run())
+
+
+def build_initiatives(
+    folder: Path, node_id: str, count: int, seed: int, authors: list[tuple[bytes, str]]
+) -> list[str]:
     """`count` initiatives with eight changes each, shaped as the repository writes them (the
     envelope, `contributors` per actor) and checked against schemas/initiative.v1.json, then kept
     with DocumentRepository.adopt (one saved chunk per file, as after the node's compaction).
@@ -94,6 +113,7 @@ def build_initiatives(folder: Path, node_id: str, count: int, seed: int) -> list
     rng = random.Random(seed)
     repository = DocumentRepository(FileDocStore(folder), node_id)
     people = [(new_document_id(), rng.randbytes(16)) for _ in range(200)]
+    authors.extend((actor, person) for person, actor in people)
     start = datetime(2026, 3, 1, tzinfo=UTC)
     ids: list[str] = []
     for i in range(count):
@@ -179,7 +199,7 @@ def _typed(tx: Transaction, doc: Document) -> None:
 
 
 def change_initiatives(
-    folder: Path, node_id: str, ids: list[str], seed: int
+    folder: Path, node_id: str, ids: list[str], seed: int, authors: list[tuple[bytes, str]]
 ) -> dict[str, list[bytes]]:
     """One resident's edit to each document, through DocumentRepository.change (the node's write
     path, while the node is stopped); returns each document's new change chunks."""
@@ -189,6 +209,7 @@ def change_initiatives(
     for n, doc_id in enumerate(ids):
         before = repository.open(doc_id).get_heads()
         who = Author(new_document_id(), rng.randbytes(16))
+        authors.append((who.actor, who.person_id))
         if n % 2:
             repository.change(doc_id, who, "Steunt het initiatief", partial(_supported, who))
         else:
@@ -371,7 +392,9 @@ def run_python(
     try:
         node_id = load_node(a.data).node_id
         started = time.perf_counter()
-        ids = build_initiatives(a.data / "documents", node_id, count, seed)
+        authors: list[tuple[bytes, str]] = []
+        ids = build_initiatives(a.data / "documents", node_id, count, seed, authors)
+        vouch_for(a.data, authors)
         print(
             f"  built {count} initiatives at A in {time.perf_counter() - started:.1f} s", flush=True
         )
@@ -409,7 +432,9 @@ def run_python(
         b.stop()
         a.stop()
         changed = random.Random(seed).sample(ids, min(CHANGED, len(ids)))
-        world.changes = change_initiatives(a.data / "documents", node_id, changed, seed)
+        authors = []
+        world.changes = change_initiatives(a.data / "documents", node_id, changed, seed, authors)
+        vouch_for(a.data, authors)
         world.new_heads = {d: hex_heads(a.document(d)) for d in changed}  # type: ignore[arg-type]
         second = Round(raw=sum(len(c) for cs in world.changes.values() for c in cs))
         a.start()
