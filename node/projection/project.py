@@ -56,15 +56,19 @@ def rows_of(content: dict[str, Any]) -> Rows | None:
     return build(doc_id, content)
 
 
-async def project(session: AsyncSession, content: dict[str, Any]) -> None:
+async def project(
+    session: AsyncSession, content: dict[str, Any], *, fresh: bool = False
+) -> None:
     """Replace the rows of the document `content` describes. Unknown types are ignored.
 
-    A document keeps its type for life, so only the tables of its type are cleared first.
+    A document keeps its type for life, so only the tables of its type are cleared first;
+    `fresh`: the caller knows it has no rows yet (projected_kind said None), so nothing is.
     """
     rows = rows_of(content)
     if rows is None:
         return
-    await _delete(session, content["id"], (content["type"],))
+    if not fresh:
+        await _delete(session, content["id"], (content["type"],))
     for model, values in rows:
         if values:
             await session.execute(insert(model), values)

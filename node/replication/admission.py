@@ -28,9 +28,11 @@ async def admit(
     if reason is None:
         # project() replaces the rows of the document's own type; rows of any other type are
         # only there when a peer changed the document's type, which one query tells
-        if await projected_kind(session, document_id) not in (None, content["type"]):
+        kind = await projected_kind(session, document_id)
+        if kind not in (None, content["type"]):
             await remove(session, document_id)
-        await project(session, content)
+        # a document arriving for the first time has no rows to clear: one query, not six deletes
+        await project(session, content, fresh=kind is None)
         await peers.release(session, document_id)
     else:
         await remove(session, document_id)
