@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sync.document_id import is_document_id
@@ -246,10 +246,18 @@ async def pin(session: AsyncSession, peer_id: int, node_id: str) -> bool:
     if row.kind != NODE:
         raise Invalid("kind", f"{row.name} is een {row.kind}: daar wordt geen sleutel vastgezet.")
     if row.node_id is None:
-        row.node_id, row.pinned_at = node_id, datetime.now(UTC)
-        await session.flush()
-        return True
-    if not hmac.compare_digest(row.node_id, node_id):
+        # only if still unpinned: of two first connections racing, one pins, the other is
+        # checked against what the first pinned
+        done = await session.execute(
+            update(PeerRow)
+            .where(PeerRow.id == peer_id, PeerRow.node_id.is_(None))
+            .values(node_id=node_id, pinned_at=datetime.now(UTC))
+            .execution_options(synchronize_session=False)
+        )
+        await session.refresh(row)
+        if getattr(done, "rowcount", 0) == 1:
+            return True
+    if row.node_id is None or not hmac.compare_digest(row.node_id, node_id):
         raise PinMismatch(_peer(row), node_id)
     return False
 

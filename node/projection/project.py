@@ -56,9 +56,7 @@ def rows_of(content: dict[str, Any]) -> Rows | None:
     return build(doc_id, content)
 
 
-async def project(
-    session: AsyncSession, content: dict[str, Any], *, fresh: bool = False
-) -> None:
+async def project(session: AsyncSession, content: dict[str, Any], *, fresh: bool = False) -> None:
     """Replace the rows of the document `content` describes. Unknown types are ignored.
 
     A document keeps its type for life, so only the tables of its type are cleared first;

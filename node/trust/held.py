@@ -41,12 +41,13 @@ class HeldDocument:
     since: str
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, data: bytes, *, sync: bool = True) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as handle:
         handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
     tmp.replace(path)
 
 
@@ -129,7 +130,9 @@ class HeldChanges:
                 if key in entries:
                     continue
                 folder.mkdir(parents=True, exist_ok=True)
-                _write_atomically(folder / f"{key}.change", change.raw)
+                # no fsync per change: the index is written (and synced) last, and an entry
+                # whose file did not survive a crash is dropped when the index is read
+                _write_atomically(folder / f"{key}.change", change.raw, sync=False)
                 entries[key] = {
                     "actor": change.actor.hex(),
                     "peer": peer[:80],

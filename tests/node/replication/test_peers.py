@@ -135,3 +135,20 @@ def test_an_app_is_invited_without_a_key(node: Node) -> None:
     assert app.kind == peers.APP and not app.proves_key
     with pytest.raises(Invalid):
         run(node, lambda s: peers.invite(s, "Iets", "relay"))
+
+
+def test_two_first_connections_racing_for_one_token_pin_one_key(node: Node) -> None:
+    """The second sees the first one's pin, though it read the entry while it was unpinned."""
+    invited = run(node, lambda s: peers.invite(s, "Hattem")).peer
+
+    async def race() -> None:
+        async with node.sessions() as slow, node.sessions() as fast:
+            await slow.get(PeerRow, invited.id)  # read while unpinned
+            assert await peers.pin(fast, invited.id, KEY_A) is True
+            await fast.commit()
+            with pytest.raises(peers.PinMismatch):
+                await peers.pin(slow, invited.id, KEY_B)
+
+    asyncio.run(race())
+    [entry] = run(node, peers.peers)
+    assert entry.node_id == KEY_A
