@@ -210,18 +210,10 @@ class Replicator:
 
         def learn() -> int:
             bind_actors(self.node, residents)
-            found = 0
-            for document_id in catalogs | set(self.host.pending.all()):
-                try:
-                    content = self.node.documents.read(document_id)
-                except (NotFound, ValueError):
-                    continue
-                if content.get("type") == "catalog":
-                    found += self.vouchers.learn_catalog(document_id, content)
-                    if self.vouchers.is_catalog(document_id):
-                        self.node.rights.remember_catalog(document_id)
-            self.node.rights.forget()
-            return found
+            return sum(
+                self.node.rights.learn_catalog(document_id)
+                for document_id in catalogs | set(self.host.pending.all())
+            )
 
         known = await asyncio.to_thread(learn)
         log.info("%d actor binding(s) known from the catalogs held here", known)
@@ -230,9 +222,8 @@ class Replicator:
         """An app or relay connection brings a new actor: this node vouches for it as the
         person the host bound the connection to. A worker thread, under another document's
         lock (never the catalog's: apps cannot write catalogs)."""
-        bind_actor(self.node, actor, person_id)
+        bind_actor(self.node, actor, person_id)  # learned here at once, no need to read it back
         own = catalog_id_of(self.node.identity.node_id)
-        self.vouchers.learn_catalog(own, self.node.documents.read(own))
         log.info("actor %s vouched for as %s", actor.hex()[:8], person_id)
         self._vouched(own)  # what was held for this actor may go through now
         return self.vouchers.binding(actor) is not None

@@ -13,7 +13,6 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,25 +74,28 @@ class RightsView:
         except (OSError, ValueError):
             known = set()
         for catalog_id in {catalog_id_of(self.node_id), *known}:
-            try:
-                doc = self.documents.open(catalog_id)
-            except Exception:  # NotFound, or not readable: nothing to learn from it
-                continue
-            with self.documents.lock(catalog_id):
-                content = doc.to_py()
-            self.vouchers.learn_catalog(catalog_id, content)
+            self.learn_catalog(catalog_id)
 
-    def _learn(self, catalog_id: str) -> None:
-        if self.vouchers.is_catalog(catalog_id):
-            return
+    def learn_catalog(self, catalog_id: str) -> int:
+        """Learn the bindings of a catalog held here (none when it is absent, unreadable or no
+        catalog); returns how many were new. Views judged without them are dropped, and the
+        catalog is listed for other processes. Blocking."""
         try:
             doc = self.documents.open(catalog_id)
-        except Exception:  # not here (yet)
-            return
+        except Exception:  # NotFound, or not readable: nothing to learn from it
+            return 0
         with self.documents.lock(catalog_id):
+            if doc.get(ROOT, "type") != "catalog":
+                return 0
             content = doc.to_py()
-        if self.vouchers.learn_catalog(catalog_id, content) or self.vouchers.is_catalog(catalog_id):
+        new = self.vouchers.learn_catalog(catalog_id, content)
+        if new:
+            with self._lock:
+                self._generation += 1
+                self._cache.clear()
+        if self.vouchers.is_catalog(catalog_id):
             self.remember_catalog(catalog_id)
+        return new
 
     def _discover(self, doc: Document) -> None:
         """Bindings for writers of `doc` not known yet: looked for in the catalog of the node the
@@ -105,16 +107,16 @@ class RightsView:
         if not unknown:
             return
         origin = doc.get(ROOT, "origin_node")
-        if isinstance(origin, str):
-            self._learn(catalog_id_of(origin))
+        if isinstance(origin, str) and not self.vouchers.is_catalog(catalog_id_of(origin)):
+            self.learn_catalog(catalog_id_of(origin))
         contributors = doc.get(ROOT, "contributors")
         for actor in unknown:
             if self.vouchers.binding(actor) is not None:
                 continue
             person = doc.get(contributors, actor.hex()) if contributors is not None else None
             home = self._home_of(person) if isinstance(person, str) else None
-            if home is not None:
-                self._learn(catalog_id_of(home))
+            if home is not None and not self.vouchers.is_catalog(catalog_id_of(home)):
+                self.learn_catalog(catalog_id_of(home))
             if self.vouchers.binding(actor) is None:
                 self._tried.add(actor)
 
@@ -193,6 +195,3 @@ def _copy(value: Any) -> Any:
     if isinstance(value, list):
         return [_copy(v) for v in value]
     return value
-
-
-ViewFn = Callable[[str, Document], dict[str, Any]]
