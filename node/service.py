@@ -36,6 +36,7 @@ NOUNS = {
     "discussion": N_("gesprek"),
     "person": N_("persoon"),
     "organisation": N_("organisatie"),
+    "grant_call": N_("subsidieoproep"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

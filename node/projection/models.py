@@ -279,6 +279,27 @@ class OrganisationMemberRow(Base):
     __table_args__ = (Index("ix_organisation_members_person", "person_id"),)
 
 
+class GrantCallRow(Base):
+    """A micro-grant call, for the list of calls: open ones (a round still taking applications)
+    first."""
+
+    __tablename__ = "grant_calls"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    about: Mapped[str] = mapped_column(Text)  # the first part only
+    organisation_id: Mapped[str | None] = mapped_column(String(ID))
+    max_grant_cents: Mapped[int] = mapped_column(Integer)
+    neighbourhoods: Mapped[list[str]] = mapped_column(JSON)
+    last_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    """The latest deadline of its rounds: the call takes applications until then."""
+    round_count: Mapped[int] = mapped_column(Integer)
+    application_count: Mapped[int] = mapped_column(Integer)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SearchEntryRow(Base):
     """What full-text search sees of one document; kind is the document type."""
 
@@ -339,6 +360,7 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         PersonTermRow,
         OrganisationRow,
         OrganisationMemberRow,
+        GrantCallRow,
         VillageRow,
         SearchEntryRow,
     )

@@ -26,6 +26,7 @@ from .models import (
     CommentRow,
     DiscussionRow,
     DiscussionTagRow,
+    GrantCallRow,
     InitiativeAllyRow,
     InitiativeNeedRow,
     InitiativeRow,
@@ -357,6 +358,32 @@ def _organisation(doc_id: str, content: dict[str, Any]) -> Rows:
     ]
 
 
+def _grant_call(doc_id: str, content: dict[str, Any]) -> Rows:
+    rounds = [r for _id, r in _items(content.get("rounds"))]
+    deadlines = [c.moment(r.get("deadline")) for r in rounds]
+    title = c.line(content.get("title"), 200)
+    about = c.text(content.get("about"), SEARCH_BODY)
+    neighbourhoods = c.strings(content.get("neighbourhoods"), 100, 50)
+    max_grant = content.get("max_grant_cents")
+    row = {
+        "id": doc_id,
+        "title": title,
+        "about": about[:EXCERPT],
+        "organisation_id": c.line(content.get("organisation"), ID) or None,
+        "max_grant_cents": max_grant if isinstance(max_grant, int) else 0,
+        "neighbourhoods": neighbourhoods,
+        "last_deadline": max((d for d in deadlines if d is not None), default=None),
+        "round_count": len(rounds),
+        "application_count": len(_items(content.get("applications"))),
+        "created_by": c.line(content.get("created_by"), ID),
+        **_envelope(content),
+    }
+    return [
+        (GrantCallRow, [row]),
+        (SearchEntryRow, _search(doc_id, "grant_call", title, [about, *neighbourhoods])),
+    ]
+
+
 def _catalog(doc_id: str, content: dict[str, Any]) -> Rows:
     """Only a catalog at the id its node's id gives counts: another document cannot name a
     village for a node it does not belong to."""
@@ -379,6 +406,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "person": _person,
     "organisation": _organisation,
     "catalog": _catalog,
+    "grant_call": _grant_call,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
@@ -393,5 +421,6 @@ _OWNED: dict[str, tuple[Any, ...]] = {
     "discussion": (DiscussionTagRow.discussion_id, CommentRow.discussion_id, DiscussionRow.id),
     "person": (PersonTermRow.person_id, PersonRow.id),
     "organisation": (OrganisationMemberRow.organisation_id, OrganisationRow.id),
+    "grant_call": (GrantCallRow.id,),
 }
 """The key column of every table a document type fills, children before parents."""

@@ -1,0 +1,55 @@
+"""Micro-grant calls ("Wijk aan Zet"): calls, rounds, applications, a jury drawn by lot,
+scores, decisions with reasons, and reports of how the money was spent (docs/practices.md §1)."""
+
+from .forms import (
+    ApplicationForm,
+    CallForm,
+    ConflictForm,
+    DecisionForm,
+    DrawForm,
+    ReportForm,
+    RoundForm,
+    ScoreForm,
+    VolunteerForm,
+)
+from .service import (
+    add_round,
+    apply,
+    declare_conflict,
+    decide,
+    draw_jury,
+    open_call,
+    report,
+    score,
+    stop_volunteering,
+    volunteer,
+    withdraw,
+)
+from .views import ApplicationView, CallView, RoundView, get_call
+
+__all__ = [
+    "ApplicationForm",
+    "ApplicationView",
+    "CallForm",
+    "CallView",
+    "ConflictForm",
+    "DecisionForm",
+    "DrawForm",
+    "ReportForm",
+    "RoundForm",
+    "RoundView",
+    "ScoreForm",
+    "VolunteerForm",
+    "add_round",
+    "apply",
+    "declare_conflict",
+    "decide",
+    "draw_jury",
+    "get_call",
+    "open_call",
+    "report",
+    "score",
+    "stop_volunteering",
+    "volunteer",
+    "withdraw",
+]
