@@ -163,7 +163,8 @@ def demo(ctx: click.Context) -> None:
             await node.close()
         console.print(
             f"Klaar: {result.initiatives} initiatieven, {result.discussions} gesprekken, "
-            f"{result.people} mensen, {result.organisations} organisaties."
+            f"{result.people} mensen, {result.organisations} organisaties, "
+            f"{result.grant_calls} subsidieoproep."
         )
         if result.accounts:
             console.print(

@@ -4,7 +4,9 @@ or a CLI command and passed down (no globals)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -22,6 +24,10 @@ from .trust.vouchers import Vouchers
 HEADS_INDEX = "heads-index.json"
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class Node:
     settings: Settings
@@ -37,8 +43,14 @@ class Node:
     """Which node vouches for each actor, from the catalogs held here (docs/trust.md §2)."""
     rights: RightsView = field(init=False)
     """Reads documents under the rights that hold across nodes (docs/trust.md §3)."""
+    clock: Callable[[], datetime] = field(default_factory=lambda: _utc_now)
+    """What time it is for rules with a moment in them (a grant round's deadline). The demo sets
+    it back to replay a past round; tests move it past a deadline."""
 
     def __post_init__(self) -> None:
+        if self.settings.clock_shift_days:
+            shift = timedelta(days=self.settings.clock_shift_days)
+            self.clock = lambda: _utc_now() + shift
         self.rights = RightsView(
             self.documents, self.vouchers, self.settings.data_path, self.identity.node_id
         )

@@ -36,6 +36,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """MEKAAR_LOG_FORMAT: `text` (readable lines) or `json` (one JSON object per line)."""
     replicate: bool = True
     """MEKAAR_REPLICATE: dial the peers added with `mekaar peer add` (off for a node kept apart)."""
+    clock_shift_days: int = 0
+    """MEKAAR_CLOCK_SHIFT_DAYS: run the node's rule clock this many days ahead (or behind), to
+    rehearse what happens after a grant round's deadline on a practice node. It gives a host no
+    power they lack: they set their server's clock anyway; other nodes still see the moments
+    written into the documents. Never set it on a node residents use."""
 
     @property
     def data_path(self) -> Path:
@@ -76,6 +81,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "public_url": "MEKAAR_PUBLIC_URL",
             "log_format": "MEKAAR_LOG_FORMAT",
             "replicate": "MEKAAR_REPLICATE",
+            "clock_shift_days": "MEKAAR_CLOCK_SHIFT_DAYS",
         }
         for field, var in names.items():
             if var in env and env[var] != "":
@@ -99,4 +105,5 @@ SETTING_VARIABLES = (
     "MEKAAR_PUBLIC_URL",
     "MEKAAR_LOG_FORMAT",
     "MEKAAR_REPLICATE",
+    "MEKAAR_CLOCK_SHIFT_DAYS",
 )

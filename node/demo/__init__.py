@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..runtime import Node
 from .discussions import add_discussions
+from .grants import add_grant_call
 from .initiatives import add_initiatives
 from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
 
@@ -25,6 +26,7 @@ class DemoResult:
     organisations: int = 0
     initiatives: int = 0
     discussions: int = 0
+    grant_calls: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -38,8 +40,9 @@ async def fill_demo(node: Node) -> DemoResult:
     async with node.sessions() as session:
         people, accounts = await add_people(node, session)
         organisations = await add_organisations(node, session, people)
-        await add_initiatives(node, session, people, organisations)
+        initiatives = await add_initiatives(node, session, people, organisations)
         await add_discussions(node, session, people)
+        await add_grant_call(node, session, people, organisations, initiatives)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -47,5 +50,6 @@ async def fill_demo(node: Node) -> DemoResult:
         organisations=made["organisation"],
         initiatives=made["initiative"],
         discussions=made["discussion"],
+        grant_calls=made["grant_call"],
         accounts=accounts,
     )

@@ -114,8 +114,9 @@ class Village:
 
 async def add_initiatives(
     node: Node, session: AsyncSession, people: dict[str, Acting], organisations: dict[str, str]
-) -> None:
-    """Post the demo initiatives, with their allies, needs, plans, news and threads."""
+) -> dict[str, str]:
+    """Post the demo initiatives, with their allies, needs, plans, news and threads; returns
+    their ids by a short name (for the grant round that follows)."""
     v = Village(node, session, people, organisations)
 
     rc = await v.post(
@@ -285,3 +286,11 @@ async def add_initiatives(
     )
     await v.support("anna", desk)
     await v.support("pieter", desk, org="welzijn")
+    return {
+        "repair_cafe": rc,
+        "garden": garden,
+        "street_party": party,
+        "doe_plek": doe,
+        "choir": choir,
+        "desk": desk,
+    }

@@ -34,7 +34,7 @@ from ..fields import (
 from ..ids import new_item_id
 from ..organisations import on_behalf_of
 from ..phrases import N_, Phrase
-from ..service import change_document, create_document, now, read_document
+from ..service import change_document, create_document, read_document
 from . import lot, rules
 from .forms import (
     ApplicationForm,
@@ -82,13 +82,13 @@ def _euros(field: str, value: str | int, *, label: str, required: bool = True) -
     return cents
 
 
-def _round_values(form: RoundForm | CallForm, max_grant: int) -> dict[str, Any]:
+def _round_values(node: Node, form: RoundForm | CallForm, max_grant: int) -> dict[str, Any]:
     title = form.round_title if isinstance(form, CallForm) else form.title
     deadline_day = clean_date("deadline", form.deadline)
     if deadline_day is None:
         raise Invalid("deadline", N_("Geef de laatste dag om aan te vragen."))
     deadline = rules.closing_moment(datetime.fromisoformat(deadline_day).date())
-    if deadline <= now():
+    if deadline <= node.clock():
         raise Invalid("deadline", N_("De laatste dag om aan te vragen ligt al in het verleden."))
     budget = _euros("budget", form.budget, label=N_("Het budget van de ronde"))
     if budget < max_grant:
@@ -202,7 +202,7 @@ async def open_call(
             "min_allies", form.min_allies, label=N_("Minimum aantal medestanders"), low=1, high=100
         ),
     }
-    first_round = _round_values(form, max_grant)
+    first_round = _round_values(node, form, max_grant)
 
     def fill(tx: Transaction, doc: Document) -> None:
         tx.put(ROOT, "title", values["title"])
@@ -210,7 +210,7 @@ async def open_call(
         if organisation:
             tx.put(ROOT, "organisation", organisation)
         owners = tx.put_object(ROOT, "owners", ObjType.MAP)
-        put_map(tx, owners, me.person_id, {"since": now()})
+        put_map(tx, owners, me.person_id, {"since": node.clock()})
         tx.put(ROOT, "max_grant_cents", max_grant)
         neighbourhoods = tx.put_object(ROOT, "neighbourhoods", ObjType.LIST)
         for index, name in enumerate(values["neighbourhoods"]):
@@ -231,7 +231,7 @@ async def add_round(
     me = require_login(acting)
     content = await read_document(node, call_id, "grant_call")
     _require_owner(content, me.person_id)
-    values = _round_values(form, int(content["max_grant_cents"]))
+    values = _round_values(node, form, int(content["max_grant_cents"]))
     round_id = new_item_id()
 
     def check(current: dict[str, Any]) -> None:
@@ -276,7 +276,7 @@ async def apply(
 
     def check(content: dict[str, Any]) -> None:
         round_ = _round(content, round_id)
-        if rules.is_closed(round_, now()):
+        if rules.is_closed(round_, node.clock()):
             raise Invalid(
                 "round", N_("Deze ronde is gesloten: de laatste dag om aan te vragen is voorbij.")
             )
@@ -315,11 +315,15 @@ async def apply(
                 "initiative": initiative_id,
                 "applicant": me.person_id,
                 "title": title,
-                "submitted_at": now(),
+                "submitted_at": node.clock(),
             },
         )
         set_text(tx, doc, application, "plan", plan)
         _put_lines(tx, application, "budget", lines)
+        # the maps jurors write into exist before any juror does: two jurors creating the same
+        # map while apart would each make their own, and the merge would show only one of them
+        tx.put_object(tx.get(ROOT, "scores"), application_id, ObjType.MAP)
+        tx.put_object(tx.get(ROOT, "conflicts"), application_id, ObjType.MAP)
 
     await change_document(
         node, session, call_id, "grant_call", me.author, f"Aanvraag {title}", edit, check=check
@@ -348,7 +352,7 @@ async def withdraw(
         me.author,
         "Aanvraag ingetrokken",
         lambda tx, _doc: tx.put(
-            tx.get(tx.get(ROOT, "applications"), application_id), "withdrawn_at", now()
+            tx.get(tx.get(ROOT, "applications"), application_id), "withdrawn_at", node.clock()
         ),
         check=check,
     )
@@ -366,7 +370,7 @@ async def volunteer(
     def edit(tx: Transaction, _doc: Document) -> None:
         volunteers = tx.get(ROOT, "volunteers")
         if tx.get(volunteers, me.person_id) is None:
-            offer = {"since": now(), **({"note": note} if note else {})}
+            offer = {"since": node.clock(), **({"note": note} if note else {})}
             put_map(tx, volunteers, me.person_id, offer)
 
     await change_document(
@@ -412,7 +416,7 @@ async def draw_jury(
     def check(content: dict[str, Any]) -> None:
         _require_owner(content, me.person_id)
         round_ = _round(content, round_id)
-        if not rules.is_closed(round_, now()):
+        if not rules.is_closed(round_, node.clock()):
             raise Invalid("beacon", N_("De jury wordt pas geloot als de ronde gesloten is."))
         if "jury" in round_:
             raise Invalid("beacon", N_("De jury van deze ronde is al geloot."))
@@ -427,7 +431,7 @@ async def draw_jury(
         jury = tx.put_object(round_obj, "jury", ObjType.LIST)
         for index, person in enumerate(drawn):
             tx.insert(jury, index, person)
-        tx.put(round_obj, "drawn_at", now())
+        tx.put(round_obj, "drawn_at", node.clock())
         tx.put(round_obj, "drawn_by", me.person_id)
 
     await change_document(
@@ -469,7 +473,7 @@ async def declare_conflict(
         per_application = tx.get(conflicts, application_id)
         if per_application is None:
             per_application = tx.put_object(conflicts, application_id, ObjType.MAP)
-        put_map(tx, per_application, me.person_id, {"reason": reason, "at": now()})
+        put_map(tx, per_application, me.person_id, {"reason": reason, "at": node.clock()})
         scores = tx.get(tx.get(ROOT, "scores"), application_id)
         if scores is not None and tx.get(scores, me.person_id) is not None:
             tx.delete(scores, me.person_id)  # a score given before declaring no longer stands
@@ -520,7 +524,9 @@ async def score(
         per_application = tx.get(scores, application_id)
         if per_application is None:
             per_application = tx.put_object(scores, application_id, ObjType.MAP)
-        put_map(tx, per_application, me.person_id, {"score": points, "note": note, "at": now()})
+        put_map(
+            tx, per_application, me.person_id, {"score": points, "note": note, "at": node.clock()}
+        )
 
     await change_document(
         node, session, call_id, "grant_call", me.author, "Aanvraag gescoord", edit, check=check
@@ -557,7 +563,7 @@ async def decide(
         _require_owner(content, me.person_id)
         application = _application(content, application_id)
         round_ = _round(content, application["round"])
-        if not rules.is_closed(round_, now()):
+        if not rules.is_closed(round_, node.clock()):
             raise Invalid("granted", N_("Er wordt pas beslist als de ronde gesloten is."))
         if "withdrawn_at" in application:
             raise Invalid("granted", N_("Deze aanvraag is ingetrokken."))
@@ -585,7 +591,7 @@ async def decide(
             granted=granted,
             amount_cents=amount if granted else 0,
             reasons=reasons,
-            at=now(),
+            at=node.clock(),
             by=me.person_id,
         )
 
@@ -635,7 +641,7 @@ async def report(
 
     def edit(tx: Transaction, doc: Document) -> None:
         entry = put_map(
-            tx, tx.get(ROOT, "reports"), application_id, {"at": now(), "by": me.person_id}
+            tx, tx.get(ROOT, "reports"), application_id, {"at": node.clock(), "by": me.person_id}
         )
         set_text(tx, doc, entry, "story", story)
         _put_lines(tx, entry, "spent", lines)

@@ -13,7 +13,7 @@ import msgspec
 from ..errors import NotFound
 from ..fields import encode_version
 from ..people.views import display_names
-from ..service import now, read_field, read_with_heads
+from ..service import read_field, read_with_heads
 from . import lot, rules
 
 if TYPE_CHECKING:
@@ -345,4 +345,4 @@ def build_call(node: Node, content: dict[str, Any], heads: list[bytes], at: date
 
 async def get_call(node: Node, call_id: str) -> CallView:
     content, heads = await read_with_heads(node, call_id, "grant_call")
-    return await asyncio.to_thread(build_call, node, content, heads, now())
+    return await asyncio.to_thread(build_call, node, content, heads, node.clock())

@@ -18,11 +18,25 @@ from node import projection
 from node.discussions import service as discussions
 from node.discussions.forms import CommentForm, DiscussionForm
 from node.discussions.views import DiscussionView, get_discussion
+from node.errors import Invalid, NotFound
+from node.grants import service as grants
+from node.grants.forms import (
+    ApplicationForm,
+    CallForm,
+    ConflictForm,
+    DecisionForm,
+    DrawForm,
+    ReportForm,
+    ScoreForm,
+    VolunteerForm,
+)
+from node.grants.views import CallView, get_call
 from node.initiatives import allies, core, needs, plan
 from node.initiatives.forms import InitiativeForm, JoinForm, NeedForm, NewInitiative, TaskForm
 from node.initiatives.views import InitiativeView, get_initiative
 from node.organisations.views import OrganisationView, get_organisation
 from node.people.views import PersonView, get_person
+from node.phrases import N_
 from node.projection import (
     Candidate,
     DiscussionSummary,
@@ -31,6 +45,7 @@ from node.projection import (
     Page,
     SearchHit,
 )
+from node.projection.grants import GrantCallSummary, list_grant_calls
 
 from ..deps import ActingDep, Db, NodeDep
 
@@ -256,6 +271,103 @@ async def comment(
     return Created(await discussions.comment(node, db, acting, discussion_id, data))
 
 
+# ---------------------------------------------------------------------------- micro-grants
+
+
+@get("/grant-calls", summary="Micro-grant calls: open ones first")
+async def grant_calls(
+    node: NodeDep, db: Db, page: FromQuery[int] = 1, per_page: FromQuery[int] = 20
+) -> Page[GrantCallSummary]:
+    return await list_grant_calls(db, node.clock(), page=page, per_page=per_page)
+
+
+@get("/grant-calls/{call_id:str}", summary="One call: rounds, jury and its lot, applications")
+async def read_grant_call(node: NodeDep, call_id: FromPath[str]) -> CallView:
+    return await get_call(node, call_id)
+
+
+@post("/grant-calls", status_code=HTTP_201_CREATED, summary="Open a call with its first round")
+async def open_grant_call(
+    node: NodeDep, db: Db, acting: ActingDep, data: JSONBody[CallForm]
+) -> Created:
+    return Created(await grants.open_call(node, db, acting, data))
+
+
+@post(
+    "/grant-calls/{call_id:str}/applications",
+    status_code=HTTP_201_CREATED,
+    summary="Apply for an initiative (budget lines as parallel lists what/amount)",
+)
+async def apply_for_grant(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    call_id: FromPath[str],
+    data: JSONBody[ApplicationForm],
+) -> Created:
+    return Created(await grants.apply(node, db, acting, call_id, data))
+
+
+@post(
+    "/grant-calls/{call_id:str}/volunteers",
+    status_code=HTTP_200_OK,
+    summary="Offer to sit on a jury",
+)
+async def volunteer_for_jury(
+    node: NodeDep, db: Db, acting: ActingDep, call_id: FromPath[str], data: JSONBody[VolunteerForm]
+) -> CallView:
+    await grants.volunteer(node, db, acting, call_id, data)
+    return await get_call(node, call_id)
+
+
+@post(
+    "/grant-calls/{call_id:str}/rounds/{round_id:str}/draw",
+    status_code=HTTP_200_OK,
+    summary="Draw the round's jury by lot (owners, after the deadline)",
+)
+async def draw_grant_jury(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    call_id: FromPath[str],
+    round_id: FromPath[str],
+    data: JSONBody[DrawForm],
+) -> CallView:
+    await grants.draw_jury(node, db, acting, call_id, round_id, data)
+    return await get_call(node, call_id)
+
+
+@post(
+    "/grant-calls/{call_id:str}/applications/{application_id:str}/{action:str}",
+    status_code=HTTP_200_OK,
+    summary="score, conflict, decision or report on an application",
+)
+async def act_on_application(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    call_id: FromPath[str],
+    application_id: FromPath[str],
+    action: FromPath[str],
+    data: JSONBody[dict[str, Any]],
+) -> CallView:
+    forms: dict[str, tuple[type[Any], Any]] = {
+        "score": (ScoreForm, grants.score),
+        "conflict": (ConflictForm, grants.declare_conflict),
+        "decision": (DecisionForm, grants.decide),
+        "report": (ReportForm, grants.report),
+    }
+    if action not in forms:
+        raise NotFound(N_("handeling"))
+    form_type, service = forms[action]
+    try:
+        form = msgspec.convert(data, form_type)
+    except msgspec.ValidationError as exc:
+        raise Invalid(action, str(exc)) from None
+    await service(node, db, acting, call_id, application_id, form)
+    return await get_call(node, call_id)
+
+
 HANDLERS: list[Any] = [
     node_info,
     me,
@@ -279,5 +391,12 @@ HANDLERS: list[Any] = [
     complete_task,
     start_discussion,
     comment,
+    grant_calls,
+    read_grant_call,
+    open_grant_call,
+    apply_for_grant,
+    volunteer_for_jury,
+    draw_grant_jury,
+    act_on_application,
 ]
 ROUTES = [Router(path="/api", route_handlers=HANDLERS, tags=["api"])]

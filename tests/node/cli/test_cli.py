@@ -13,10 +13,13 @@ from sqlalchemy import select
 
 from node import accounts
 from node.cli import main
+from node.grants import get_call
 from node.projection import list_discussions, list_initiatives, list_organisations, list_people
+from node.projection.grants import list_grant_calls
 from node.projection.models import VillageRow
 from node.projection.project import remove
 from node.runtime import Node
+from node.service import now
 from node.settings import Settings
 
 
@@ -71,7 +74,9 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     filled = mekaar(*args, "demo", env=env)
     assert filled.exit_code == 0, filled.output
     assert json.loads((data / "node.json").read_text())["name"] == "Oldebroek"
-    assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties" in filled.output
+    assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties, 1 subsidieoproep" in (
+        " ".join(filled.output.split())
+    )
     assert "anna@demo.mekaar.invalid" in filled.output and "mekaar-demo-2025" in filled.output
     settings = Settings(data_dir=str(data), database_url=database_url)
     documents = sorted(p.name for p in (data / "documents").iterdir())
@@ -83,6 +88,9 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
             "discussions": (await list_discussions(session)).total,
             "people": (await list_people(session, per_page=50)).total,
             "organisations": (await list_organisations(session)).total,
+            "grant_calls": [
+                await get_call(node, c.id) for c in (await list_grant_calls(session, now())).items
+            ],
             "login": await accounts.login(
                 node,
                 session,
@@ -102,6 +110,15 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     }
     assert (seen["discussions"], seen["people"], seen["organisations"]) == (5, 13, 5)
     assert seen["login"].display_name == "Sanne Kok" and "moderator" in seen["login"].roles
+    # one open grant round with applications; the spring round replayed with a jury drawn by
+    # lot, scores, a decision and a report
+    (call,) = seen["grant_calls"]
+    autumn, spring = call.rounds
+    assert not autumn.closed and len(autumn.applications) == 2 and len(call.volunteers) == 6
+    assert spring.closed and len(spring.jury) == 3 and spring.draw_checks
+    (granted,) = spring.applications
+    assert granted.decision is not None and granted.decision.granted
+    assert granted.report is not None and granted.average is not None
 
     again = mekaar(*args, "demo", env=env)
     assert again.exit_code == 0
@@ -122,14 +139,14 @@ def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> N
     assert on_node(settings, forget_all) == 0
     rebuilt = mekaar("--data", str(data), "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    # 30 documents of demo content and the node's catalog, which lists those 30
-    assert "31 documenten opnieuw geïndexeerd" in rebuilt.output
+    # 31 documents of demo content and the node's catalog, which lists those 31
+    assert "32 documenten opnieuw geïndexeerd" in rebuilt.output
 
     async def count(node: Node, session: Any) -> tuple[int, list[tuple[str, int]]]:
         villages = await session.execute(select(VillageRow.name, VillageRow.documents))
         return int((await list_initiatives(session)).total), [tuple(v) for v in villages]
 
-    assert on_node(settings, count) == (7, [("Oldebroek", 30)])
+    assert on_node(settings, count) == (7, [("Oldebroek", 31)])
 
 
 def test_serve_is_the_default_and_runs_the_installed_web_app(

@@ -30,10 +30,10 @@ from node.grants import (
     volunteer,
     withdraw,
 )
-from node.grants import service as grant_service
 from node.grants import views as grant_views
 from node.initiatives import JoinForm, join_initiative, support_initiative
 from node.projection.grants import list_grant_calls
+from node.runtime import Node
 from node.service import now as real_now
 from sync.automerge import ROOT, ObjType
 from tests.node.residents import Town
@@ -44,18 +44,14 @@ CLOSED = datetime(2031, 3, 2, 12, tzinfo=UTC)
 
 
 class Clock:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The node's clock, moved by the test: None is the real time."""
+
+    def __init__(self, node: Node) -> None:
         self.at: datetime | None = None
-        monkeypatch.setattr(grant_service, "now", self.now)
-        monkeypatch.setattr(grant_views, "now", self.now)
+        node.clock = self.now
 
     def now(self) -> datetime:
         return self.at or real_now()
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    return Clock(monkeypatch)
 
 
 def wijk_aan_zet(**fields: object) -> CallForm:
@@ -107,6 +103,11 @@ class World:
 
     def view(self) -> grant_views.CallView:
         return self.town.read(get_call, self.call)
+
+
+@pytest.fixture
+def clock(town: Town) -> Clock:
+    return Clock(town.node)
 
 
 @pytest.fixture
