@@ -44,6 +44,8 @@ class Site:
     """title -> id of every initiative."""
     discussions: dict[str, str] = field(default_factory=dict)
     """title -> id of every discussion."""
+    grant_call: str = ""
+    """The demo's micro-grant call."""
 
 
 def _mekaar() -> list[str]:
@@ -87,6 +89,8 @@ async def _fill(site: Site) -> None:
                 site.initiatives[content["title"]] = doc_id
             elif content["type"] == "discussion":
                 site.discussions[content["title"]] = doc_id
+            elif content["type"] == "grant_call":
+                site.grant_call = doc_id
     finally:
         await node.close()
 

@@ -39,6 +39,12 @@ PAGES = {
     "widget": (None, "/widget"),
     "poster": (None, "/initiatieven/{repair_cafe}/poster"),
     "peers-host": ("anna", "/beheer/buren"),
+    "grants": (None, "/subsidies"),
+    "grant-call-visitor": (None, "/subsidies/{grant_call}"),
+    "grant-call-owner": ("bram", "/subsidies/{grant_call}"),
+    "grant-call-volunteer": ("anna", "/subsidies/{grant_call}"),
+    "grant-apply": ("fatima", "/subsidies/{grant_call}/aanvragen"),
+    "grant-form": ("anna", "/subsidies/nieuw"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -73,6 +79,7 @@ def places(site: Site) -> dict[str, str]:
         "garden": site.initiatives["Buurtmoestuin 't Loo"],
         "foreign": site.foreign_id,
         "discussion": site.discussions["Wat doen we met het oude schoolgebouw in Wezep?"],
+        "grant_call": site.grant_call,
     }
 
 
