@@ -37,6 +37,8 @@ NOUNS = {
     "person": N_("persoon"),
     "organisation": N_("organisatie"),
     "grant_call": N_("subsidieoproep"),
+    "job": N_("klus"),
+    "ledger": N_("grootboek"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

@@ -53,6 +53,10 @@ class Vouchers:
             return None
         return first
 
+    def nodes(self) -> list[str]:
+        """The ids of the nodes whose catalog was seen here."""
+        return sorted(set(self._catalogs.values()))
+
     def is_catalog(self, document_id: str) -> bool:
         return document_id in self._catalogs
 
