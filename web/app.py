@@ -23,6 +23,7 @@ from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
 from node.identity import load_node
+from node.ledger.clerk import LedgerClerk
 from node.logs import formatter_config
 from node.replication.replicator import Replicator
 from node.runtime import Node
@@ -50,9 +51,12 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         replicator = Replicator(opened)
         app.state.replicator = replicator
         await replicator.start(dial=settings.replicate)
+        clerk = LedgerClerk(opened)
+        clerk.start()
         try:
             yield
         finally:
+            await clerk.stop()
             await replicator.stop()
             if node is None:
                 await opened.close()

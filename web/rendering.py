@@ -24,6 +24,8 @@ from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup, escape
 
+from node.jobs.rules import LOCAL_TIME
+from node.ledger.minutes import as_hours
 from node.phrases import Phrase
 
 from .i18n import CATALOG, Catalogs, request_language
@@ -175,6 +177,12 @@ def _when(context: Context, value: datetime | date | str | None, with_time: bool
     return format_date(value, "d MMMM y", locale=lang)
 
 
+def _local(value: datetime | None) -> datetime | None:
+    """A moment in the time of Flanders and the Netherlands (shifts, rounds): as people there
+    read a clock, whatever zone the server runs in."""
+    return value.astimezone(LOCAL_TIME) if isinstance(value, datetime) else value
+
+
 @pass_context
 def _euros(context: Context, cents: int | None) -> str:
     if cents is None:
@@ -202,6 +210,8 @@ def build_environment(
         richtext=richtext,
         when=_when,
         euros=_euros,
+        hours=as_hours,
+        local=_local,
     )
     env.globals.update(
         STATUS_STEPS=STATUS_STEPS,

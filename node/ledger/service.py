@@ -133,13 +133,14 @@ def confirm_pending(node: Node) -> list[tuple[Entry, bool]]:
     first, against what each has then: yes while the balance covers it, no otherwise. One
     change; returns what was answered. Blocking, under the ledger's lock (one clerk at a time).
     """
-    ledger_id = ensure_ledger(node)
+    ledger_id = our_ledger(node)
     home = node.identity.node_id
     with node.documents.lock(ledger_id):
         book = read_book(node)
         waiting = spent_by_home(book, home)
         if not waiting:
             return []
+        ensure_ledger(node)  # a node whose residents never spent has none yet
         answers: list[tuple[Entry, bool]] = []
         for person, spends in waiting.items():
             left = book.balance(person)

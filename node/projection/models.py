@@ -300,6 +300,29 @@ class GrantCallRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class JobRow(Base):
+    """A Doe-plek job, for the list of jobs: open ones with the soonest shift first."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    about: Mapped[str] = mapped_column(Text)  # the first part only
+    organisation_id: Mapped[str | None] = mapped_column(String(ID))
+    village: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood: Mapped[str] = mapped_column(String(PLACE))
+    size: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(12))
+    first_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_end: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    """The end of its last shift: after that the job is over."""
+    hands: Mapped[int] = mapped_column(Integer)
+    hands_taken: Mapped[int] = mapped_column(Integer)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SearchEntryRow(Base):
     """What full-text search sees of one document; kind is the document type."""
 
@@ -361,6 +384,7 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         OrganisationRow,
         OrganisationMemberRow,
         GrantCallRow,
+        JobRow,
         VillageRow,
         SearchEntryRow,
     )

@@ -32,6 +32,7 @@ from .models import (
     InitiativeRow,
     InitiativeTagRow,
     InitiativeTaskRow,
+    JobRow,
     OrganisationMemberRow,
     OrganisationRow,
     PersonRow,
@@ -384,6 +385,45 @@ def _grant_call(doc_id: str, content: dict[str, Any]) -> Rows:
     ]
 
 
+def _job(doc_id: str, content: dict[str, Any]) -> Rows:
+    shifts = [s for _id, s in _items(content.get("shifts"))]
+    starts = [m for m in (c.moment(s.get("start")) for s in shifts) if m is not None]
+    ends = [m for m in (c.moment(s.get("end")) for s in shifts) if m is not None]
+    taken = 0
+    for _id, signup in _items(content.get("signups")):
+        if "withdrawn_at" not in signup:
+            people = signup.get("people")
+            guests = signup.get("guests")
+            taken += (len(people) if isinstance(people, list) else 0) + (
+                guests if isinstance(guests, int) else 0
+            )
+    hands = sum(s["hands"] for s in shifts if isinstance(s.get("hands"), int))
+    title = c.line(content.get("title"), 200)
+    about = c.text(content.get("about"), SEARCH_BODY)
+    place = _place(content)
+    row = {
+        "id": doc_id,
+        "title": title,
+        "about": about[:EXCERPT],
+        "organisation_id": c.line(content.get("organisation"), ID) or None,
+        "village": place["village"],
+        "neighbourhood": place["neighbourhood"],
+        "size": c.line(content.get("size"), 8),
+        "status": c.line(content.get("status"), 12),
+        "first_start": min(starts, default=None),
+        "last_end": max(ends, default=None),
+        "hands": hands,
+        "hands_taken": taken,
+        "created_by": c.line(content.get("created_by"), ID),
+        **_envelope(content),
+    }
+    search_parts = [about, c.line(content.get("support"), 2000), place["village"]]
+    return [
+        (JobRow, [row]),
+        (SearchEntryRow, _search(doc_id, "job", title, search_parts)),
+    ]
+
+
 def _catalog(doc_id: str, content: dict[str, Any]) -> Rows:
     """Only a catalog at the id its node's id gives counts: another document cannot name a
     village for a node it does not belong to."""
@@ -407,6 +447,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "organisation": _organisation,
     "catalog": _catalog,
     "grant_call": _grant_call,
+    "job": _job,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
@@ -422,5 +463,6 @@ _OWNED: dict[str, tuple[Any, ...]] = {
     "person": (PersonTermRow.person_id, PersonRow.id),
     "organisation": (OrganisationMemberRow.organisation_id, OrganisationRow.id),
     "grant_call": (GrantCallRow.id,),
+    "job": (JobRow.id,),
 }
 """The key column of every table a document type fills, children before parents."""

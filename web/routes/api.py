@@ -18,7 +18,7 @@ from node import projection
 from node.discussions import service as discussions
 from node.discussions.forms import CommentForm, DiscussionForm
 from node.discussions.views import DiscussionView, get_discussion
-from node.errors import Invalid, NotFound
+from node.errors import Invalid, NotFound, PermissionDenied
 from node.grants import service as grants
 from node.grants.forms import (
     ApplicationForm,
@@ -34,6 +34,12 @@ from node.grants.views import CallView, get_call
 from node.initiatives import allies, core, needs, plan
 from node.initiatives.forms import InitiativeForm, JoinForm, NeedForm, NewInitiative, TaskForm
 from node.initiatives.views import InitiativeView, get_initiative
+from node.jobs import service as job_service
+from node.jobs.forms import HoursForm, JobForm, SignupForm
+from node.jobs.views import JobView, get_job
+from node.ledger import service as ledger_service
+from node.ledger.service import ChargeForm, PartnerForm
+from node.ledger.views import AccountView, get_account
 from node.organisations.views import OrganisationView, get_organisation
 from node.people.views import PersonView, get_person
 from node.phrases import N_
@@ -46,6 +52,7 @@ from node.projection import (
     SearchHit,
 )
 from node.projection.grants import GrantCallSummary, list_grant_calls
+from node.projection.jobs import JobSummary, list_jobs
 
 from ..deps import ActingDep, Db, NodeDep
 
@@ -368,6 +375,96 @@ async def act_on_application(
     return await get_call(node, call_id)
 
 
+# ---------------------------------------------------------------------------- Doe-plek
+
+
+class Charged(msgspec.Struct, frozen=True):
+    id: str
+    confirmed: bool | None
+    """The home node's answer: None while it has not seen the spend (another village)."""
+
+
+@get("/jobs", summary="Doe-plek jobs: upcoming ones first")
+async def jobs(
+    node: NodeDep, db: Db, page: FromQuery[int] = 1, per_page: FromQuery[int] = 20
+) -> Page[JobSummary]:
+    return await list_jobs(db, node.clock(), page=page, per_page=per_page)
+
+
+@get("/jobs/{job_id:str}", summary="One job with its shifts, sign-ups and hours")
+async def read_job(node: NodeDep, job_id: FromPath[str]) -> JobView:
+    return await get_job(node, job_id)
+
+
+@post("/jobs", status_code=HTTP_201_CREATED, summary="Ask help with a job (with its first shift)")
+async def post_job(node: NodeDep, db: Db, acting: ActingDep, data: JSONBody[JobForm]) -> Created:
+    return Created(await job_service.post_job(node, db, acting, data))
+
+
+@post("/jobs/{job_id:str}/signups", status_code=HTTP_201_CREATED, summary="Sign up for a shift")
+async def sign_up_for_job(
+    node: NodeDep, db: Db, acting: ActingDep, job_id: FromPath[str], data: JSONBody[SignupForm]
+) -> Created:
+    return Created(await job_service.sign_up(node, db, acting, job_id, data))
+
+
+@post("/jobs/{job_id:str}/hours", status_code=HTTP_201_CREATED, summary="Hours given in a shift")
+async def record_job_hours(
+    node: NodeDep, db: Db, acting: ActingDep, job_id: FromPath[str], data: JSONBody[HoursForm]
+) -> Created:
+    return Created(await job_service.record_hours(node, db, acting, job_id, data))
+
+
+@post(
+    "/jobs/{job_id:str}/hours/{hours_id:str}/confirm",
+    status_code=HTTP_200_OK,
+    summary="Confirm hours (the job's owners): they earn Doe-punten",
+)
+async def confirm_job_hours(
+    node: NodeDep, db: Db, acting: ActingDep, job_id: FromPath[str], hours_id: FromPath[str]
+) -> JobView:
+    await job_service.confirm_hours(node, db, acting, job_id, hours_id)
+    return await get_job(node, job_id)
+
+
+@get("/me/credits", summary="My Doe-punten: balance (minutes) and entries")
+async def my_credits(node: NodeDep, acting: ActingDep) -> AccountView:
+    if acting is None:
+        raise PermissionDenied(N_("Log eerst in om dit te doen."))
+    return await get_account(node, acting.person_id)
+
+
+@post(
+    "/organisations/{organisation_id:str}/partner",
+    status_code=HTTP_200_OK,
+    summary="Let the organisation take Doe-punten (its admins)",
+)
+async def join_as_partner(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    organisation_id: FromPath[str],
+    data: JSONBody[PartnerForm],
+) -> None:
+    await ledger_service.join_as_partner(node, db, acting, organisation_id, data)
+
+
+@post(
+    "/organisations/{organisation_id:str}/charges",
+    status_code=HTTP_201_CREATED,
+    summary="Take Doe-punten from someone (a partner's members); pending until their home confirms",
+)
+async def charge(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    organisation_id: FromPath[str],
+    data: JSONBody[ChargeForm],
+) -> Charged:
+    entry, answer = await ledger_service.charge(node, db, acting, organisation_id, data)
+    return Charged(entry, answer)
+
+
 HANDLERS: list[Any] = [
     node_info,
     me,
@@ -398,5 +495,14 @@ HANDLERS: list[Any] = [
     volunteer_for_jury,
     draw_grant_jury,
     act_on_application,
+    jobs,
+    read_job,
+    post_job,
+    sign_up_for_job,
+    record_job_hours,
+    confirm_job_hours,
+    my_credits,
+    join_as_partner,
+    charge,
 ]
 ROUTES = [Router(path="/api", route_handlers=HANDLERS, tags=["api"])]
