@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..runtime import Node
 from .discussions import add_discussions
 from .grants import add_grant_call
+from .jobs import add_job
 from .initiatives import add_initiatives
 from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
 
@@ -27,6 +28,7 @@ class DemoResult:
     initiatives: int = 0
     discussions: int = 0
     grant_calls: int = 0
+    jobs: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -43,6 +45,7 @@ async def fill_demo(node: Node) -> DemoResult:
         initiatives = await add_initiatives(node, session, people, organisations)
         await add_discussions(node, session, people)
         await add_grant_call(node, session, people, organisations, initiatives)
+        await add_job(node, session, people, organisations)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -51,5 +54,6 @@ async def fill_demo(node: Node) -> DemoResult:
         initiatives=made["initiative"],
         discussions=made["discussion"],
         grant_calls=made["grant_call"],
+        jobs=made["job"],
         accounts=accounts,
     )

@@ -46,6 +46,10 @@ class Site:
     """title -> id of every discussion."""
     grant_call: str = ""
     """The demo's micro-grant call."""
+    job: str = ""
+    """The demo's Doe-plek job."""
+    organisations: dict[str, str] = field(default_factory=dict)
+    """name -> id of every organisation."""
 
 
 def _mekaar() -> list[str]:
@@ -91,6 +95,10 @@ async def _fill(site: Site) -> None:
                 site.discussions[content["title"]] = doc_id
             elif content["type"] == "grant_call":
                 site.grant_call = doc_id
+            elif content["type"] == "job":
+                site.job = doc_id
+            elif content["type"] == "organisation":
+                site.organisations[content["name"]] = doc_id
     finally:
         await node.close()
 

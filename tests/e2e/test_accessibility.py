@@ -45,6 +45,14 @@ PAGES = {
     "grant-call-volunteer": ("anna", "/subsidies/{grant_call}"),
     "grant-apply": ("fatima", "/subsidies/{grant_call}/aanvragen"),
     "grant-form": ("anna", "/subsidies/nieuw"),
+    "jobs": (None, "/klussen"),
+    "job-visitor": (None, "/klussen/{job}"),
+    "job-owner": ("wim", "/klussen/{job}"),
+    "job-helper": ("pieter", "/klussen/{job}"),
+    "job-resident": ("anna", "/klussen/{job}"),
+    "job-form": ("anna", "/klussen/nieuw"),
+    "credits": ("marieke", "/mijn/doe-punten"),
+    "partner-member": ("wim", "/organisaties/{bakery}/doe-punten"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -80,6 +88,8 @@ def places(site: Site) -> dict[str, str]:
         "foreign": site.foreign_id,
         "discussion": site.discussions["Wat doen we met het oude schoolgebouw in Wezep?"],
         "grant_call": site.grant_call,
+        "job": site.job,
+        "bakery": site.organisations["Bakkerij Van Dijk"],
     }
 
 

@@ -14,8 +14,11 @@ from sqlalchemy import select
 from node import accounts
 from node.cli import main
 from node.grants import get_call
+from node.jobs.views import get_job
+from node.ledger.views import get_account
 from node.projection import list_discussions, list_initiatives, list_organisations, list_people
 from node.projection.grants import list_grant_calls
+from node.projection.jobs import list_jobs
 from node.projection.models import VillageRow
 from node.projection.project import remove
 from node.runtime import Node
@@ -39,6 +42,11 @@ def on_node(settings: Settings, job: Any) -> Any:
             await node.close()
 
     return asyncio.run(run())
+
+
+async def _person_named(session: Any, name: str) -> str:
+    people = (await list_people(session, per_page=50)).items
+    return next(p.id for p in people if p.display_name == name)
 
 
 def test_init_creates_a_named_node_once(tmp_path: Path) -> None:
@@ -74,7 +82,7 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     filled = mekaar(*args, "demo", env=env)
     assert filled.exit_code == 0, filled.output
     assert json.loads((data / "node.json").read_text())["name"] == "Oldebroek"
-    assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties, 1 subsidieoproep" in (
+    assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties, 1 subsidieoproep, 1 klus" in (
         " ".join(filled.output.split())
     )
     assert "anna@demo.mekaar.invalid" in filled.output and "mekaar-demo-2025" in filled.output
@@ -91,6 +99,8 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
             "grant_calls": [
                 await get_call(node, c.id) for c in (await list_grant_calls(session, now())).items
             ],
+            "jobs": [await get_job(node, j.id) for j in (await list_jobs(session, now())).items],
+            "marieke": await get_account(node, await _person_named(session, "Marieke Visser")),
             "login": await accounts.login(
                 node,
                 session,
@@ -119,6 +129,13 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     (granted,) = spring.applications
     assert granted.decision is not None and granted.decision.granted
     assert granted.report is not None and granted.average is not None
+    # a Doe-plek job done by a mixed group, with Doe-punten earned and one spent
+    (job,) = seen["jobs"]
+    done, upcoming = job.shifts
+    (group,) = [signup for signup in done.signups if signup.group]
+    assert group.guests == 3 and len(group.people) == 2 and len(upcoming.signups) == 1
+    assert job.confirmed_minutes == 7 * 60
+    assert seen["marieke"].balance == 60 and len(seen["marieke"].entries) == 2
 
     again = mekaar(*args, "demo", env=env)
     assert again.exit_code == 0
@@ -139,14 +156,15 @@ def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> N
     assert on_node(settings, forget_all) == 0
     rebuilt = mekaar("--data", str(data), "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    # 31 documents of demo content and the node's catalog, which lists those 31
-    assert "32 documenten opnieuw geïndexeerd" in rebuilt.output
+    # 33 documents of demo content (a job and the node's ledger among them) and the node's
+    # catalog, which lists those 33; the ledger has no rows to project
+    assert "33 documenten opnieuw geïndexeerd" in rebuilt.output
 
     async def count(node: Node, session: Any) -> tuple[int, list[tuple[str, int]]]:
         villages = await session.execute(select(VillageRow.name, VillageRow.documents))
         return int((await list_initiatives(session)).total), [tuple(v) for v in villages]
 
-    assert on_node(settings, count) == (7, [("Oldebroek", 31)])
+    assert on_node(settings, count) == (7, [("Oldebroek", 33)])
 
 
 def test_serve_is_the_default_and_runs_the_installed_web_app(
