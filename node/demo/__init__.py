@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from ..runtime import Node
 from .discussions import add_discussions
 from .grants import add_grant_call
-from .jobs import add_job
 from .initiatives import add_initiatives
+from .jobs import add_job
 from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoResult", "fill_demo", "has_content"]
