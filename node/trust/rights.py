@@ -1,12 +1,14 @@
-"""Rights that hold on every node (docs/trust.md §3): the view of an initiative counts only the ops
+"""Rights that hold on every node (docs/trust.md §3): the view of a document counts only the ops
 their writer had the right to make, judged at the change's causal point, so a change by someone
 without the right has no visible effect on any honest node, whichever node it arrived through.
 
-The rules are the ones the services apply when a resident edits here (node/initiatives/rights.py):
-initiators and coordinators edit the core fields, needs and updates' moderation; allies who joined
-work on the plan and post updates; anyone vouched for may support, join or leave (their own entry
-in `allies`); only initiators make coordinators; the envelope is written by the first change only;
-each writer names only itself in `contributors`.
+The rules are the ones the services apply when a resident edits here. Initiatives
+(node/initiatives/rights.py): initiators and coordinators edit the core fields, needs and updates'
+moderation; allies who joined work on the plan and post updates; anyone vouched for may support,
+join or leave (their own entry in `allies`); only initiators make coordinators. Discussions: the
+starter words the topic, anyone comments, a comment is its author's alone. Profiles: only the
+person. Organisations: their admins; a member may leave. For all: the envelope is written by the
+first change only; each writer names only itself in `contributors`.
 
 Who wrote a change: the person the actor's binding names (node/trust/vouchers.py), when the
 binding's node is that person's home (their profile's origin_node, where the profile is known).
@@ -24,11 +26,14 @@ from typing import Any
 from sync.automerge import Document
 from sync.automerge.effective import Path, effective_to_py
 from sync.automerge.op import Op
-from sync.automerge.values import MAKE_MAP, SET
+from sync.automerge.values import DEL, MAKE_MAP, SET
 
 from ..initiatives.rights import EDITORS, WORKERS
 from ..phrases import N_
+from .judged import JUDGED
 from .vouchers import Vouchers
+
+__all__ = ["JUDGED", "Refusal", "document_view", "initiative_view", "person_lookup"]
 
 ENVELOPE = frozenset({"type", "schema_version", "id", "origin_node", "created_at", "created_by"})
 Clock = dict[bytes, int]
@@ -74,6 +79,11 @@ class _Evaluation:
         self.effective: dict[tuple[int, bytes], bool] = {}
         self.refusals: list[Refusal] = []
         self.paths: dict[tuple[int, bytes], Path] = {ROOT_ID: ()}
+        self.kind = "initiative"
+        """The document's type, as the change that made it wrote it."""
+        self.starter: str | None = None
+        """Who wrote the change that made the document."""
+        self.comment_authors: dict[str, str] = {}
 
     # ------------------------------------------------------------------ structure
 
@@ -109,10 +119,12 @@ class _Evaluation:
             return False
         return not any(_within(s, clock) and self.effective.get(s.id, False) for s in op.succ)
 
-    def role_at(self, person: str, clock: Clock) -> str | None:
+    def role_at(self, person: str, clock: Clock, roster: str = "allies") -> str | None:
+        """The person's role in the map `roster` (allies, or an organisation's members) as the
+        effective ops up to `clock` set it."""
         root = self.objects[ROOT_ID]
         assert root.keys is not None
-        allies = [op for op in root.keys.get("allies", ()) if op.action == MAKE_MAP]
+        allies = [op for op in root.keys.get(roster, ()) if op.action == MAKE_MAP]
         allies_op = next((op for op in reversed(allies) if self._visible_at(op, clock)), None)
         if allies_op is None:
             return None
@@ -153,6 +165,48 @@ class _Evaluation:
             if len(path) == 2 and path[1] == op.id[1].hex() and op.value in (None, person):
                 return None
             return N_("elke schrijver noemt alleen zichzelf")
+        if self.kind == "discussion":
+            return self._discussion_rule(op, path, person)
+        if self.kind == "person":
+            return (
+                None
+                if person == self.starter
+                else N_("alleen de persoon zelf past het profiel aan")
+            )
+        if self.kind == "organisation":
+            return self._organisation_rule(op, path, person, role)
+        return self._initiative_rule(op, path, person, role)
+
+    def _discussion_rule(self, op: Op, path: Path, person: str) -> str | None:
+        """The starter words the topic; anyone comments; a comment is its author's alone."""
+        if path[0] != "comments":
+            return None if person == self.starter else N_("alleen wie het gesprek begon")
+        if len(path) == 1:
+            return N_("de reacties vervangt niemand")
+        author = self.comment_authors.get(path[1])
+        if len(path) == 2:
+            if op.action == MAKE_MAP and author in (None, person):
+                self.comment_authors[path[1]] = person
+                return None
+            if op.action == DEL and author == person:
+                return None
+            return N_("alleen de schrijver past een reactie aan")
+        if author != person:
+            return N_("alleen de schrijver past een reactie aan")
+        if path[2] == "by" and op.value != person:
+            return N_("een reactie staat op naam van wie haar schreef")
+        return None
+
+    def _organisation_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
+        """Admins edit the organisation and its members; a member may leave."""
+        if role == "admin":
+            return None
+        if path[0] == "members" and len(path) == 2 and path[1] == person and op.action == DEL:
+            return None
+        return N_("alleen beheerders van de organisatie")
+
+    def _initiative_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
+        head = path[0]
         if head == "allies":
             return self._ally_rule(op, path, person, role)
         if head in ("plan", "updates"):
@@ -197,13 +251,20 @@ class _Evaluation:
         after: dict[bytes, Clock] = {}
         changes = self.doc.changes_since([])
         genuine = self._genuine_first(changes)
+        for change in changes:
+            if change.hash == genuine:
+                self.starter = self.person_of(change.actor)
+                for op in change.ops:
+                    if op.obj == ROOT_ID and op.key == "type" and isinstance(op.value, str):
+                        self.kind = op.value
+        roster = "members" if self.kind == "organisation" else "allies"
         for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}
             clock = dict(causal)
             clock[change.actor] = max(clock.get(change.actor, 0), change.max_op)
             after[change.hash] = clock
             person = self.person_of(change.actor)
-            role = self.role_at(person, causal) if person is not None else None
+            role = self.role_at(person, causal, roster) if person is not None else None
             first = change.hash == genuine
             for op in change.ops:
                 path = self.op_path(op)
@@ -225,6 +286,16 @@ def initiative_view(
     effective = evaluation.effective
     view = effective_to_py(doc, lambda op, path: effective.get(op.id, True))
     return view, evaluation.refusals
+
+
+def document_view(
+    doc: Document,
+    person_of: Callable[[bytes], str | None],
+    node_of: Callable[[bytes], str | None] | None = None,
+) -> tuple[dict[str, Any], list[Refusal]]:
+    """Any judged document as every honest node shows it (`initiative_view` is the same for
+    each type: the rules follow the type the document was made with)."""
+    return initiative_view(doc, person_of, node_of)
 
 
 def person_lookup(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sync.automerge import ROOT, Document
 
 from ..projection.catalog_id import catalog_id_of
-from .rights import Refusal, initiative_view, person_lookup
+from .rights import JUDGED, Refusal, initiative_view, person_lookup
 from .vouchers import Vouchers
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ class RightsView:
 
     def __call__(self, document_id: str, doc: Document) -> dict[str, Any]:
         """The content to show; call with the document's lock held."""
-        if doc.get(ROOT, "type") != "initiative":
+        if doc.get(ROOT, "type") not in JUDGED:
             return doc.to_py()
         self._load()
         self._discover(doc)

@@ -168,3 +168,107 @@ def test_a_writer_names_only_itself_as_its_own_actors_person() -> None:
     view, refusals = initiative_view(doc, person_of)
     assert view["contributors"].get(BERT.hex()) != "anna"
     assert any(r.path == f"contributors/{BERT.hex()}" for r in refusals)
+
+
+# ---------------------------------------------------------------- discussions, profiles, orgs
+
+
+def _made(doc_type: str, fill: object) -> Document:
+    doc = Document(ANNA)
+    with doc.change() as tx:
+        tx.put(ROOT, "type", doc_type)
+        tx.put(ROOT, "origin_node", "node-a")
+        contributors = tx.put_object(ROOT, "contributors", ObjType.MAP)
+        tx.put(contributors, ANNA.hex(), "anna")
+        fill(tx)  # type: ignore[operator]
+    return doc
+
+
+def discussion() -> Document:
+    def fill(tx: object) -> None:
+        tx.put(ROOT, "title", "Het oude schoolgebouw")  # type: ignore[attr-defined]
+        tx.put_object(ROOT, "comments", ObjType.MAP)  # type: ignore[attr-defined]
+
+    return _made("discussion", fill)
+
+
+def comment(comment_id: str, by: str, body: str) -> object:
+    def edit(tx: object, doc: Document) -> None:
+        item = tx.put_object(doc.get(ROOT, "comments"), comment_id, ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put(item, "by", by)  # type: ignore[attr-defined]
+        tx.put(item, "body", body)  # type: ignore[attr-defined]
+
+    return edit
+
+
+def reword(comment_id: str, body: str) -> object:
+    def edit(tx: object, doc: Document) -> None:
+        tx.put(doc.get(doc.get(ROOT, "comments"), comment_id), "body", body)  # type: ignore[attr-defined]
+
+    return edit
+
+
+def test_anyone_comments_and_a_comment_is_its_authors_alone() -> None:
+    doc = discussion()
+    as_(doc, BERT, comment("c1", "bert", "Maak er een buurthuis van"))
+    as_(doc, CARLA, reword("c1", "Sloop het"))  # Carla rewords Bert's comment
+    as_(doc, CARLA, comment("c2", "anna", "Namens Anna"))  # a comment in someone else's name
+    as_(doc, BERT, reword("c1", "Maak er een buurthuis van, met een tuin"))  # his own: counts
+    view, refusals = initiative_view(doc, person_of)
+    assert view["comments"]["c1"] == {
+        "by": "bert",
+        "body": "Maak er een buurthuis van, met een tuin",
+    }
+    assert view["comments"].get("c2", {}).get("by") != "anna"
+    assert {r.reason for r in refusals} == {
+        "alleen de schrijver past een reactie aan",
+        "een reactie staat op naam van wie haar schreef",
+    }
+    as_(doc, CARLA, lambda tx, d: tx.delete(d.get(ROOT, "comments"), "c1"))  # she deletes it
+    as_(doc, CARLA, comment("c1", "carla", "Overschreven"))  # and writes her own over it
+    view, _ = initiative_view(doc, person_of)
+    assert view["comments"]["c1"]["body"] == "Maak er een buurthuis van, met een tuin"
+
+
+def test_only_the_starter_words_the_topic() -> None:
+    doc = discussion()
+    as_(doc, BERT, title("Gekaapt"))
+    assert initiative_view(doc, person_of)[0]["title"] == "Het oude schoolgebouw"
+    as_(doc, ANNA, title("Het oude schoolgebouw in Wezep"))
+    assert initiative_view(doc, person_of)[0]["title"] == "Het oude schoolgebouw in Wezep"
+
+
+def test_only_the_person_edits_their_profile() -> None:
+    profile = _made("person", lambda tx: tx.put(ROOT, "display_name", "Anna"))
+    as_(profile, BERT, lambda tx, _d: tx.put(ROOT, "display_name", "Anna (nep)"))
+    view, refusals = initiative_view(profile, person_of)
+    assert view["display_name"] == "Anna" and refusals
+    as_(profile, BERTS_PHONE, lambda tx, _d: tx.put(ROOT, "about", "Bert"))  # Bert's other actor
+    as_(profile, ANNA, lambda tx, _d: tx.put(ROOT, "display_name", "Anna de Vries"))
+    view, _ = initiative_view(profile, person_of)
+    assert view["display_name"] == "Anna de Vries" and "about" not in view
+
+
+def test_organisation_admins_edit_and_a_member_may_leave() -> None:
+    def fill(tx: object) -> None:
+        tx.put(ROOT, "name", "Lokale Omroep")  # type: ignore[attr-defined]
+        members = tx.put_object(ROOT, "members", ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put(tx.put_object(members, "anna", ObjType.MAP), "role", "admin")  # type: ignore[attr-defined]
+
+    org = _made("organisation", fill)
+
+    def member(who: str, role: str) -> object:
+        def edit(tx: object, doc: Document) -> None:
+            entry = tx.put_object(doc.get(ROOT, "members"), who, ObjType.MAP)  # type: ignore[attr-defined]
+            tx.put(entry, "role", role)  # type: ignore[attr-defined]
+
+        return edit
+
+    as_(org, ANNA, member("bert", "member"))
+    as_(org, BERT, lambda tx, _d: tx.put(ROOT, "name", "Bert's Omroep"))  # a member: no
+    as_(org, CARLA, member("carla", "admin"))  # an outsider makes herself admin: no
+    as_(org, CARLA, lambda tx, _d: tx.put(ROOT, "name", "Carla's Omroep"))
+    view, _ = initiative_view(org, person_of)
+    assert view["name"] == "Lokale Omroep" and set(view["members"]) == {"anna", "bert"}
+    as_(org, BERT, lambda tx, d: tx.delete(d.get(ROOT, "members"), "bert"))  # he leaves: yes
+    assert set(initiative_view(org, person_of)[0]["members"]) == {"anna"}
