@@ -612,8 +612,8 @@ async def report(
     application_id: str,
     form: ReportForm,
 ) -> None:
-    """How a granted amount was spent: by the applicant or the initiative's initiators and
-    coordinators. A new report replaces the previous one."""
+    """How a granted amount was spent: by the applicant (the one person whose report every node
+    counts, docs/practices.md §1). A new report replaces the previous one."""
     me = require_login(acting)
     application_id = item_id(application_id, N_("aanvraag"))
     story = clean_text(
@@ -631,13 +631,8 @@ async def report(
         decision = content.get("decisions", {}).get(application_id)
         if not isinstance(decision, dict) or not decision.get("granted"):
             raise Invalid("story", N_("Alleen over een toegekende subsidie wordt verslag gedaan."))
-        initiative = _initiative_of(node, application)
-        ally = (initiative or {}).get("allies", {}).get(me.person_id, {})
-        if (
-            application.get("applicant") != me.person_id
-            and ally.get("role") not in rules.APPLYING_ROLES
-        ):
-            raise PermissionDenied(N_("Alleen de aanvragers doen verslag."))
+        if application.get("applicant") != me.person_id:
+            raise PermissionDenied(N_("Alleen de aanvrager doet verslag."))
 
     def edit(tx: Transaction, doc: Document) -> None:
         entry = put_map(

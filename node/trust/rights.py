@@ -84,6 +84,8 @@ class _Evaluation:
         self.starter: str | None = None
         """Who wrote the change that made the document."""
         self.comment_authors: dict[str, str] = {}
+        self.item_authors: dict[tuple[str, str], str] = {}
+        self.containers: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------------ structure
 
@@ -146,6 +148,8 @@ class _Evaluation:
             (op for op in reversed(ally.keys.get("role", ())) if self._visible_at(op, clock)),
             None,
         )
+        if roster == "owners":  # a call's or a job's owners: being listed is the role
+            return "owner"
         return role.value if role is not None and isinstance(role.value, str) else None
 
     # ------------------------------------------------------------------ the rule
@@ -175,7 +179,76 @@ class _Evaluation:
             )
         if self.kind == "organisation":
             return self._organisation_rule(op, path, person, role)
+        if self.kind == "grant_call":
+            return self._grant_call_rule(op, path, person, role)
+        if self.kind == "job":
+            return self._job_rule(op, path, person, role)
         return self._initiative_rule(op, path, person, role)
+
+    def _own_item(self, op: Op, path: Path, person: str, field: str) -> str | None:
+        """An entry of a map of items (`path[0]`) that is its writer's alone: anyone makes one,
+        naming themselves in `field`; only they change or remove it."""
+        if len(path) == 1:
+            return N_("de lijst vervangt niemand")
+        key = (path[0], path[1])
+        author = self.item_authors.get(key)
+        if len(path) == 2:
+            if op.action == MAKE_MAP and author in (None, person):
+                self.item_authors[key] = person
+                return None
+            if op.action == DEL and author == person:
+                return None
+            return N_("alleen wie het schreef past het aan")
+        if author != person:
+            return N_("alleen wie het schreef past het aan")
+        if path[2] == field and op.action == SET and op.value != person:
+            return N_("het staat op naam van wie het schreef")
+        return None
+
+    def _container(self, op: Op, path: Path) -> str | None:
+        """A map made once for everyone to write into (the scores of one application): made
+        again, it would hide what others wrote."""
+        key = (path[0], path[1])
+        if op.action == MAKE_MAP and key not in self.containers:
+            self.containers.add(key)
+            return None
+        return N_("de lijst vervangt niemand")
+
+    def _grant_call_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
+        """docs/practices.md §1: owners manage the call, rounds, jury and decisions; each person
+        writes only their own offer, application, score and conflict; an applicant reports."""
+        head = path[0]
+        if head == "volunteers":
+            ok = len(path) >= 2 and path[1] == person
+            return None if ok else N_("alleen de persoon zelf meldt zich aan")
+        if head == "applications":
+            return self._own_item(op, path, person, "applicant")
+        if head in ("scores", "conflicts"):
+            if len(path) == 1:
+                return N_("de lijst vervangt niemand")
+            if len(path) == 2:
+                return self._container(op, path)
+            return None if path[2] == person else N_("alleen het jurylid zelf")
+        if head == "reports":
+            applicant = self.item_authors.get(("applications", path[1])) if len(path) > 1 else None
+            return None if applicant == person else N_("alleen de aanvrager doet verslag")
+        return None if role == "owner" else N_("alleen wie de oproep beheert")
+
+    def _job_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
+        """docs/practices.md §3: owners manage the job and confirm hours; a sign-up and the hours
+        written are their writer's."""
+        head = path[0]
+        if head == "signups":
+            return self._own_item(op, path, person, "by")
+        if head == "hours":
+            if len(path) >= 3 and path[2] in ("confirmed_by", "confirmed_at"):
+                if role != "owner":
+                    return N_("alleen wie de klus vraagt bevestigt uren")
+                if path[2] == "confirmed_by" and op.value != person:
+                    return N_("het staat op naam van wie het schreef")
+                return None
+            return self._own_item(op, path, person, "by")
+        return None if role == "owner" else N_("alleen wie de klus vraagt")
 
     def _discussion_rule(self, op: Op, path: Path, person: str) -> str | None:
         """The starter words the topic; anyone comments; a comment is its author's alone."""
@@ -257,7 +330,9 @@ class _Evaluation:
                 for op in change.ops:
                     if op.obj == ROOT_ID and op.key == "type" and isinstance(op.value, str):
                         self.kind = op.value
-        roster = "members" if self.kind == "organisation" else "allies"
+        roster = {"organisation": "members", "grant_call": "owners", "job": "owners"}.get(
+            self.kind, "allies"
+        )
         for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}
             clock = dict(causal)

@@ -272,3 +272,70 @@ def test_organisation_admins_edit_and_a_member_may_leave() -> None:
     assert view["name"] == "Lokale Omroep" and set(view["members"]) == {"anna", "bert"}
     as_(org, BERT, lambda tx, d: tx.delete(d.get(ROOT, "members"), "bert"))  # he leaves: yes
     assert set(initiative_view(org, person_of)[0]["members"]) == {"anna"}
+
+
+def grant_call() -> Document:
+    def fill(tx: object) -> None:
+        tx.put(ROOT, "title", "Wijk aan Zet")  # type: ignore[attr-defined]
+        owners = tx.put_object(ROOT, "owners", ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put_object(owners, "anna", ObjType.MAP)  # type: ignore[attr-defined]
+        for key in ("volunteers", "applications", "scores", "conflicts", "decisions", "reports"):
+            tx.put_object(ROOT, key, ObjType.MAP)  # type: ignore[attr-defined]
+
+    return _made("grant_call", fill)
+
+
+def put_in(*keys: str, value: object) -> object:
+    """Put `value` at the path `keys` under the root, making maps on the way."""
+
+    def edit(tx: object, doc: Document) -> None:
+        obj: object = ROOT
+        for key in keys[:-1]:
+            found = doc.get(obj, key)  # type: ignore[arg-type]
+            obj = found if found is not None else tx.put_object(obj, key, ObjType.MAP)  # type: ignore[attr-defined]
+        if value is ObjType.MAP:
+            tx.put_object(obj, keys[-1], ObjType.MAP)  # type: ignore[attr-defined]
+        else:
+            tx.put(obj, keys[-1], value)  # type: ignore[attr-defined]
+
+    return edit
+
+
+def test_a_grant_call_counts_owners_decisions_and_each_persons_own_entries() -> None:
+    doc = grant_call()
+    as_(doc, BERT, put_in("applications", "app1", value=ObjType.MAP))
+    as_(doc, BERT, put_in("applications", "app1", "applicant", value="bert"))
+    as_(doc, BERT, put_in("scores", "app1", value=ObjType.MAP))
+    as_(doc, CARLA, put_in("scores", "app1", "carla", value=ObjType.MAP))
+    as_(doc, CARLA, put_in("scores", "app1", "carla", "score", value=4))
+    as_(doc, CARLA, put_in("scores", "app1", "bert", value=ObjType.MAP))  # in Bert's name: no
+    as_(doc, CARLA, put_in("decisions", "app1", value=ObjType.MAP))  # not an owner: no
+    as_(doc, CARLA, put_in("volunteers", "bert", value=ObjType.MAP))  # offers Bert: no
+    as_(doc, CARLA, put_in("applications", "app1", "title", value="Gekaapt"))  # Bert's: no
+    as_(doc, CARLA, lambda tx, d: tx.put_object(d.get(ROOT, "scores"), "app1", ObjType.MAP))
+    view, _ = initiative_view(doc, person_of)
+    assert view["scores"]["app1"] == {"carla": {"score": 4}}  # her own, not hidden by a new map
+    assert view["decisions"] == {} and view["volunteers"] == {}
+    assert "title" not in view["applications"]["app1"]
+    as_(doc, ANNA, put_in("decisions", "app1", value=ObjType.MAP))  # the owner decides
+    assert "app1" in initiative_view(doc, person_of)[0]["decisions"]
+
+
+def test_only_a_jobs_owner_confirms_hours() -> None:
+    def fill(tx: object) -> None:
+        tx.put(ROOT, "title", "Folders vouwen")  # type: ignore[attr-defined]
+        owners = tx.put_object(ROOT, "owners", ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put_object(owners, "anna", ObjType.MAP)  # type: ignore[attr-defined]
+        for key in ("shifts", "signups", "hours"):
+            tx.put_object(ROOT, key, ObjType.MAP)  # type: ignore[attr-defined]
+
+    doc = _made("job", fill)
+    as_(doc, BERT, put_in("hours", "h1", value=ObjType.MAP))
+    as_(doc, BERT, put_in("hours", "h1", "by", value="bert"))
+    as_(doc, BERT, put_in("hours", "h1", "minutes", value=120))
+    as_(doc, BERT, put_in("hours", "h1", "confirmed_by", value="bert"))  # his own hours: no
+    as_(doc, CARLA, put_in("hours", "h1", "minutes", value=600))  # someone else's: no
+    view, _ = initiative_view(doc, person_of)
+    assert view["hours"]["h1"] == {"by": "bert", "minutes": 120}
+    as_(doc, ANNA, put_in("hours", "h1", "confirmed_by", value="anna"))
+    assert initiative_view(doc, person_of)[0]["hours"]["h1"]["confirmed_by"] == "anna"
