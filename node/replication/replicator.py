@@ -124,6 +124,7 @@ class Replicator:
         self._to_announce: set[str] = set()
         self._retry_held = False
         self._settle = True  # erasure records: read at start, then whenever a catalog changed
+        self._erasing = asyncio.Lock()  # one settle at a time: two would rebase a document twice
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._written: list[dict[str, Any]] | None = None  # the status rows last written
@@ -475,12 +476,19 @@ class Replicator:
                 self.router.dispatch(messages)
             self._write_status()
 
+    async def erase_now(self) -> None:
+        """Apply the erasure records now (a resident was just erased here): their own documents
+        are rewritten before the page that erased them answers."""
+        await self._apply_erasures()
+        self._wake.set()
+
     async def _apply_erasures(self) -> None:
         """Erasure and rebase records (docs/trust.md §4): new histories are told to every peer;
         a document whose new history is elsewhere is asked for again."""
-        result = await apply_erasures(
-            self.node, self.held, self.host.sync_states, self.synchronizer.reset_document
-        )
+        async with self._erasing:
+            result = await apply_erasures(
+                self.node, self.held, self.host.sync_states, self.synchronizer.reset_document
+            )
         for document_id in result.changed:
             self._to_announce.add(document_id)
         wanted = [
