@@ -38,7 +38,7 @@ async def apply_erasures(
     sync_states = sync_states if sync_states is not None else SyncStateFiles(data / "sync-states")
     result = await asyncio.to_thread(settle, node, held, sync_states, reset)
     if not (result.changed or result.removed):
-        return result
+        return result  # nothing new here (a restart, a record seen before)
 
     def read() -> dict[str, dict[str, Any]]:
         contents = {}

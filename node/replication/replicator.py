@@ -491,12 +491,7 @@ class Replicator:
             )
         for document_id in result.changed:
             self._to_announce.add(document_id)
-        wanted = [
-            d
-            for d in result.removed
-            if (r := self.node.erasures.rebases.get(d)) is not None and not r.removed
-        ]
-        for document_id in wanted:
+        for document_id in result.wanted:
             for state in list(self.states.values()):
                 if state.connected and state.peer_id is not None:
                     messages = await asyncio.to_thread(

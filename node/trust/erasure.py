@@ -113,6 +113,8 @@ class Settled:
     """Documents with a new history here: project them again, tell peers."""
     removed: set[str] = field(default_factory=set)
     """Documents no longer stored here (removed, or until sync brings the new history)."""
+    wanted: set[str] = field(default_factory=set)
+    """Documents whose new history is not here yet: ask peers for them."""
     published: bool = False
 
 
@@ -233,7 +235,10 @@ def settle(
     for person, erasure in list(state.erasures.items()):
         if person in state._handled:
             continue
-        own.extend(_rebase_home_documents(node, erasure, state))
+        for rebase in _rebase_home_documents(node, erasure, state):
+            own.append(rebase)
+            (result.removed if rebase.removed else result.changed).add(rebase.document)
+            _forget_old(rebase.document, held, sync_states, reset)
         state._handled.add(person)
         acks.append(person)
     if own or acks:
@@ -360,30 +365,44 @@ def _apply(
         if doc is not None and not rebase.removed:
             roots = [c.hash for c in doc.changes_since([]) if not c.deps]
             if roots == [rebase.root]:
-                result.changed.add(document_id)
-            elif doc.get_change_by_hash(rebase.root) is not None:
+                return  # in force already (written here, or settled before a restart)
+            if doc.get_change_by_hash(rebase.root) is not None:
                 node.documents.adopt(document_id, _from_root(doc, rebase.root))
                 result.changed.add(document_id)
             else:
                 node.documents.remove(document_id)
                 result.removed.add(document_id)
+                result.wanted.add(document_id)
         elif doc is not None:
             node.documents.remove(document_id)
             result.removed.add(document_id)
         else:
-            result.removed.add(document_id)
-        if held is not None and held.has(document_id):
-            held.drop(document_id, held.hashes(document_id))
-        if sync_states is not None:
-            sync_states.forget(document_id)
-    if reset is not None:
-        reset(document_id)
+            if not rebase.removed:
+                result.wanted.add(document_id)
+            _forget_old(document_id, held, sync_states, reset)
+            return
+        _forget_old(document_id, held, sync_states, reset)
     log.info(
         "document %s: history of epoch %d in force%s",
         document_id,
         rebase.epoch,
         " (removed)" if rebase.removed else "",
     )
+
+
+def _forget_old(
+    document_id: str,
+    held: HeldChanges | None,
+    sync_states: SyncStateFiles | None,
+    reset: Callable[[str], None] | None,
+) -> None:
+    """What this node kept about a document's old history: held changes, sync states."""
+    if held is not None and held.has(document_id):
+        held.drop(document_id, held.hashes(document_id))
+    if sync_states is not None:
+        sync_states.forget(document_id)
+    if reset is not None:
+        reset(document_id)
 
 
 def _from_root(doc: Document, root: bytes) -> Document:

@@ -97,6 +97,30 @@ def _roots(node: RunningNode, doc_id: str) -> list[bytes] | None:
     return None if doc is None else [c.hash for c in doc.changes_since([]) if not c.deps]
 
 
+def purged(node: RunningNode, person_id: str, *doc_ids: str) -> bool:
+    """The node holds no profile of the person, and each document as one new history without a
+    word of Bert's."""
+    if node.document(person_id) is not None:
+        return False
+    for doc_id in doc_ids:
+        doc = node.document(doc_id)
+        if doc is None or len(_roots(node, doc_id) or []) != 1:
+            return False
+        if any(t in _document_texts(doc.save()) for t in BERTS):
+            return False
+    return True
+
+
+def _converged(nodes: Iterable[RunningNode], *doc_ids: str) -> None:
+    nodes = list(nodes)
+    for doc_id in doc_ids:
+        wait_until(
+            lambda d=doc_id: len({str(n.heads(d)) for n in nodes}) == 1 and nodes[0].heads(d),
+            90,
+            f"identical heads of {doc_id}",
+        )
+
+
 def test_an_erasure_reaches_every_village_and_leaves_only_other_peoples_words(
     make_node: NodeMaker, tmp_path: Path
 ) -> None:
@@ -172,21 +196,12 @@ def test_an_erasure_reaches_every_village_and_leaves_only_other_peoples_words(
     erased = bert.form("/mijn/wissen", {"confirm": "ja"})
     assert erased.status_code in (200, 303), erased.text
 
-    def purged(node: RunningNode) -> bool:
-        if node.document(bert.person_id) is not None:
-            return False
-        for doc_id in (initiative, discussion):
-            roots = _roots(node, doc_id)
-            if not roots or len(roots) != 1:
-                return False
-            doc = node.document(doc_id)
-            assert doc is not None
-            if any(t in _document_texts(doc.save()) for t in BERTS):
-                return False
-        return True
-
     for node in nodes:
-        wait_until(lambda n=node: purged(n), 90, f"the erasure on {node.name}")
+        wait_until(
+            lambda n=node: purged(n, bert.person_id, initiative, discussion),
+            90,
+            f"the erasure on {node.name}",
+        )
     for doc_id in (initiative, discussion):
         wait_until(
             lambda d=doc_id: len({str(n.heads(d)) for n in nodes}) == 1,
@@ -236,3 +251,51 @@ def test_an_erasure_reaches_every_village_and_leaves_only_other_peoples_words(
         for doc_id, expected in heads.items():
             assert node.heads(doc_id) == expected, (node.name, doc_id)
     assert not re.search(r"qzwx", (a.data / "mekaar.db").read_bytes().decode("latin-1"), re.I)
+
+
+def test_a_village_away_during_the_erasure_catches_up_when_it_returns(
+    make_node: NodeMaker,
+) -> None:
+    a, b, c = _line(make_node)
+    nodes = (a, b, c)
+    bert, anna, cora = a.resident(BERT_NAME), a.resident("Anna"), c.resident("Cora")
+    initiative = cora.post("/initiatives", {"title": "Dijkmoestuin", "summary": "Groente"})["id"]
+    wait_until(lambda: a.api(f"/initiatives/{initiative}"), 60, "the initiative on A")
+    bert.post(f"/initiatives/{initiative}/join", {"offer": "ik breng QZWXAANBOD mee"})
+    bert.post(f"/initiatives/{initiative}/tasks", {"title": "QZWXTAAK"})
+    cora.post(f"/initiatives/{initiative}/tasks", {"title": "CORATAAK"})
+    discussion = anna.post("/discussions", {"title": "Wie helpt?", "intro": "Plannen"})["id"]
+    bert.post(f"/discussions/{discussion}/comments", {"body": "QZWXREACTIE"})
+    wait_until(lambda: c.api(f"/discussions/{discussion}"), 60, "the discussion on C")
+    cora.post(f"/discussions/{discussion}/comments", {"body": "CORAREACTIE"})
+    _converged(nodes, initiative, discussion, bert.person_id)
+
+    c.stop()  # Colmschate, the home of the initiative, is away
+    erased = bert.form("/mijn/wissen", {"confirm": "ja"})
+    assert erased.status_code in (200, 303), erased.text
+    for node in (a, b):
+        wait_until(
+            lambda n=node: purged(n, bert.person_id, discussion), 60, f"erasure on {node.name}"
+        )
+    # only the initiative's home may rewrite it: until C is back, it waits
+    assert "QZWXTAAK" in _document_texts(
+        (b.data / "documents" / f"{initiative}.automerge").read_bytes()
+    )
+
+    c.start()
+    for node in nodes:
+        wait_until(
+            lambda n=node: purged(n, bert.person_id, initiative, discussion),
+            90,
+            f"the erasure on {node.name}",
+        )
+    _converged(nodes, initiative, discussion)
+    # and the new histories go on as usual: an edit at C reaches A
+    cora.post(f"/discussions/{discussion}/comments", {"body": "CORANADIEN"})
+    wait_until(
+        lambda: "CORANADIEN" in str(a.api(f"/discussions/{discussion}")), 60, "C's comment on A"
+    )
+    for node in nodes:
+        view = wait_until(lambda n=node: n.api(f"/initiatives/{initiative}"), 30, "view")
+        assert "CORATAAK" in str(view) and "QZWX" not in json.dumps(view)
+        assert "CORAREACTIE" in str(node.api(f"/discussions/{discussion}"))
