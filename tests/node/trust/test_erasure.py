@@ -4,13 +4,17 @@ without one person's words keeps everyone else's; the records that ask for it ar
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import os
 import time
 from typing import Any
 
+import cbor2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from nacl.signing import SigningKey
 
 from node.accounts.service import RegisterForm, register
@@ -37,7 +41,8 @@ from node.trust.records import (
     parse_erasure,
     parse_rebase,
 )
-from sync.automerge import ROOT, Document
+from sync.automerge import ROOT, Document, ObjType
+from sync.document_id import new_document_id
 from tests.node.residents import Town
 
 BERTS = ("BERTTEXT", "BERTTASK", "BERTTITLE", "BERTCOMMENT", "BERTOFFER", "Bert Wisman")
@@ -187,16 +192,17 @@ def test_records_in_the_wrong_catalog_or_replayed_are_refused_with_a_log_line(
     initiative = town.initiative(anna)
     publish_erasure(town.node, anna.person_id)  # a valid one, for comparison
     stranger = SigningKey.generate()
-    copied = make_erasure(stranger, "iemand").encode()  # signed by another node
+    someone, junk = new_document_id(), new_document_id()
+    copied = make_erasure(stranger, someone).encode()  # signed by another node
     old = make_rebase(town.node.identity.signing_key, initiative, 1, bytes(32), "p", at=100)
     newer = make_rebase(town.node.identity.signing_key, initiative, 2, bytes(32), "p", at=200)
     town.node.erasures.rebases[initiative] = newer
     catalog = catalog_id_of(town.node.identity.node_id)
 
     def put(tx: Any, doc: Document) -> None:
-        tx.put(doc.get(ROOT, "erasures"), "iemand", copied)
-        tx.put(doc.get(ROOT, "erasures"), "rommel", "v1.AAAA")
-        rebases = tx.put_object(ROOT, "rebases", __import__("sync.automerge").automerge.ObjType.MAP)
+        tx.put(doc.get(ROOT, "erasures"), someone, copied)
+        tx.put(doc.get(ROOT, "erasures"), junk, "v1.AAAA")
+        rebases = tx.put_object(ROOT, "rebases", ObjType.MAP)
         tx.put(rebases, initiative, old.encode())
 
     from node.replication.catalog import node_author
@@ -207,6 +213,25 @@ def test_records_in_the_wrong_catalog_or_replayed_are_refused_with_a_log_line(
     assert [e.person for e in erasures] == [anna.person_id]
     assert rebases == []
     lines = [r.getMessage() for r in caplog.records]
-    assert any("iemand refused: copied from another catalog" in line for line in lines)
-    assert any("rommel refused: the record is not" in line for line in lines)
+    assert any(f"{someone} refused: copied from another catalog" in line for line in lines)
+    assert any(f"{junk} refused: the record is not" in line for line in lines)
     assert any(f"{initiative} refused: replayed" in line for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=900),
+        st.binary(max_size=600).map(
+            lambda raw: "v1." + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        ),
+        st.dictionaries(
+            st.sampled_from("pndertsx"),
+            st.one_of(st.integers(), st.text(max_size=70), st.binary(max_size=70), st.none()),
+        ).map(lambda fields: "v1." + base64.urlsafe_b64encode(cbor2.dumps(fields)).decode()),
+    )
+)
+def test_any_garbage_is_refused_as_a_record_error_and_nothing_else(value: str) -> None:
+    for parse in (parse_erasure, parse_rebase):
+        with pytest.raises(RecordError):
+            parse(value)
