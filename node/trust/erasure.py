@@ -283,6 +283,7 @@ def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> lis
                 content = erased_content(
                     doc, actors, erasure.person, node.rights.counts_for(document_id, doc)
                 )
+            base = doc.get_heads()
             previous = state.rebases.get(document_id)
             epoch = previous.epoch + 1 if previous is not None else 1
             if content is None:
@@ -292,7 +293,9 @@ def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> lis
                 fresh = fresh_document(content, node.node_actor, REBASE_MESSAGE)
                 node.documents.adopt(document_id, fresh)
                 (root,) = fresh.get_heads()
-        record = make_rebase(node.identity.signing_key, document_id, epoch, root, erasure.person)
+        record = make_rebase(
+            node.identity.signing_key, document_id, epoch, root, erasure.person, base=base
+        )
         made.append(record)
         log.info(
             "document %s rewritten without %s (epoch %d)%s",
@@ -366,6 +369,7 @@ def _apply(
             roots = [c.hash for c in doc.changes_since([]) if not c.deps]
             if roots == [rebase.root]:
                 return  # in force already (written here, or settled before a restart)
+            _note_unseen(doc, rebase, node.erasures.actors)
             if doc.get_change_by_hash(rebase.root) is not None:
                 node.documents.adopt(document_id, _from_root(doc, rebase.root))
                 result.changed.add(document_id)
@@ -388,6 +392,28 @@ def _apply(
         rebase.epoch,
         " (removed)" if rebase.removed else "",
     )
+
+
+def _note_unseen(doc: Document, rebase: Rebase, erased: set[bytes]) -> None:
+    """Log the changes this node holds that the home had not seen when it made the new
+    history (written elsewhere meanwhile): they are not carried over (docs/trust.md §4)."""
+    if not rebase.base or any(doc.get_change_by_hash(h) is None for h in rebase.base):
+        return
+    new_epoch: set[bytes] = {rebase.root}
+    unseen = []
+    for change in doc.changes_since(list(rebase.base)):
+        if change.hash in new_epoch or (change.deps and all(d in new_epoch for d in change.deps)):
+            new_epoch.add(change.hash)
+        elif change.actor not in erased:
+            unseen.append(change)
+    if unseen:
+        log.warning(
+            "document %s: %d change(s) by actor(s) %s were made after the history its home "
+            "rewrote and are not carried over",
+            rebase.document,
+            len(unseen),
+            ", ".join(sorted({c.actor.hex()[:8] for c in unseen})),
+        )
 
 
 def _forget_old(

@@ -27,7 +27,8 @@ from sync.repo.proof import ProofError, node_id_of, verify_key_of
 ERASURE_DOMAIN = "mekaar/erasure/v1"
 REBASE_DOMAIN = "mekaar/rebase/v1"
 PREFIX = "v1."
-MAX_CHARS = 800
+MAX_CHARS = 2000
+MAX_BASE = 16  # heads of the old history named in a rebase (a document has a handful)
 MAX_ID_CHARS = 64
 SKEW = 300
 """Seconds a record's time may lie ahead of this node's clock (as the handshake's proofs)."""
@@ -63,6 +64,9 @@ class Rebase:
     node: str
     at: int
     sig: bytes
+    base: tuple[bytes, ...] = ()
+    """The heads of the old history the new one was made from: what another node holds beyond
+    them was not seen by the home (edits made meanwhile elsewhere)."""
 
     @property
     def removed(self) -> bool:
@@ -78,6 +82,7 @@ class Rebase:
                 "n": self.node,
                 "t": self.at,
                 "s": self.sig,
+                "h": list(self.base),
             }
         )
 
@@ -90,8 +95,16 @@ def _erasure_part(person: str, node: str, at: int) -> bytes:
     return cbor2.dumps([ERASURE_DOMAIN, person, node, at])
 
 
-def _rebase_part(document: str, epoch: int, root: bytes, person: str, node: str, at: int) -> bytes:
-    return cbor2.dumps([REBASE_DOMAIN, document, epoch, root, person, node, at])
+def _rebase_part(
+    document: str,
+    epoch: int,
+    root: bytes,
+    person: str,
+    node: str,
+    at: int,
+    base: tuple[bytes, ...],
+) -> bytes:
+    return cbor2.dumps([REBASE_DOMAIN, document, epoch, root, person, node, at, list(base)])
 
 
 def make_erasure(key: SigningKey, person: str, at: int | None = None) -> Erasure:
@@ -101,12 +114,19 @@ def make_erasure(key: SigningKey, person: str, at: int | None = None) -> Erasure
 
 
 def make_rebase(
-    key: SigningKey, document: str, epoch: int, root: bytes, person: str, at: int | None = None
+    key: SigningKey,
+    document: str,
+    epoch: int,
+    root: bytes,
+    person: str,
+    at: int | None = None,
+    base: list[bytes] | None = None,
 ) -> Rebase:
     node = node_id_of(key.verify_key)
     when = int(time.time()) if at is None else at
-    sig = key.sign(_rebase_part(document, epoch, root, person, node, when)).signature
-    return Rebase(document, epoch, root, person, node, when, sig)
+    heads = tuple(sorted(base or []))[:MAX_BASE]
+    sig = key.sign(_rebase_part(document, epoch, root, person, node, when, heads)).signature
+    return Rebase(document, epoch, root, person, node, when, sig, heads)
 
 
 def _fields(value: Any) -> dict[Any, Any]:
@@ -169,6 +189,15 @@ def parse_rebase(value: Any, now: int | None = None) -> Rebase:
         raise RecordError("the epoch is not a positive whole number")
     if not isinstance(root, bytes) or len(root) not in (0, 32):
         raise RecordError("the root is not a change hash")
+    base = fields.get("h", [])
+    if (
+        not isinstance(base, list)
+        or len(base) > MAX_BASE
+        or not all(isinstance(h, bytes) and len(h) == 32 for h in base)
+    ):
+        raise RecordError("the base is not a list of change hashes")
     at = _time(fields, int(time.time()) if now is None else now)
-    sig = _verify(node, _rebase_part(document, epoch, root, person, node, at), fields.get("s"))
-    return Rebase(document, epoch, root, person, node, at, sig)
+    heads = tuple(base)
+    part = _rebase_part(document, epoch, root, person, node, at, heads)
+    sig = _verify(node, part, fields.get("s"))
+    return Rebase(document, epoch, root, person, node, at, sig, heads)

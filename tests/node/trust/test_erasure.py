@@ -32,7 +32,7 @@ from node.initiatives import (
 from node.people.erasure import erase_resident
 from node.projection.catalog_id import catalog_id_of
 from node.replication.erasing import apply_erasures
-from node.trust.erasure import publish_erasure, read_records
+from node.trust.erasure import _note_unseen, publish_erasure, read_records
 from node.trust.rebase import FORMER_RESIDENT, erased_content, fresh_document
 from node.trust.records import (
     RecordError,
@@ -153,7 +153,7 @@ def test_records_round_trip() -> None:
     key = SigningKey.generate()
     erasure = make_erasure(key, "persoon")
     assert parse_erasure(erasure.encode()) == erasure
-    rebase = make_rebase(key, "document", 2, bytes(32), "persoon")
+    rebase = make_rebase(key, "document", 2, bytes(32), "persoon", base=[bytes(32), b"\1" * 32])
     assert parse_rebase(rebase.encode()) == rebase
 
 
@@ -235,3 +235,21 @@ def test_any_garbage_is_refused_as_a_record_error_and_nothing_else(value: str) -
     for parse in (parse_erasure, parse_rebase):
         with pytest.raises(RecordError):
             parse(value)
+
+
+def test_changes_the_home_had_not_seen_are_named_in_a_log_line(
+    town: Town, caplog: pytest.LogCaptureFixture
+) -> None:
+    anna, bert, _, discussion = written(town)
+    elsewhere = Document.load(town.stored(discussion))  # a copy in a village that is away
+    with elsewhere.change(actor=anna.actor) as tx:
+        tx.put(ROOT, "title", "Bijgewerkt terwijl het dorp weg was")
+    town.act(erase_resident, bert.person_id)
+    asyncio.run(apply_erasures(town.node))
+    rebase = town.node.erasures.rebases[discussion]
+    with caplog.at_level(logging.WARNING, logger="mekaar.trust"):
+        _note_unseen(elsewhere, rebase, {bert.actor})
+    assert any(
+        f"{discussion}: 1 change(s) by actor(s) {anna.actor.hex()[:8]}" in r.getMessage()
+        for r in caplog.records
+    )
