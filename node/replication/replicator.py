@@ -465,7 +465,8 @@ class Replicator:
                 await self._apply_erasures()
             project_now, self._to_project = self._to_project, {}
             announce, self._to_announce = self._to_announce, set()
-            if any(self.vouchers.is_catalog(d) for d in (*project_now, *announce)):
+            replays = self.node.erasures.replays
+            if any(self.vouchers.is_catalog(d) or d in replays for d in (*project_now, *announce)):
                 self._settle = True  # after this round: the catalog may bring records
             batch = list(project_now.items())
             for start in range(0, len(batch), PROJECT_BATCH):

@@ -33,6 +33,7 @@ from sync.automerge.change import Change
 from sync.automerge.document import Admit
 from sync.automerge.transaction import Transaction
 
+from ..documents.repository import Author
 from ..errors import NotFound
 from ..projection.catalog_id import catalog_id_of
 from .bindings import Binding
@@ -46,6 +47,7 @@ from .records import (
     parse_erasure,
     parse_rebase,
 )
+from .replay import Replay, replay_edit, replays_for
 
 if TYPE_CHECKING:
     from ..replication.sync_states import SyncStateFiles
@@ -68,6 +70,10 @@ class Erasures:
         self._settled: dict[str, int] = {}  # document -> epoch whose history is stored here
         self._handled: set[str] = set()  # erasures whose home documents were rebased here
         self._refused: set[tuple[str, str]] = set()  # (catalog, value) refusals already logged
+        self.replays: dict[str, list[Replay]] = {}
+        """Residents' edits the home had not seen, to write on the new history once it is here
+        (node/trust/replay.py). Kept in memory only: they hold no word of the erased person, but
+        a restart before the new history arrives loses them (logged)."""
 
     def admits(self, document_id: str, change: Change) -> bool:
         """Whether a change may join the document under the records in force."""
@@ -254,9 +260,85 @@ def settle(
     if held is not None and state.actors:
         for document_id in held.documents():
             _drop_held_by(held, document_id, state.actors)
+    for document_id in list(state.replays):
+        _replay(node, document_id, result)
     if result.changed or result.removed:
         node.rights.forget()
     return result
+
+
+def _keep_unseen(node: Node, doc: Document, rebase: Rebase) -> None:
+    """Before an old history goes: its residents' edits the home had not seen, kept to be
+    written on the new history; others' are named in a log line (their own node replays them)."""
+    if not rebase.base:
+        return
+    state = node.erasures
+    seen, unseen = split_old(doc, rebase)
+    unseen = [c for c in unseen if c.actor not in state.actors]
+    if not unseen:
+        return
+    me = node.identity.node_id
+    residents = {
+        actor: binding.person
+        for actor in {c.actor for c in unseen}
+        if (binding := node.vouchers.binding(actor)) is not None and binding.node == me
+    }
+    try:
+        found = replays_for(
+            doc,
+            seen,
+            unseen,
+            residents,
+            frozenset(state.actors),
+            rebase.person,
+            lambda d: node.rights.counts_for(rebase.document, d),
+        )
+    except Exception:  # never let one document stop the erasure of the others
+        log.exception("document %s: unseen edits could not be worked out", rebase.document)
+        found = []
+    if found:
+        state.replays.setdefault(rebase.document, []).extend(found)
+    others = sorted({c.actor.hex()[:8] for c in unseen if c.actor not in residents})
+    log.warning(
+        "document %s: %d change(s) were made after the history its home rewrote; the edits "
+        "of %d resident(s) of this node will be carried over%s",
+        rebase.document,
+        len(unseen),
+        len(found),
+        f"; actor(s) {', '.join(others)}: by the nodes that vouch for them" if others else "",
+    )
+
+
+def _replay(node: Node, document_id: str, result: Settled) -> None:
+    """Write the kept edits on the new history, once it is stored here."""
+    state = node.erasures
+    rebase = state.rebases.get(document_id)
+    if rebase is None or rebase.removed:
+        state.replays.pop(document_id, None)
+        return
+    try:
+        doc = node.documents.open(document_id)
+    except NotFound:
+        return  # not here yet: sync brings it
+    with node.documents.lock(document_id):
+        roots = [c.hash for c in doc.changes_since([]) if not c.deps]
+    if roots != [rebase.root]:
+        return
+    for replay in state.replays.pop(document_id, []):
+        try:
+            node.documents.change(
+                document_id,
+                Author(replay.person, replay.actor),
+                "Bijgewerkt na het wissen (gemaakt terwijl het dorp weg was)",
+                replay_edit(replay),
+            )
+        except Exception as exc:  # Invalid, or a document that changed shape meanwhile
+            log.warning(
+                "document %s: an unseen edit could not be carried over: %s", document_id, exc
+            )
+            continue
+        result.changed.add(document_id)
+        log.info("document %s: unseen edits of %s carried over", document_id, replay.person)
 
 
 def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> list[Rebase]:
@@ -283,7 +365,7 @@ def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> lis
                 content = erased_content(
                     doc, actors, erasure.person, node.rights.counts_for(document_id, doc)
                 )
-            base = doc.get_heads()
+            base = _clock(doc)
             previous = state.rebases.get(document_id)
             epoch = previous.epoch + 1 if previous is not None else 1
             if content is None:
@@ -369,7 +451,7 @@ def _apply(
             roots = [c.hash for c in doc.changes_since([]) if not c.deps]
             if roots == [rebase.root]:
                 return  # in force already (written here, or settled before a restart)
-            _note_unseen(doc, rebase, node.erasures.actors)
+            _keep_unseen(node, doc, rebase)
             if doc.get_change_by_hash(rebase.root) is not None:
                 node.documents.adopt(document_id, _from_root(doc, rebase.root))
                 result.changed.add(document_id)
@@ -394,26 +476,28 @@ def _apply(
     )
 
 
-def _note_unseen(doc: Document, rebase: Rebase, erased: set[bytes]) -> None:
-    """Log the changes this node holds that the home had not seen when it made the new
-    history (written elsewhere meanwhile): they are not carried over (docs/trust.md §4)."""
-    if not rebase.base or any(doc.get_change_by_hash(h) is None for h in rebase.base):
-        return
+def _clock(doc: Document) -> dict[bytes, int]:
+    """Each actor's highest seq in the document."""
+    clock: dict[bytes, int] = {}
+    for change in doc.changes_since([]):
+        clock[change.actor] = max(clock.get(change.actor, 0), change.seq)
+    return clock
+
+
+def split_old(doc: Document, rebase: Rebase) -> tuple[list[Change], list[Change]]:
+    """The changes of the old history the home saw (by the record's clock), and those it did
+    not; the new history's changes (if a peer mixed its root in) are in neither."""
+    clock = dict(rebase.base)
     new_epoch: set[bytes] = {rebase.root}
-    unseen = []
-    for change in doc.changes_since(list(rebase.base)):
+    seen, unseen = [], []
+    for change in doc.changes_since([]):
         if change.hash in new_epoch or (change.deps and all(d in new_epoch for d in change.deps)):
             new_epoch.add(change.hash)
-        elif change.actor not in erased:
+        elif change.seq <= clock.get(change.actor, 0):
+            seen.append(change)
+        else:
             unseen.append(change)
-    if unseen:
-        log.warning(
-            "document %s: %d change(s) by actor(s) %s were made after the history its home "
-            "rewrote and are not carried over",
-            rebase.document,
-            len(unseen),
-            ", ".join(sorted({c.actor.hex()[:8] for c in unseen})),
-        )
+    return seen, unseen
 
 
 def _forget_old(

@@ -27,8 +27,8 @@ from sync.repo.proof import ProofError, node_id_of, verify_key_of
 ERASURE_DOMAIN = "mekaar/erasure/v1"
 REBASE_DOMAIN = "mekaar/rebase/v1"
 PREFIX = "v1."
-MAX_CHARS = 2000
-MAX_BASE = 16  # heads of the old history named in a rebase (a document has a handful)
+MAX_CHARS = 16_000
+MAX_BASE = 400  # actors in the clock of a rebase's old history
 MAX_ID_CHARS = 64
 SKEW = 300
 """Seconds a record's time may lie ahead of this node's clock (as the handshake's proofs)."""
@@ -64,9 +64,11 @@ class Rebase:
     node: str
     at: int
     sig: bytes
-    base: tuple[bytes, ...] = ()
-    """The heads of the old history the new one was made from: what another node holds beyond
-    them was not seen by the home (edits made meanwhile elsewhere)."""
+    base: tuple[tuple[bytes, int], ...] = ()
+    """The clock of the old history the new one was made from (actor, highest seq), sorted: a
+    change another node holds beyond it was not seen by the home (an edit made meanwhile
+    elsewhere). A clock rather than heads, so that a node lacking some of those heads still
+    tells which of its changes the home saw."""
 
     @property
     def removed(self) -> bool:
@@ -82,7 +84,7 @@ class Rebase:
                 "n": self.node,
                 "t": self.at,
                 "s": self.sig,
-                "h": list(self.base),
+                "h": {actor: seq for actor, seq in self.base},
             }
         )
 
@@ -102,9 +104,10 @@ def _rebase_part(
     person: str,
     node: str,
     at: int,
-    base: tuple[bytes, ...],
+    base: tuple[tuple[bytes, int], ...],
 ) -> bytes:
-    return cbor2.dumps([REBASE_DOMAIN, document, epoch, root, person, node, at, list(base)])
+    clock = [[actor, seq] for actor, seq in base]
+    return cbor2.dumps([REBASE_DOMAIN, document, epoch, root, person, node, at, clock])
 
 
 def make_erasure(key: SigningKey, person: str, at: int | None = None) -> Erasure:
@@ -120,11 +123,11 @@ def make_rebase(
     root: bytes,
     person: str,
     at: int | None = None,
-    base: list[bytes] | None = None,
+    base: dict[bytes, int] | None = None,
 ) -> Rebase:
     node = node_id_of(key.verify_key)
     when = int(time.time()) if at is None else at
-    heads = tuple(sorted(base or []))[:MAX_BASE]
+    heads = tuple(sorted((base or {}).items()))[:MAX_BASE]
     sig = key.sign(_rebase_part(document, epoch, root, person, node, when, heads)).signature
     return Rebase(document, epoch, root, person, node, when, sig, heads)
 
@@ -189,15 +192,22 @@ def parse_rebase(value: Any, now: int | None = None) -> Rebase:
         raise RecordError("the epoch is not a positive whole number")
     if not isinstance(root, bytes) or len(root) not in (0, 32):
         raise RecordError("the root is not a change hash")
-    base = fields.get("h", [])
+    base = fields.get("h", {})
     if (
-        not isinstance(base, list)
+        not isinstance(base, dict)
         or len(base) > MAX_BASE
-        or not all(isinstance(h, bytes) and len(h) == 32 for h in base)
+        or not all(
+            isinstance(a, bytes)
+            and 0 < len(a) <= 32
+            and isinstance(s, int)
+            and not isinstance(s, bool)
+            and 0 < s < 2**53
+            for a, s in base.items()
+        )
     ):
-        raise RecordError("the base is not a list of change hashes")
+        raise RecordError("the base is not a clock (actor to seq)")
     at = _time(fields, int(time.time()) if now is None else now)
-    heads = tuple(base)
+    heads = tuple(sorted(base.items()))
     part = _rebase_part(document, epoch, root, person, node, at, heads)
     sig = _verify(node, part, fields.get("s"))
     return Rebase(document, epoch, root, person, node, at, sig, heads)

@@ -253,7 +253,7 @@ def test_an_erasure_reaches_every_village_and_leaves_only_other_peoples_words(
     assert not re.search(r"qzwx", (a.data / "mekaar.db").read_bytes().decode("latin-1"), re.I)
 
 
-def test_a_village_away_during_the_erasure_catches_up_when_it_returns(
+def test_a_village_cut_off_during_the_erasure_catches_up_and_keeps_what_it_wrote(
     make_node: NodeMaker,
 ) -> None:
     a, b, c = _line(make_node)
@@ -270,32 +270,39 @@ def test_a_village_away_during_the_erasure_catches_up_when_it_returns(
     cora.post(f"/discussions/{discussion}/comments", {"body": "CORAREACTIE"})
     _converged(nodes, initiative, discussion, bert.person_id)
 
-    c.stop()  # Colmschate, the home of the initiative, is away
+    b.stop()  # Bathmen is away: Colmschate (home of the initiative) is cut off, and writes on
+    cora.post(f"/discussions/{discussion}/comments", {"body": "CORAWEGREACTIE"})
+    cora.post(f"/initiatives/{initiative}/tasks", {"title": "CORAWEGTAAK"})
     erased = bert.form("/mijn/wissen", {"confirm": "ja"})
     assert erased.status_code in (200, 303), erased.text
-    for node in (a, b):
-        wait_until(
-            lambda n=node: purged(n, bert.person_id, discussion), 60, f"erasure on {node.name}"
-        )
-    # only the initiative's home may rewrite it: until C is back, it waits
-    assert "QZWXTAAK" in _document_texts(
-        (b.data / "documents" / f"{initiative}.automerge").read_bytes()
-    )
+    wait_until(lambda: purged(a, bert.person_id, discussion), 60, "the erasure on A")
+    # only the initiative's home may rewrite it: until C hears of the erasure, it waits
+    waiting = (a.data / "documents" / f"{initiative}.automerge").read_bytes()
+    assert "QZWXTAAK" in _document_texts(waiting)
 
-    c.start()
+    b.start()
     for node in nodes:
         wait_until(
             lambda n=node: purged(n, bert.person_id, initiative, discussion),
             90,
             f"the erasure on {node.name}",
         )
+    # Cora's comment written on the old history while away is carried over by C, as hers
+    wait_until(
+        lambda: "CORAWEGREACTIE" in str(a.api(f"/discussions/{discussion}")),
+        90,
+        "Cora's comment from while C was cut off, on A",
+    )
     _converged(nodes, initiative, discussion)
     # and the new histories go on as usual: an edit at C reaches A
     cora.post(f"/discussions/{discussion}/comments", {"body": "CORANADIEN"})
     wait_until(
         lambda: "CORANADIEN" in str(a.api(f"/discussions/{discussion}")), 60, "C's comment on A"
     )
+    _converged(nodes, initiative, discussion)
     for node in nodes:
         view = wait_until(lambda n=node: n.api(f"/initiatives/{initiative}"), 30, "view")
-        assert "CORATAAK" in str(view) and "QZWX" not in json.dumps(view)
-        assert "CORAREACTIE" in str(node.api(f"/discussions/{discussion}"))
+        assert "CORATAAK" in str(view) and "CORAWEGTAAK" in str(view)
+        assert "QZWX" not in json.dumps(view)
+        thread = str(node.api(f"/discussions/{discussion}"))
+        assert "CORAREACTIE" in thread and "CORAWEGREACTIE" in thread and "QZWX" not in thread
