@@ -229,6 +229,7 @@ def settle(
     result = Settled()
     node.rights.load()
     erasures, rebases = read_records(node)
+    known_actors = set(state.actors)
     for erasure in erasures:
         if erasure.person not in state.erasures:
             log.info("erasure of %s by node %s in force", erasure.person, erasure.node[:8])
@@ -238,8 +239,12 @@ def settle(
         state.rebases[rebase.document] = rebase
     own: list[Rebase] = []
     acks: list[str] = []
+    acknowledged = _acknowledged(node)
     for person, erasure in list(state.erasures.items()):
         if person in state._handled:
+            continue
+        if person in acknowledged:  # done before a restart: no need to look through every document
+            state._handled.add(person)
             continue
         for rebase in _rebase_home_documents(node, erasure, state):
             own.append(rebase)
@@ -257,7 +262,7 @@ def settle(
             continue
         _apply(node, rebase, result, held, sync_states, reset)
         state._settled[document_id] = rebase.epoch
-    if held is not None and state.actors:
+    if held is not None and state.actors - known_actors:  # newly erased: what they wrote, held
         for document_id in held.documents():
             _drop_held_by(held, document_id, state.actors)
     for document_id in list(state.replays):
@@ -339,6 +344,17 @@ def _replay(node: Node, document_id: str, result: Settled) -> None:
             continue
         result.changed.add(document_id)
         log.info("document %s: unseen edits of %s carried over", document_id, replay.person)
+
+
+def _acknowledged(node: Node) -> set[str]:
+    """The erasures this node's catalog acknowledges (its home documents were rewritten)."""
+    catalog_id = catalog_id_of(node.identity.node_id)
+    try:
+        doc = node.documents.open(catalog_id)
+    except NotFound:
+        return set()
+    with node.documents.lock(catalog_id):
+        return set(_plain(doc, doc.get(ROOT, "erased")))
 
 
 def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> list[Rebase]:
