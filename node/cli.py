@@ -633,3 +633,52 @@ def follow(ctx: click.Context, url: str) -> None:
         f"Deze node vraagt buur-nodes voortaan om automerge:{doc_id} "
         "(een draaiende node bij de volgende verbinding)."
     )
+
+
+@main.group()
+def person() -> None:
+    """Bewoners van deze node."""
+
+
+@person.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+@click.pass_context
+def person_erase(ctx: click.Context, email: str, yes: bool) -> None:
+    """Wis de bewoner met e-mailadres EMAIL (stop de node eerst).
+
+    Het account en het profiel verdwijnen, en wat deze persoon schreef wordt uit de documenten
+    gehaald, hier en (via de buur-nodes) op elke node. Dit kan niet ongedaan worden gemaakt.
+    """
+    from .archive.running import stopped
+    from .people.erasure import erase_resident, person_of_email
+    from .replication.erasing import apply_erasures
+
+    settings = _settings(ctx)
+    if not yes:
+        click.confirm(f"{email} wissen? Dit kan niet ongedaan worden gemaakt.", abort=True)
+
+    async def run() -> tuple[str, int]:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            async with node.sessions() as session:
+                person_id = await person_of_email(session, email)
+                await erase_resident(node, session, person_id)
+                await session.commit()
+            result = await apply_erasures(node)
+            return person_id, len(result.changed | result.removed)
+        finally:
+            await node.close()
+
+    try:
+        load_node(settings.data_path)
+        with stopped(settings.data_path):
+            person_id, documents = asyncio.run(run())
+    except FolderBusy as exc:
+        raise click.ClickException(str(exc)) from None
+    except NodeError as exc:
+        raise _fail(exc) from None
+    console.print(
+        f"Gewist: {person_id}. {documents} document(en) hier herschreven of verwijderd; de "
+        "buur-nodes volgen zodra de node weer draait."
+    )

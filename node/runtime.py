@@ -18,6 +18,7 @@ from .documents.repository import DocumentRepository
 from .identity import NodeIdentity, load_node
 from .migrations import prepare
 from .settings import Settings
+from .trust.erasure import Erasures
 from .trust.view import RightsView
 from .trust.vouchers import Vouchers
 
@@ -41,6 +42,8 @@ class Node:
     hold (they would refuse the change)."""
     vouchers: Vouchers = field(default_factory=Vouchers)
     """Which node vouches for each actor, from the catalogs held here (docs/trust.md §2)."""
+    erasures: Erasures = field(default_factory=Erasures)
+    """The erasure and rebase records in force here (docs/trust.md §4)."""
     rights: RightsView = field(init=False)
     """Reads documents under the rights that hold across nodes (docs/trust.md §3)."""
     clock: Callable[[], datetime] = field(default_factory=lambda: _utc_now)

@@ -59,6 +59,10 @@ class FileDocStore:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
 
+    def delete(self, document_id: str) -> None:
+        """Remove a document's file (an erasure removed the document everywhere)."""
+        self._path(document_id).unlink(missing_ok=True)
+
     def ids(self) -> Iterator[str]:
         for path in sorted(self.folder.glob(f"*{SUFFIX}")):
             yield path.name[: -len(SUFFIX)]

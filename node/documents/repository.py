@@ -239,6 +239,19 @@ class DocumentRepository:
             self._cache[document_id] = doc
             self._appends[document_id] = 0
 
+    def remove(self, document_id: str) -> None:
+        """Delete a document's stored bytes (an erasure: its history is replaced or it is gone).
+        Call under the document's lock."""
+        delete = getattr(self.store, "delete", None)
+        if delete is None:
+            raise NotImplementedError("this store cannot delete documents")
+        delete(document_id)
+        with self._guard:
+            self._cache.pop(document_id, None)
+            self._appends.pop(document_id, None)
+        if self.heads is not None:
+            self.heads.note(document_id, None, [])
+
     def persist_received(self, document_id: str, doc: Document) -> None:
         """Store what a peer's sync message added to the live document. Call under its lock."""
         self._persist(document_id, doc)

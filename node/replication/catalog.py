@@ -30,7 +30,7 @@ def node_author(node: Node) -> Author:
     return Author(catalog_id_of(node.identity.node_id), node.node_actor)
 
 
-def _with_own_binding(node: Node, edit: Any) -> Any:
+def with_own_binding(node: Node, edit: Any) -> Any:
     """A catalog edit that also puts the binding of this process's node actor, if the catalog
     lacks it: the first catalog change by a new actor carries the proof that it may write."""
     catalog_id = catalog_id_of(node.identity.node_id)
@@ -74,7 +74,7 @@ def bind_actors(node: Node, actors: list[tuple[bytes, str]]) -> int:
                 tx.put(holder, binding.actor_hex, binding.encode())
 
     node.documents.change(
-        catalog_id, node_author(node), "Actoren gebonden", _with_own_binding(node, put)
+        catalog_id, node_author(node), "Actoren gebonden", with_own_binding(node, put)
     )
     for binding in bindings:  # they count here at once, not only once the catalog is read again
         node.vouchers.learn(binding, catalog_id)
@@ -133,7 +133,7 @@ def _make_or_rename(node: Node) -> None:
             catalog_id,
             author,
             "Naam van de node",
-            _with_own_binding(node, lambda tx, _doc: tx.put(ROOT, "name", name)),
+            with_own_binding(node, lambda tx, _doc: tx.put(ROOT, "name", name)),
         )
 
 
@@ -154,6 +154,6 @@ def record(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
         tx.put(documents, doc_id, doc_type)
 
     node.documents.change(
-        catalog_id, node_author(node), "Document toegevoegd", _with_own_binding(node, add)
+        catalog_id, node_author(node), "Document toegevoegd", with_own_binding(node, add)
     )
     return node.documents.read(catalog_id)

@@ -24,6 +24,7 @@ from sync.repo.host import PeerInfo
 
 from ..documents.repository import DocumentRepository
 from ..errors import NotFound
+from ..trust.erasure import Erasures
 from ..trust.held import HeldChanges
 from ..trust.vouchers import Vouch, Vouchers
 from .pending import PendingProjections
@@ -71,6 +72,7 @@ class NodeHost:
         held: HeldChanges | None = None,
         vouch: Callable[[bytes, str], bool] | None = None,
         on_vouched: Callable[[str], None] | None = None,
+        erasures: Erasures | None = None,
     ) -> None:
         self.documents = documents
         self.sync_states = sync_states
@@ -83,6 +85,8 @@ class NodeHost:
         self._vouched_for: dict[str, int] = {}
         """(actor, person id): bind an app's new actor to a local person (any thread)."""
         self.on_vouched = on_vouched
+        self.erasures = erasures
+        """Records of erased people and rewritten histories: what they rule out is refused."""
         """New bindings arrived (in a catalog from a peer): retry the held changes."""
 
     def open(self, document_id: str) -> Document | None:
@@ -138,13 +142,31 @@ class NodeHost:
                 self._vouched_for[peer_id] = count + 1
                 return bind(actor, person)
 
-        return self.vouchers.admit_for(document_id, vouch)
+        vouched = self.vouchers.admit_for(document_id, vouch)
+        return vouched if self.erasures is None else self.erasures.guard(document_id, vouched)
 
     def held(self, peer: PeerInfo, document_id: str, changes: list[Change]) -> None:
         grant = _grant(peer)
         name = grant.peer_name if grant else peer.peer_id
         if self.held_changes is None:
             return
+        if self.erasures is not None:
+            try:
+                doc = self.documents.open(document_id)
+            except (NotFound, ValueError):
+                doc = Document()
+            current = self.erasures.current(document_id, doc, changes)
+            if len(current) < len(changes):
+                log.info(
+                    "document %s from %s: %d change(s) of a replaced history or an erased "
+                    "person refused, not kept",
+                    document_id,
+                    name,
+                    len(changes) - len(current),
+                )
+            changes = current
+            if not changes:
+                return
         new = self.held_changes.keep(document_id, changes, name, NOT_VOUCHED)
         if new:
             actors = sorted({c.actor.hex()[:8] for c in changes})

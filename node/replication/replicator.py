@@ -47,6 +47,7 @@ from ..projection.models import VillageRow
 from ..trust.held import HeldChanges
 from .admission import admit
 from .catalog import bind_actor, bind_actors, ensure_catalog
+from .erasing import apply_erasures
 from .host import Grant, NodeHost
 from .pending import PendingProjections
 from .sync_states import SyncStateFiles
@@ -110,6 +111,7 @@ class Replicator:
             self.held,
             self._vouch,
             self._vouched,
+            node.erasures,
         )
         self.node_key = NodeKey(node.identity.signing_key)
         self.peer_id = f"mekaar-{node.identity.node_id}"
@@ -121,6 +123,8 @@ class Replicator:
         self._to_project: dict[str, str] = {}
         self._to_announce: set[str] = set()
         self._retry_held = False
+        self._settle = True  # erasure records: read at start, then whenever a catalog changed
+        self._erasing = asyncio.Lock()  # one settle at a time: two would rebase a document twice
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._written: list[dict[str, Any]] | None = None  # the status rows last written
@@ -243,7 +247,7 @@ class Replicator:
             stored = self.held.load(document_id)
             if not stored:
                 continue
-            admit = self.vouchers.admit_for(document_id)
+            admit = self.node.erasures.guard(document_id, self.vouchers.admit_for(document_id))
             with self.node.documents.lock(document_id):
                 doc = self.host.open(document_id)
                 fresh = doc is None
@@ -455,9 +459,15 @@ class Replicator:
             self._retry_held = False
             for document_id in await asyncio.to_thread(self._release_held):
                 self._to_project.setdefault(document_id, HELD_PEER)
-        while self._to_project or self._to_announce:
+        while self._to_project or self._to_announce or self._settle:
+            if self._settle:
+                self._settle = False
+                await self._apply_erasures()
             project_now, self._to_project = self._to_project, {}
             announce, self._to_announce = self._to_announce, set()
+            replays = self.node.erasures.replays
+            if any(self.vouchers.is_catalog(d) or d in replays for d in (*project_now, *announce)):
+                self._settle = True  # after this round: the catalog may bring records
             batch = list(project_now.items())
             for start in range(0, len(batch), PROJECT_BATCH):
                 await self._project(batch[start : start + PROJECT_BATCH])
@@ -466,6 +476,29 @@ class Replicator:
                 messages = await asyncio.to_thread(self.synchronizer.document_changed, document_id)
                 self.router.dispatch(messages)
             self._write_status()
+
+    async def erase_now(self) -> None:
+        """Apply the erasure records now (a resident was just erased here): their own documents
+        are rewritten before the page that erased them answers."""
+        await self._apply_erasures()
+        self._wake.set()
+
+    async def _apply_erasures(self) -> None:
+        """Erasure and rebase records (docs/trust.md §4): new histories are told to every peer;
+        a document whose new history is elsewhere is asked for again."""
+        async with self._erasing:
+            result = await apply_erasures(
+                self.node, self.held, self.host.sync_states, self.synchronizer.reset_document
+            )
+        for document_id in result.changed:
+            self._to_announce.add(document_id)
+        for document_id in result.wanted:
+            for state in list(self.states.values()):
+                if state.connected and state.peer_id is not None:
+                    messages = await asyncio.to_thread(
+                        self.synchronizer.request, state.peer_id, document_id
+                    )
+                    self.router.dispatch(messages)
 
     async def _project(self, batch: list[tuple[str, str]]) -> None:
         """Project (or quarantine) documents peers changed, in one transaction."""

@@ -38,6 +38,14 @@ class SyncStateFiles:
             return None
         return data if len(data) <= MAX_STATE else None
 
+    def forget(self, document_id: str) -> None:
+        """Drop every peer's state for a document (its history was replaced: the heads both
+        sides had in common are of the old one)."""
+        if not is_document_id(document_id):
+            return
+        for path in self.folder.glob(f"*/{document_id}"):
+            path.unlink(missing_ok=True)
+
     def save(self, storage_id: str, document_id: str, data: bytes) -> None:
         path = self._path(storage_id, document_id)
         if path is None or len(data) > MAX_STATE:

@@ -373,6 +373,19 @@ def document_view(
     return initiative_view(doc, person_of, node_of)
 
 
+def initiative_effective(
+    doc: Document,
+    person_of: Callable[[bytes], str | None],
+    node_of: Callable[[bytes], str | None] | None = None,
+) -> Callable[[Op, tuple[str, ...]], bool]:
+    """The predicate behind `initiative_view`: whether an op counts (for an erasure's rebase,
+    which adds its own condition to it)."""
+    evaluation = _Evaluation(doc, person_of, node_of)
+    evaluation.run()
+    effective = evaluation.effective
+    return lambda op, path: effective.get(op.id, True)
+
+
 def person_lookup(
     vouchers: Vouchers, home_of: Callable[[str], str | None]
 ) -> Callable[[bytes], str | None]:

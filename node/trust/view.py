@@ -13,13 +13,16 @@ import json
 import logging
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sync.automerge import ROOT, Document
+from sync.automerge.effective import Path as OpPath
+from sync.automerge.op import Op
 
 from ..projection.catalog_id import catalog_id_of
-from .rights import JUDGED, Refusal, initiative_view, person_lookup
+from .rights import JUDGED, Refusal, initiative_effective, initiative_view, person_lookup
 from .vouchers import Vouchers
 
 if TYPE_CHECKING:
@@ -64,6 +67,10 @@ class RightsView:
             tmp = path.with_suffix(".tmp")
             tmp.write_text(json.dumps(sorted(known)))
             tmp.replace(path)
+
+    def load(self) -> None:
+        """Learn the catalogs this node holds, once per process."""
+        self._load()
 
     def _load(self) -> None:
         if self._loaded:
@@ -173,6 +180,14 @@ class RightsView:
         content, _ = cached
         fresh: dict[str, Any] = _copy(content)
         return fresh
+
+    def counts_for(self, document_id: str, doc: Document) -> Callable[[Op, OpPath], bool] | None:
+        """The rule ops of `doc` are read with (None: every op counts); under its lock."""
+        if doc.get(ROOT, "type") not in JUDGED:
+            return None
+        self._load()
+        self._discover(doc)
+        return initiative_effective(doc, person_lookup(self.vouchers, self._home_of), self._node_of)
 
     def refused(self) -> dict[str, list[Refusal]]:
         """A snapshot of what the current views leave out, per document (any thread)."""

@@ -60,6 +60,16 @@ class Vouchers:
     def is_catalog(self, document_id: str) -> bool:
         return document_id in self._catalogs
 
+    def catalogs(self) -> list[str]:
+        """Every catalog seen (their ids)."""
+        with self._lock:
+            return list(self._catalogs)
+
+    def bindings_of(self, person_id: str) -> list[Binding]:
+        """Every binding that names the person (whichever node signed it)."""
+        with self._lock:
+            return [b for found in self._by_actor.values() for b in found if b.person == person_id]
+
     def learn(self, binding: Binding, catalog_id: str) -> bool:
         """Take a binding found in catalog `catalog_id`; returns whether it is new and counts."""
         if catalog_id_of(binding.node) != catalog_id:

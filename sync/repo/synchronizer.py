@@ -207,6 +207,19 @@ class Synchronizer:
                 peer_id, True, len(documents), behind, peer.last_received, unavailable
             )
 
+    def reset_document(self, document_id: str) -> None:
+        """Start every peer's sync of a document over, as with a peer never seen: the host
+        replaced its history (an erasure's rebase), so the heads shared before mean nothing."""
+        with self._lock:
+            for peer in self._peers.values():
+                entry = peer.docs.get(document_id)
+                if entry is not None:
+                    entry.state = SyncState()
+                    entry.status = UNKNOWN
+                    entry.saved = None
+            self._pending.pop(document_id, None)
+            self._our_heads.pop(document_id, None)
+
     # ------------------------------------------------------------------ local events
 
     def document_changed(self, document_id: str) -> list[Message]:

@@ -99,3 +99,19 @@ def test_a_passer_by_gets_no_session_cookie_and_no_session_file(
         assert "mekaar_session" not in response.headers.get("set-cookie", "")
     sessions = settings.data_path / "sessions"
     assert not sessions.exists() or not any(sessions.iterdir())
+
+
+def test_a_resident_erases_themselves_after_confirming(client: TestClient[Litestar]) -> None:
+    person_id = register(client, "Bert")
+    assert "Mijn gegevens wissen" in client.get("/mijn").text
+    page = client.get("/mijn/wissen")
+    assert page.status_code == 200
+    assert "Dit kan niet ongedaan worden gemaakt." in page.text
+    unconfirmed = post_form(client, "/mijn/wissen")
+    assert unconfirmed.status_code == 400
+    assert 'aria-invalid="true"' in unconfirmed.text
+    assert client.get(f"/mensen/{person_id}").status_code == 200
+    erased = post_form(client, "/mijn/wissen", {"confirm": "ja"})
+    assert erased.status_code == 303
+    assert "Inloggen" in client.get("/").text  # logged out
+    assert client.get(f"/mensen/{person_id}").status_code == 404

@@ -1,19 +1,23 @@
-"""Register, log in, log out. The accounts themselves (password hashes, throttling) are node's."""
+"""Register, log in, log out, erase oneself. The accounts themselves (password hashes,
+throttling, erasure) are node's."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, get, post
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from node import accounts
 from node.errors import Invalid
+from node.people.erasure import erase_resident
+from node.phrases import N_
 
 from ..deps import SESSION_PERSON, ActingDep, Db, NodeDep
 from ..sessions import start_session
-from .common import FORM, form_page, refused, safe_next, see_other
+from .common import FORM, form_page, login_first, refused, safe_next, see_other
 
 
 @get("/inloggen", name="login", include_in_schema=False)
@@ -70,4 +74,42 @@ async def logout(request: Request[Any, Any, Any]) -> Redirect:
     return see_other("/")
 
 
-ROUTES = [login_page, login, register_page, register, logout]
+class EraseForm(msgspec.Struct, kw_only=True):
+    confirm: str = ""
+    """"ja" when the person ticked that they understand it cannot be undone."""
+
+
+ERASE_PAGE = "accounts/erase.html"
+
+
+@get("/mijn/wissen", name="erase", include_in_schema=False)
+async def erase_page(request: Request[Any, Any, Any], acting: ActingDep) -> Template | Redirect:
+    if acting is None:
+        return login_first(request)
+    return form_page(ERASE_PAGE, None)
+
+
+@post("/mijn/wissen", include_in_schema=False)
+async def erase(
+    request: Request[Any, Any, Any],
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    data: Annotated[EraseForm, FORM],
+) -> Template | Redirect:
+    """Erase the person logged in (docs/trust.md §4): account here, their words everywhere."""
+    if acting is None:
+        return login_first(request)
+    if data.confirm != "ja":
+        problem = Invalid("confirm", N_("Vink aan dat u begrijpt dat dit niet terug kan."))
+        return refused(ERASE_PAGE, data, problem)
+    await erase_resident(node, db, acting.person_id)
+    await db.commit()
+    replicator = getattr(request.app.state, "replicator", None)
+    if replicator is not None:
+        await replicator.erase_now()
+    request.clear_session()
+    return see_other("/?gewist=1")
+
+
+ROUTES = [login_page, login, register_page, register, logout, erase_page, erase]

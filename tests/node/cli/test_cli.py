@@ -201,3 +201,24 @@ def test_a_bad_setting_is_a_usage_error(tmp_path: Path) -> None:
     refused = mekaar("--data", str(tmp_path), "init", "--name", "X", env={"MEKAAR_PORT": "abc"})
     assert refused.exit_code == 2
     assert "invalid setting" in refused.output
+
+
+def test_person_erase_removes_the_account_and_the_profile(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert mekaar("--data", str(data), "init", "--name", "Wezep").exit_code == 0
+    settings = Settings(data_dir=str(data))
+    form = accounts.RegisterForm(
+        email="bert@example.org", password="lang genoeg wachtwoord", display_name="Bert Qzwx"
+    )
+    acting = on_node(settings, lambda node, session: accounts.register(node, session, form))
+    person_id = acting.person_id
+    assert (data / "documents" / f"{person_id}.automerge").exists()
+    refused = mekaar("--data", str(data), "person", "erase", "nobody@example.org", "--yes")
+    assert refused.exit_code == 1
+    assert "Niet gevonden" in refused.output
+    erased = mekaar("--data", str(data), "person", "erase", "bert@example.org", "--yes")
+    assert erased.exit_code == 0, erased.output
+    assert "Gewist" in erased.output
+    assert not (data / "documents" / f"{person_id}.automerge").exists()
+    assert on_node(settings, lambda node, session: list_people(session)).items == []
+    assert b"Qzwx" not in (data / "mekaar.db").read_bytes()
