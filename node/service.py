@@ -40,6 +40,7 @@ NOUNS = {
     "grant_call": N_("subsidieoproep"),
     "job": N_("klus"),
     "ledger": N_("grootboek"),
+    "poll": N_("peiling"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

@@ -23,6 +23,7 @@ DOCUMENT_TYPES = (
     "grant_call",
     "job",
     "ledger",
+    "poll",
 )
 
 

@@ -323,6 +323,24 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class PollRow(Base):
+    """A poll, for the polls of a discussion or initiative and the list of open decisions."""
+
+    __tablename__ = "polls"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(12))
+    about: Mapped[str | None] = mapped_column(String(ID), index=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed: Mapped[bool] = mapped_column(Boolean)
+    """Closed early by its starter (a poll past its closing time is closed too)."""
+    vote_count: Mapped[int] = mapped_column(Integer)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SearchEntryRow(Base):
     """What full-text search sees of one document; kind is the document type."""
 
@@ -385,6 +403,7 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         OrganisationMemberRow,
         GrantCallRow,
         JobRow,
+        PollRow,
         VillageRow,
         SearchEntryRow,
     )

@@ -37,6 +37,7 @@ from .models import (
     OrganisationRow,
     PersonRow,
     PersonTermRow,
+    PollRow,
     SearchEntryRow,
     VillageRow,
 )
@@ -424,6 +425,22 @@ def _job(doc_id: str, content: dict[str, Any]) -> Rows:
     ]
 
 
+def _poll(doc_id: str, content: dict[str, Any]) -> Rows:
+    title = c.line(content.get("title"), 200)
+    row = {
+        "id": doc_id,
+        "title": title,
+        "kind": c.line(content.get("kind"), 12),
+        "about": c.line(content.get("about"), ID) or None,
+        "closes_at": c.moment(content.get("closes_at")),
+        "closed": "closed_at" in content or "outcome" in content,
+        "vote_count": len(_items(content.get("votes"))),
+        "created_by": c.line(content.get("created_by"), ID),
+        **_envelope(content),
+    }
+    return [(PollRow, [row])]
+
+
 def _catalog(doc_id: str, content: dict[str, Any]) -> Rows:
     """Only a catalog at the id its node's id gives counts: another document cannot name a
     village for a node it does not belong to."""
@@ -448,6 +465,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "catalog": _catalog,
     "grant_call": _grant_call,
     "job": _job,
+    "poll": _poll,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
@@ -464,5 +482,6 @@ _OWNED: dict[str, tuple[Any, ...]] = {
     "organisation": (OrganisationMemberRow.organisation_id, OrganisationRow.id),
     "grant_call": (GrantCallRow.id,),
     "job": (JobRow.id,),
+    "poll": (PollRow.id,),
 }
 """The key column of every table a document type fills, children before parents."""

@@ -2,4 +2,6 @@
 others are read as they are (a ledger has its own rule: node/ledger/book.py). Apart, so that the
 services can ask without importing the rules."""
 
-JUDGED = frozenset({"initiative", "discussion", "person", "organisation", "grant_call", "job"})
+JUDGED = frozenset(
+    {"initiative", "discussion", "person", "organisation", "grant_call", "job", "poll"}
+)

@@ -183,6 +183,11 @@ class _Evaluation:
             return self._grant_call_rule(op, path, person, role)
         if self.kind == "job":
             return self._job_rule(op, path, person, role)
+        if self.kind == "poll":
+            if path[0] == "votes":
+                ok = len(path) >= 2 and path[1] == person
+                return None if ok else N_("alleen de kiezer zelf stemt")
+            return None if role == "owner" else N_("alleen wie de peiling begon")
         return self._initiative_rule(op, path, person, role)
 
     def _own_item(self, op: Op, path: Path, person: str, field: str) -> str | None:
@@ -330,9 +335,12 @@ class _Evaluation:
                 for op in change.ops:
                     if op.obj == ROOT_ID and op.key == "type" and isinstance(op.value, str):
                         self.kind = op.value
-        roster = {"organisation": "members", "grant_call": "owners", "job": "owners"}.get(
-            self.kind, "allies"
-        )
+        roster = {
+            "organisation": "members",
+            "grant_call": "owners",
+            "job": "owners",
+            "poll": "owners",
+        }.get(self.kind, "allies")
         for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}
             clock = dict(causal)

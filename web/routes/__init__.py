@@ -21,6 +21,7 @@ from . import (
     peers,
     people,
     plan,
+    polls,
     sync,
 )
 
@@ -34,6 +35,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *organisations.ROUTES,
     *grants.ROUTES,
     *jobs.ROUTES,
+    *polls.ROUTES,
     *accounts.ROUTES,
     *moderation.ROUTES,
     *api.ROUTES,

@@ -43,6 +43,9 @@ from node.ledger.views import AccountView, get_account
 from node.organisations.views import OrganisationView, get_organisation
 from node.people.views import PersonView, get_person
 from node.phrases import N_
+from node.polls import service as poll_service
+from node.polls.forms import OutcomeForm, PollForm, VoteForm
+from node.polls.views import PollView, get_poll
 from node.projection import (
     Candidate,
     DiscussionSummary,
@@ -465,6 +468,40 @@ async def charge(
     return Charged(entry, answer)
 
 
+# ---------------------------------------------------------------------------- decisions
+
+
+@get(
+    "/polls/{poll_id:str}",
+    summary="A poll: options, tally and votes (hidden until the close if it says so)",
+)
+async def read_poll(node: NodeDep, acting: ActingDep, poll_id: FromPath[str]) -> PollView:
+    return await get_poll(node, poll_id, acting.person_id if acting else None)
+
+
+@post(
+    "/polls", status_code=HTTP_201_CREATED, summary="Put a decision to a discussion or initiative"
+)
+async def start_poll(node: NodeDep, db: Db, acting: ActingDep, data: JSONBody[PollForm]) -> Created:
+    return Created(await poll_service.start_poll(node, db, acting, data))
+
+
+@post("/polls/{poll_id:str}/votes", status_code=HTTP_200_OK, summary="Vote, or change one's vote")
+async def vote_in_poll(
+    node: NodeDep, db: Db, acting: ActingDep, poll_id: FromPath[str], data: JSONBody[VoteForm]
+) -> PollView:
+    await poll_service.vote(node, db, acting, poll_id, data)
+    return await get_poll(node, poll_id, acting.person_id if acting else None)
+
+
+@post("/polls/{poll_id:str}/close", status_code=HTTP_200_OK, summary="Close with an outcome")
+async def close_poll(
+    node: NodeDep, db: Db, acting: ActingDep, poll_id: FromPath[str], data: JSONBody[OutcomeForm]
+) -> PollView:
+    await poll_service.close_poll(node, db, acting, poll_id, data)
+    return await get_poll(node, poll_id, acting.person_id if acting else None)
+
+
 HANDLERS: list[Any] = [
     node_info,
     me,
@@ -504,5 +541,9 @@ HANDLERS: list[Any] = [
     my_credits,
     join_as_partner,
     charge,
+    read_poll,
+    start_poll,
+    vote_in_poll,
+    close_poll,
 ]
 ROUTES = [Router(path="/api", route_handlers=HANDLERS, tags=["api"])]

@@ -18,6 +18,7 @@ from node.discussions.views import get_discussion
 from node.errors import Invalid, NotFound
 from node.phrases import N_, Phrase
 from node.projection import directory
+from node.projection.polls import polls_about
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
@@ -63,6 +64,8 @@ async def discussion_context(
         "reply_to": "",
         "comment_form": None,
         "comment_errors": {},
+        "polls": await polls_about(db, discussion.id, node.clock()),
+        "about": discussion.id,
     }
     context.update(extra)
     return context

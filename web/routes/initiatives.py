@@ -31,6 +31,7 @@ from node.initiatives.forms import (
 from node.initiatives.views import get_initiative
 from node.phrases import N_, Phrase
 from node.projection import directory, listing
+from node.projection.polls import polls_about
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
@@ -148,6 +149,8 @@ async def detail_context(
         "matches": [m for m in matches if m.person.id != me],
         "thread": threads.items[0] if threads.items else None,
         "my_organisations": await _my_organisations(db, acting) if acting else [],
+        "polls": await polls_about(db, initiative.id, node.clock()),
+        "about": initiative.id,
     }
     context.update(extra)
     return context

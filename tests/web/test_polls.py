@@ -1,0 +1,106 @@
+"""Decisions over HTTP: a proposal put to a discussion, votes changed but counted once, a block
+that needs a reason, hidden results, the close with an outcome; the JSON API; hostile text."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from .builders import Browser, csrf_of, page_problems, post_form, register, repeated_ids
+
+PROPOSAL = {
+    "title": "Wordt het oude schoolgebouw een buurthuis?",
+    "details": "Voorstel van de koersgroep.",
+    "kind": "proposal",
+    "close_day": "2031-06-01",
+    "close_time": "20:00",
+}
+
+
+def _created(response: object) -> str:
+    assert response.status_code == 303, response.text  # type: ignore[attr-defined]
+    return str(response.headers["location"].rsplit("/", 1)[1])  # type: ignore[attr-defined]
+
+
+def test_a_proposal_on_a_discussion_from_vote_to_outcome(client: TestClient[Litestar]) -> None:
+    register(client, "Anna")
+    thread = _created(
+        post_form(
+            client, "/gesprekken", {"title": "Het schoolgebouw", "intro": "Wat doen we ermee?"}
+        )
+    )
+    assert f"/peilingen/nieuw?over={thread}" in client.get(f"/gesprekken/{thread}").text
+    form = client.get(f"/peilingen/nieuw?over={thread}").text
+    assert f'value="{thread}"' in form and page_problems(form) == []
+    poll = _created(post_form(client, "/peilingen", {**PROPOSAL, "about": thread}))
+    assert "Wordt het oude schoolgebouw" in client.get(f"/gesprekken/{thread}").text
+    with Browser(client) as bert:
+        register(bert, "Bert")
+        assert post_form(bert, f"/peilingen/{poll}/stem", {"choice": "agree1"}).status_code == 303
+        assert (
+            post_form(
+                bert, f"/peilingen/{poll}/stem", {"choice": "disagree1", "reason": "Te duur"}
+            ).status_code
+            == 303
+        )
+        refused = post_form(bert, f"/peilingen/{poll}/stem", {"choice": "stop11"})
+        assert refused.status_code == 400 and "Wie blokkeert, zegt waarom." in refused.text
+        page = bert.get(f"/peilingen/{poll}").text
+        assert page_problems(page) == [] and repeated_ids(page) == []
+    view = client.get(f"/api/polls/{poll}").json()
+    assert view["voter_count"] == 1
+    assert {o["id"]: o["voters"] for o in view["options"]}["disagree1"] == 1
+    assert (
+        post_form(
+            client, f"/peilingen/{poll}/sluiten", {"statement": "We zoeken eerst geld."}
+        ).status_code
+        == 303
+    )
+    page = client.get(f"/peilingen/{poll}").text
+    assert "We zoeken eerst geld." in page and "Gesloten op" in page
+    assert page_problems(page) == [] and repeated_ids(page) == []
+
+
+def test_hidden_results_and_the_json_api(client: TestClient[Litestar]) -> None:
+    register(client, "Anna")
+    token = {"x-csrftoken": csrf_of(client, "/")}
+    created = client.post(
+        "/api/polls",
+        json={**PROPOSAL, "kind": "poll", "options": ["Maandag", "Dinsdag"], "hide_results": True},
+        headers=token,
+    )
+    assert created.status_code == 201, created.text
+    poll = created.json()["id"]
+    monday = client.get(f"/api/polls/{poll}").json()["options"][0]["id"]
+    voted = client.post(f"/api/polls/{poll}/votes", json={"choice": monday}, headers=token)
+    assert voted.status_code == 200 and voted.json()["my_vote"]["choices"] == {monday: 1}
+    again = client.post(f"/api/polls/{poll}/votes", json={"choice": monday}, headers=token)
+    assert again.status_code == 200
+    with Browser(client) as bert:
+        register(bert, "Bert")
+        hidden = bert.get(f"/api/polls/{poll}").json()
+        assert hidden["votes"] == [] and hidden["options"][0]["voters"] is None
+        assert "verborgen tot de peiling sluit" in bert.get(f"/peilingen/{poll}").text
+    closed = client.post(f"/api/polls/{poll}/close", json={"statement": "Maandag."}, headers=token)
+    assert closed.status_code == 200 and closed.json()["options"][0]["voters"] == 1
+    late = client.post(f"/api/polls/{poll}/votes", json={"choice": monday}, headers=token)
+    assert late.status_code == 400 and late.json()["field"] == "choice"
+
+
+def test_a_hostile_poll_is_shown_as_text(client: TestClient[Litestar]) -> None:
+    register(client, "Anna")
+    hostile = '<script>alert("buur")</script><img src=x onerror=alert(1)>'
+    poll = _created(
+        post_form(
+            client,
+            "/peilingen",
+            {
+                **PROPOSAL,
+                "title": hostile[:150],
+                "kind": "poll",
+                "options": f"{hostile[:100]}\nNee",
+            },
+        )
+    )
+    page = client.get(f"/peilingen/{poll}").text
+    assert "<script>alert" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
