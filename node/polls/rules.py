@@ -9,19 +9,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..phrases import N_
+
 KINDS = ("proposal", "sense_check", "poll", "time_poll", "dot_vote", "score")
 SINGLE = ("proposal", "sense_check", "poll")
 FIXED_OPTIONS: dict[str, list[tuple[str, str]]] = {
     "proposal": [
-        ("agree1", "Eens"),
-        ("abstain1", "Onthouden"),
-        ("disagree1", "Oneens"),
-        ("stop11", "Blokkeren"),
+        ("agree1", N_("Eens")),
+        ("abstain1", N_("Onthouden")),
+        ("disagree1", N_("Oneens")),
+        ("stop11", N_("Blokkeren")),
     ],
     "sense_check": [
-        ("agree1", "Ziet er goed uit"),
-        ("abstain1", "Weet niet"),
-        ("disagree1", "Zorgen"),
+        ("agree1", N_("Ziet er goed uit")),
+        ("abstain1", N_("Weet niet")),
+        ("disagree1", N_("Zorgen")),
     ],
 }
 """A proposal's and a sense check's options (their labels are Dutch msgids, translated where
