@@ -17,6 +17,7 @@ from .grants import add_grant_call
 from .initiatives import add_initiatives
 from .jobs import add_job
 from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
+from .polls import add_poll
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoResult", "fill_demo", "has_content"]
 
@@ -43,9 +44,10 @@ async def fill_demo(node: Node) -> DemoResult:
         people, accounts = await add_people(node, session)
         organisations = await add_organisations(node, session, people)
         initiatives = await add_initiatives(node, session, people, organisations)
-        await add_discussions(node, session, people)
+        discussions = await add_discussions(node, session, people)
         await add_grant_call(node, session, people, organisations, initiatives)
         await add_job(node, session, people, organisations)
+        await add_poll(node, session, people, discussions)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(

@@ -56,12 +56,17 @@ TOPICS: list[tuple[str, DiscussionForm, list[tuple[str, str, int | None]]]] = [
 ]
 
 
-async def add_discussions(node: Node, session: AsyncSession, people: dict[str, Acting]) -> None:
-    """Start the demo topics, with comments and replies."""
+async def add_discussions(
+    node: Node, session: AsyncSession, people: dict[str, Acting]
+) -> dict[str, str]:
+    """Start the demo topics, with comments and replies; returns their ids by title."""
+    made: dict[str, str] = {}
     for starter, form, talk in TOPICS:
         topic = await start_discussion(node, session, people[starter], form)
+        made[form.title] = topic
         said: list[str] = []
         for speaker, body, answers in talk:
             reply_to = "" if answers is None else said[answers]
             form_comment = CommentForm(body=body, reply_to=reply_to)
             said.append(await comment(node, session, people[speaker], topic, form_comment))
+    return made

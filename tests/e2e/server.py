@@ -48,6 +48,8 @@ class Site:
     """The demo's micro-grant call."""
     job: str = ""
     """The demo's Doe-plek job."""
+    poll: str = ""
+    """The demo's poll."""
     organisations: dict[str, str] = field(default_factory=dict)
     """name -> id of every organisation."""
 
@@ -97,6 +99,8 @@ async def _fill(site: Site) -> None:
                 site.grant_call = doc_id
             elif content["type"] == "job":
                 site.job = doc_id
+            elif content["type"] == "poll":
+                site.poll = doc_id
             elif content["type"] == "organisation":
                 site.organisations[content["name"]] = doc_id
     finally:

@@ -53,6 +53,10 @@ PAGES = {
     "job-form": ("anna", "/klussen/nieuw"),
     "credits": ("marieke", "/mijn/doe-punten"),
     "partner-member": ("wim", "/organisaties/{bakery}/doe-punten"),
+    "poll-visitor": (None, "/peilingen/{poll}"),
+    "poll-voter": ("marieke", "/peilingen/{poll}"),
+    "poll-owner": ("henk", "/peilingen/{poll}"),
+    "poll-form": ("anna", "/peilingen/nieuw"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -90,6 +94,7 @@ def places(site: Site) -> dict[str, str]:
         "grant_call": site.grant_call,
         "job": site.job,
         "bakery": site.organisations["Bakkerij Van Dijk"],
+        "poll": site.poll,
     }
 
 
