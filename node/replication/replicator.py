@@ -45,7 +45,7 @@ from ..projection import project
 from ..projection.catalog_id import catalog_id_of
 from ..projection.models import VillageRow
 from ..trust.held import HeldChanges
-from .admission import admit
+from .admission import Arrival, admit_all
 from .catalog import bind_actor, bind_actors, ensure_catalog
 from .host import Grant, NodeHost
 from .pending import PendingProjections
@@ -483,16 +483,22 @@ class Replicator:
             return contents
 
         contents = await asyncio.to_thread(read)
+        arrivals = [
+            Arrival(document_id, content, peer_name)
+            for (document_id, peer_name), content in zip(batch, contents, strict=True)
+            if content is not None
+        ]
         async with self.node.sessions() as session:
-            for (document_id, peer_name), content in zip(batch, contents, strict=True):
-                if content is None:
-                    continue
-                reason = await admit(session, document_id, content, peer_name)
-                if reason is not None:
-                    log.warning(
-                        "document %s from %s quarantined: %s", document_id, peer_name, reason
-                    )
+            reasons = await admit_all(session, arrivals)
             await session.commit()
+        for arrival in arrivals:
+            if arrival.document_id in reasons:
+                log.warning(
+                    "document %s from %s quarantined: %s",
+                    arrival.document_id,
+                    arrival.source,
+                    reasons[arrival.document_id],
+                )
 
         def clear() -> None:
             for document_id, _peer in batch:
