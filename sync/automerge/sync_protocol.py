@@ -242,9 +242,10 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
             heads = []
         state.needs_reset = False
     if send_doc:
-        changes = [
-            encode_document(doc, deflate=True)
-        ]  # not doc.save(): that moves save_incremental
+        # what the document was loaded from when it holds no more (a node's stored file, a save
+        # followed by change chunks: the reference loads both alike), else a fresh encoding;
+        # not doc.save(): that moves save_incremental
+        changes = [doc._current_stored() or encode_document(doc, deflate=True)]
         sent = [c.hash for c in doc._changes]
     elif state.peer_supports_v2:
         changes = [join_bytes([doc._by_hash[h].raw for h in hashes])] if hashes else []
