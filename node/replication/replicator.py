@@ -59,6 +59,7 @@ STATUS_FILE = "replication-status.json"
 SAVE_STATES_EVERY = 30.0  # seconds; what a killed node may have to re-learn from its peers
 STATUS_EVERY = 2.0  # seconds between refreshes of the status file
 PROJECT_BATCH = 100  # documents projected in one transaction
+PROJECT_GATHER = 0.05  # seconds a short batch waits for more arrivals before it is projected
 HELD_PEER = "vastgehouden"  # the "peer" of held changes applied later, for projection and logs
 
 
@@ -456,6 +457,11 @@ class Replicator:
             for document_id in await asyncio.to_thread(self._release_held):
                 self._to_project.setdefault(document_id, HELD_PEER)
         while self._to_project or self._to_announce:
+            if 0 < len(self._to_project) < PROJECT_BATCH:
+                # documents from a peer come one message at a time; projected as they come,
+                # each would cost a transaction and a statement per table (most of taking in
+                # a document), where a batch costs those once
+                await asyncio.sleep(PROJECT_GATHER)
             project_now, self._to_project = self._to_project, {}
             announce, self._to_announce = self._to_announce, set()
             batch = list(project_now.items())
