@@ -232,8 +232,10 @@ class DocumentRepository:
     def adopt(self, document_id: str, doc: Document) -> None:
         """Store a document that arrived from a peer and was not here before. Call under the
         document's lock. Validation is the caller's: an invalid document is still kept (the
-        quarantine lists it), since refusing it would only make the peer send it again."""
-        self.store.replace(document_id, doc.save())
+        quarantine lists it), since refusing it would only make the peer send it again.
+        What is stored are the bytes the document arrived as, when it arrived whole: encoding
+        it again would cost more than the rest of taking it in."""
+        self.store.replace(document_id, doc.stored_bytes())
         self._noted(document_id, doc)
         with self._guard:
             self._cache[document_id] = doc

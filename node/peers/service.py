@@ -350,6 +350,13 @@ async def release(session: AsyncSession, document_id: str) -> None:
     await session.execute(delete(QuarantineRow).where(QuarantineRow.document_id == document_id))
 
 
+async def release_all(session: AsyncSession, document_ids: list[str]) -> None:
+    """`release` for many documents at once (replication admits them by the hundred)."""
+    for start in range(0, len(document_ids), 500):
+        chunk = document_ids[start : start + 500]
+        await session.execute(delete(QuarantineRow).where(QuarantineRow.document_id.in_(chunk)))
+
+
 async def quarantined(session: AsyncSession) -> list[Quarantined]:
     rows = await session.scalars(select(QuarantineRow).order_by(QuarantineRow.at.desc()))
     return [Quarantined(r.document_id, r.reason, r.peer, r.at) for r in rows]

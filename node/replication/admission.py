@@ -7,16 +7,26 @@ and a later change that repairs it releases it from quarantine whichever way tha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..documents.validation import problem_with
 from ..peers import service as peers
-from ..projection import project, remove
-from ..projection.project import projected_kind
+from ..projection import remove
+from ..projection.batch import project_all, projected_kinds
 
-__all__ = ["admit", "problem_with"]
+__all__ = ["Arrival", "admit", "admit_all", "problem_with"]
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A document to admit: its id, what it holds (`to_py()`) and where it came from."""
+
+    document_id: str
+    content: dict[str, Any]
+    source: str
 
 
 async def admit(
@@ -24,17 +34,34 @@ async def admit(
 ) -> str | None:
     """Project the document, or quarantine it naming `source` (a peer's name, an export); returns
     the reason it was quarantined, or None. The caller commits."""
-    reason = problem_with(document_id, content)
-    if reason is None:
+    reasons = await admit_all(session, [Arrival(document_id, content, source)])
+    return reasons.get(document_id)
+
+
+async def admit_all(session: AsyncSession, arrivals: list[Arrival]) -> dict[str, str]:
+    """`admit` for many documents (distinct ids) in a few statements per batch rather than per
+    document; returns the reasons of those quarantined. The caller commits."""
+    reasons: dict[str, str] = {}
+    valid: list[Arrival] = []
+    for arrival in arrivals:
+        reason = problem_with(arrival.document_id, arrival.content)
+        if reason is None:
+            valid.append(arrival)
+            continue
+        reasons[arrival.document_id] = reason
+        await remove(session, arrival.document_id)
+        await peers.quarantine(session, arrival.document_id, reason, arrival.source)
+    if not valid:
+        return reasons
+    ids = [a.document_id for a in valid]
+    kinds = await projected_kinds(session, ids)
+    for arrival in valid:
         # project() replaces the rows of the document's own type; rows of any other type are
-        # only there when a peer changed the document's type, which one query tells
-        kind = await projected_kind(session, document_id)
-        if kind not in (None, content["type"]):
-            await remove(session, document_id)
-        # a document arriving for the first time has no rows to clear: one query, not six deletes
-        await project(session, content, fresh=kind is None)
-        await peers.release(session, document_id)
-    else:
-        await remove(session, document_id)
-        await peers.quarantine(session, document_id, reason, source)
-    return reason
+        # only there when a peer changed the document's type
+        if kinds.get(arrival.document_id, arrival.content["type"]) != arrival.content["type"]:
+            await remove(session, arrival.document_id)
+    # a document arriving for the first time has no rows to clear
+    fresh = {i for i in ids if i not in kinds}
+    await project_all(session, [a.content for a in valid], fresh)
+    await peers.release_all(session, ids)
+    return reasons

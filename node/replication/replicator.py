@@ -45,7 +45,7 @@ from ..projection import project
 from ..projection.catalog_id import catalog_id_of
 from ..projection.models import VillageRow
 from ..trust.held import HeldChanges
-from .admission import admit
+from .admission import Arrival, admit_all
 from .catalog import bind_actor, bind_actors, ensure_catalog
 from .erasing import apply_erasures
 from .host import Grant, NodeHost
@@ -60,6 +60,7 @@ STATUS_FILE = "replication-status.json"
 SAVE_STATES_EVERY = 30.0  # seconds; what a killed node may have to re-learn from its peers
 STATUS_EVERY = 2.0  # seconds between refreshes of the status file
 PROJECT_BATCH = 100  # documents projected in one transaction
+PROJECT_GATHER = 0.05  # seconds a short batch waits for more arrivals before it is projected
 HELD_PEER = "vastgehouden"  # the "peer" of held changes applied later, for projection and logs
 
 
@@ -463,6 +464,11 @@ class Replicator:
             if self._settle:
                 self._settle = False
                 await self._apply_erasures()
+            if 0 < len(self._to_project) < PROJECT_BATCH:
+                # documents from a peer come one message at a time; projected as they come,
+                # each would cost a transaction and a statement per table (most of taking in
+                # a document), where a batch costs those once
+                await asyncio.sleep(PROJECT_GATHER)
             project_now, self._to_project = self._to_project, {}
             announce, self._to_announce = self._to_announce, set()
             replays = self.node.erasures.replays
@@ -516,16 +522,22 @@ class Replicator:
             return contents
 
         contents = await asyncio.to_thread(read)
+        arrivals = [
+            Arrival(document_id, content, peer_name)
+            for (document_id, peer_name), content in zip(batch, contents, strict=True)
+            if content is not None
+        ]
         async with self.node.sessions() as session:
-            for (document_id, peer_name), content in zip(batch, contents, strict=True):
-                if content is None:
-                    continue
-                reason = await admit(session, document_id, content, peer_name)
-                if reason is not None:
-                    log.warning(
-                        "document %s from %s quarantined: %s", document_id, peer_name, reason
-                    )
+            reasons = await admit_all(session, arrivals)
             await session.commit()
+        for arrival in arrivals:
+            if arrival.document_id in reasons:
+                log.warning(
+                    "document %s from %s quarantined: %s",
+                    arrival.document_id,
+                    arrival.source,
+                    reasons[arrival.document_id],
+                )
 
         def clear() -> None:
             for document_id, _peer in batch:

@@ -68,6 +68,8 @@ class Document:
         self._queue: list[Change] = []
         self._held: set[bytes] = set()  # hashes refused by an Admit; see `held`
         self._saved = 0  # how many changes save()/save_incremental() have written out
+        self._stored: bytes | None = None  # bytes that load as the first _stored_count changes
+        self._stored_count = 0
         self._tx: Transaction | None = None
 
     # ------------------------------------------------------------------ local changes
@@ -147,11 +149,40 @@ class Document:
     def _load_admitted(self, data: bytes, admit: Admit | None) -> list[Change]:
         """load_incremental with an Admit; returns the held changes (the sync protocol's way in)."""
         self._check_open()
+        data = bytes(data)
+        empty = not self._changes and not self._queue
         with gc_paused():
-            decoded, held = self._admitted(self._decode_chunks(bytes(data), True), admit)
+            decoded, held = self._admitted(self._decode_chunks(data, True), admit)
             self._apply_batch(decoded)
         self._held.update(c.hash for c in held)
+        if empty and not held:
+            self._keep_stored(data)
         return held
+
+    def _keep_stored(self, data: bytes) -> None:
+        """`data` was loaded into an empty document: remember it as what `stored_bytes` gives,
+        unless some of it is still waiting for dependencies (then it is more than we hold)."""
+        if not self._queue:
+            self._stored, self._stored_count = data, len(self._changes)
+
+    def stored_bytes(self) -> bytes:
+        """Bytes that load as this document, marking everything saved as `save()` does: what
+        the document was loaded from (or saved as, then extended by save_incremental) while no
+        change came since, else a fresh `save()`.
+
+        A node stores a document that arrived whole from a peer, and sends one to a peer that
+        has nothing, without encoding and compressing it again. Unlike `save()` the result is
+        not canonical: it may be a save followed by change chunks, or another engine's save."""
+        stored = self._current_stored()
+        if stored is None:
+            return self.save()
+        self._saved = len(self._changes)
+        return stored
+
+    def _current_stored(self) -> bytes | None:
+        if self._stored is not None and self._stored_count == len(self._changes):
+            return self._stored
+        return None
 
     def _admitted(
         self, changes: list[Change], admit: Admit | None
@@ -195,8 +226,12 @@ class Document:
         """Apply a saved document and/or change chunks; returns how many changes were added."""
         self._check_open()
         before = len(self._changes)
+        data = bytes(data)
+        empty = not self._changes and not self._queue
         with gc_paused():
-            self._apply_batch(self._decode_chunks(bytes(data), allow_document=True))
+            self._apply_batch(self._decode_chunks(data, allow_document=True))
+        if empty:
+            self._keep_stored(data)
         return len(self._changes) - before
 
     @classmethod
@@ -282,6 +317,8 @@ class Document:
             self._heads.difference_update(change.deps)
         self._recompute_max_op()
         self._saved = min(self._saved, count)
+        if self._stored_count > count:
+            self._stored = None
 
     # ------------------------------------------------------------------ change graph
 
@@ -356,13 +393,18 @@ class Document:
         """The whole document as one compressed document chunk, as the reference writes it."""
         with gc_paused():
             self._saved = len(self._changes)
-            return doc_format.encode_document(self, deflate=True)
+            data = doc_format.encode_document(self, deflate=True)
+        self._stored, self._stored_count = data, self._saved
+        return data
 
     def save_incremental(self) -> bytes:
         """The changes added since the last save or save_incremental, concatenated."""
         new = self._changes[self._saved :]
+        data = join_bytes([c.raw for c in new])
+        if self._stored is not None and self._stored_count == self._saved:
+            self._stored, self._stored_count = self._stored + data, len(self._changes)
         self._saved = len(self._changes)
-        return join_bytes([c.raw for c in new])
+        return data
 
     def fork(self, actor: bytes | str | None = None, heads: list[bytes] | None = None) -> Document:
         doc = Document(actor)

@@ -141,6 +141,11 @@ class SyncState:
     read_only: bool = False
     peer_read_only: bool = False
     needs_reset: bool = False
+    omit_have: bool = False
+    """Leave our Bloom filter out of the next message if it carries changes (`have: []`, as
+    the reference itself sends while it needs changes): for a first message that presumes
+    what the peer holds (sync/repo/synchronizer.py `_presume_saved_heads`). Cleared by the
+    next message either way."""
 
     def encode(self) -> bytes:
         out = bytearray((STATE_TYPE,))
@@ -226,6 +231,8 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
             if state.peer_supports_v2 and len(hashes) > len(doc._changes) // 3:
                 send_doc = True
     nothing_to_send = not send_doc and not hashes
+    if state.omit_have and not nothing_to_send:
+        our_have = []
     if state.last_sent_heads == our_heads and state.have_responded:
         if (their_heads == our_heads or state.read_only) and nothing_to_send:
             return None
@@ -242,9 +249,10 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
             heads = []
         state.needs_reset = False
     if send_doc:
-        changes = [
-            encode_document(doc, deflate=True)
-        ]  # not doc.save(): that moves save_incremental
+        # what the document was loaded from when it holds no more (a node's stored file, a save
+        # followed by change chunks: the reference loads both alike), else a fresh encoding;
+        # not doc.save(): that moves save_incremental
+        changes = [doc._current_stored() or encode_document(doc, deflate=True)]
         sent = [c.hash for c in doc._changes]
     elif state.peer_supports_v2:
         changes = [join_bytes([doc._by_hash[h].raw for h in hashes])] if hashes else []
@@ -254,6 +262,7 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
         sent = hashes
     message = SyncMessage(version, heads, our_need, our_have, changes, flags)
     state.have_responded = True
+    state.omit_have = False
     state.last_sent_heads = our_heads
     state.sent_hashes.update(sent)
     state.in_flight = True
@@ -270,6 +279,7 @@ def receive_sync_message(
     if message.changes and not state.read_only:
         held = doc._load_admitted(join_bytes(message.changes), admit)
     state.in_flight = False
+    state.omit_have = False
     if message.flags is not None:
         state.their_flags = message.flags
         if message.flags & FLAG_SYNC_RESET:

@@ -577,13 +577,20 @@ def _presume_saved_heads(state: SyncState, doc: Document) -> None:
     round trips per document. Should the peer hold less than the saved state says (a restored
     backup), it queues what it cannot apply yet and asks for the rest in its answer, which
     replaces this presumption; should it hold more, a change goes twice. Either way it
-    converges."""
+    converges.
+
+    When that first message carries changes it leaves out our Bloom filter, a good part of a
+    small reconnect's bytes. The filter tells the peer which of its changes we lack; a node
+    sends those in its own first message (this same presumption), and a peer that waits for
+    our filter (the reference) learns what we lack from our answer to its heads instead, one
+    round trip later, only when both sides changed the document meanwhile."""
     if state.their_have is not None or state.their_heads is not None or not state.shared_heads:
         return
     if doc.get_missing_deps(state.shared_heads):
         return  # the saved heads are not all here: let the peer say what it has
     state.their_have = [Have(list(state.shared_heads), BloomFilter())]
     state.their_need = []
+    state.omit_have = True
 
 
 def _known_to_have(entry: _DocPeer) -> list[bytes]:

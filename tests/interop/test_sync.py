@@ -157,6 +157,52 @@ def test_empty_peer_receives_the_whole_document(js: Oracle, empty: Side, first: 
     assert peers.doc.get_heads()
 
 
+def _stored_file(seed: int) -> bytes:
+    """What a node's document file holds: a save followed by appended change chunks."""
+    doc = Document(actor=actor(seed, 1))
+    random_edits(doc, seed, changes=3, edits=5)
+    data = doc.save()
+    for step in range(3):
+        random_edits(doc, seed * 7 + step, changes=1, edits=4)
+        data += doc.save_incremental()
+    return data
+
+
+@pytest.mark.parametrize("first", ["py", "js"])
+def test_empty_reference_peer_loads_the_stored_file_sent_whole(js: Oracle, first: Side) -> None:
+    """To a peer with nothing, a document loaded from a file (a save and change chunks) goes as
+    that file's bytes, unencoded; the reference loads them as it loads its own whole document."""
+    stored = _stored_file(31)
+    js.create("doc", actor(31, 2))
+    peers = Peers(js, Document.load(stored, actor=actor(31, 1)))
+    sent: list[bytes] = []
+    generate = peers.doc.generate_sync_message
+
+    def spy(state: SyncState) -> bytes | None:
+        message = generate(state)
+        sent.append(message or b"")
+        return message
+
+    peers.doc.generate_sync_message = spy  # type: ignore[method-assign]
+    peers.run(first)
+    assert_same_document(js, "doc", peers.doc, f"{first} first")
+    assert any(stored in message for message in sent), "the stored bytes did not travel as such"
+
+
+def test_a_whole_document_from_the_reference_is_stored_as_it_came(js: Oracle) -> None:
+    """An empty peer keeps the reference's whole document as its stored bytes (no re-encoding),
+    and those load in the reference and in our engine as the same document."""
+    js.create("doc", actor(32, 0))
+    js.random_edits("doc", seed=32, changes=5, edits=6)
+    peers = Peers(js, Document(actor=actor(32, 1)))
+    peers.run("js")
+    assert_same_document(js, "doc", peers.doc)
+    stored = peers.doc.stored_bytes()
+    assert stored == js.save("doc")  # the reference sent its save
+    js.load("reloaded", stored)
+    assert_same_document(js, "reloaded", Document.load(stored))
+
+
 @pytest.mark.parametrize("first", ["py", "js"])
 def test_long_shared_history_syncs_only_the_new_changes(js: Oracle, first: Side) -> None:
     """With most history shared, the peers send the few new changes (found through the Bloom

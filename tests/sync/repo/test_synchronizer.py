@@ -414,6 +414,33 @@ def test_a_reconnect_syncs_exactly_the_documents_changed_meanwhile_on_either_sid
     assert server.host.open(ids[1]).get(ROOT, "late") == "from the client"  # type: ignore[union-attr]
 
 
+def test_a_first_message_after_a_reconnect_carrying_changes_leaves_out_its_bloom_filter() -> None:
+    """The change goes with the presumed heads but without `have`: the answer brings the peer's
+    heads and filter anyway, and a node sends its own changes in its own first message. When
+    both sides changed the document, they still converge in two messages each way at most."""
+    net, ids = _synced_pair(2)
+    server, client = net.nodes["server"], net.nodes["client"]
+    put(server, ids[0], "late", "from the server")
+    put(server, ids[1], "late", "from the server")
+    put(client, ids[1], "later", "from the client")
+    net.log.clear()
+    net.connect("client", "server")
+    net.run()
+    first = sync_messages(net.log, ids[0])
+    assert [m.sender_id for m in first] == ["server", "client"]
+    opening = SyncMessage.decode(first[0].data)
+    assert opening.changes and opening.have == []
+    assert SyncMessage.decode(first[1].data).have  # the answer keeps its filter
+    both = sync_messages(net.log, ids[1])
+    assert len([m for m in both if m.sender_id == "server"]) <= 2
+    assert len([m for m in both if m.sender_id == "client"]) <= 2
+    for doc_id in ids:
+        ours, theirs = (n.host.open(doc_id) for n in (server, client))
+        assert ours is not None and theirs is not None
+        assert ours.get_heads() == theirs.get_heads()
+        assert ours.to_py() == theirs.to_py()
+
+
 def test_without_known_heads_a_reconnect_loads_the_documents_and_still_skips_the_unchanged() -> (
     None
 ):

@@ -1,0 +1,121 @@
+"""project_all() leaves the same rows as project() document by document, fresh or not."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from node.projection import project
+from node.projection.batch import project_all, projected_kinds
+from node.projection.models import (
+    CommentRow,
+    DiscussionRow,
+    DiscussionTagRow,
+    InitiativeAllyRow,
+    InitiativeNeedRow,
+    InitiativeRow,
+    InitiativeTagRow,
+    InitiativeTaskRow,
+    OrganisationMemberRow,
+    OrganisationRow,
+    PersonRow,
+    PersonTermRow,
+    SearchEntryRow,
+)
+from node.runtime import Node
+
+from . import builders as b
+
+TABLES = (
+    InitiativeRow,
+    InitiativeTagRow,
+    InitiativeAllyRow,
+    InitiativeNeedRow,
+    InitiativeTaskRow,
+    DiscussionRow,
+    DiscussionTagRow,
+    CommentRow,
+    PersonRow,
+    PersonTermRow,
+    OrganisationRow,
+    OrganisationMemberRow,
+    SearchEntryRow,
+)
+
+
+def _village(node: Node) -> list[str]:
+    """One document of every projected type, with child rows."""
+    ann = b.person(node, "Ann")
+    bob = b.person(node, "Bob")
+    return [
+        ann,
+        bob,
+        b.initiative(
+            node,
+            ann,
+            "Moestuin",
+            tags=["Groen"],
+            allies={bob: "supporter"},
+            needs=[b.need("hands", "Helpen spitten", by=ann)],
+            tasks=[b.task("Zaad kopen", by=ann, owner=bob)],
+        ),
+        b.discussion(
+            node, ann, "Bankjes", tags=["Plein"], comments=[(bob, "Bij de kerk", b.at(2))]
+        ),
+        b.organisation(node, ann, "Gemeente", kind="municipality", members={bob: "member"}),
+    ]
+
+
+async def _dump(node: Node) -> dict[str, list[tuple[Any, ...]]]:
+    async with node.sessions() as session:
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for model in TABLES:
+            # a search entry's own id is a counter, not something the document decides
+            columns = [
+                c for c in model.__table__.columns if model is not SearchEntryRow or c.key != "id"
+            ]
+            rows = (await session.execute(select(*columns))).all()
+            out[model.__tablename__] = sorted(tuple(r) for r in rows)
+        return out
+
+
+async def _clear(node: Node) -> None:
+    async with node.sessions() as session:
+        for model in reversed(TABLES):
+            await session.execute(delete(model))
+        await session.commit()
+
+
+def test_a_batch_projects_the_same_rows_as_one_document_at_a_time(node: Node) -> None:
+    ids = _village(node)
+
+    async def check() -> None:
+        contents = [node.documents.read(i) for i in ids]
+        async with node.sessions() as session:
+            for content in contents:
+                await project(session, content, fresh=True)
+            await session.commit()
+        one_by_one = await _dump(node)
+        assert one_by_one[InitiativeTaskRow.__tablename__]  # children were written
+
+        await _clear(node)
+        async with node.sessions() as session:
+            assert await projected_kinds(session, ids) == {}
+            await project_all(session, contents, fresh=set(ids))
+            await session.commit()
+        assert await _dump(node) == one_by_one
+
+        async with node.sessions() as session:  # again, not fresh: rows replaced, not doubled
+            assert set((await projected_kinds(session, ids)).values()) == {
+                "person",
+                "initiative",
+                "discussion",
+                "organisation",
+            }
+            await project_all(session, contents, fresh=set())
+            await session.commit()
+        assert await _dump(node) == one_by_one
+
+    asyncio.run(check())
