@@ -37,6 +37,7 @@ NOUNS = {
     "person": N_("persoon"),
     "organisation": N_("organisatie"),
     "grant_call": N_("subsidieoproep"),
+    "place": N_("plek"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

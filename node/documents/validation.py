@@ -14,7 +14,15 @@ from ..errors import Invalid
 from ..phrases import N_
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
-DOCUMENT_TYPES = ("initiative", "discussion", "person", "organisation", "catalog", "grant_call")
+DOCUMENT_TYPES = (
+    "initiative",
+    "discussion",
+    "person",
+    "organisation",
+    "catalog",
+    "grant_call",
+    "place",
+)
 
 
 @cache
