@@ -19,6 +19,7 @@ from . import (
     organisations,
     peers,
     people,
+    places,
     plan,
     sync,
 )
@@ -32,6 +33,7 @@ ROUTES: list[ControllerRouterHandler] = [
     *people.ROUTES,
     *organisations.ROUTES,
     *grants.ROUTES,
+    *places.ROUTES,
     *accounts.ROUTES,
     *moderation.ROUTES,
     *api.ROUTES,
