@@ -16,6 +16,7 @@ from .discussions import add_discussions
 from .grants import add_grant_call
 from .initiatives import add_initiatives
 from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
+from .places import add_places
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoResult", "fill_demo", "has_content"]
 
@@ -27,6 +28,7 @@ class DemoResult:
     initiatives: int = 0
     discussions: int = 0
     grant_calls: int = 0
+    places: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -36,13 +38,15 @@ def has_content(node: Node) -> bool:
 
 
 async def fill_demo(node: Node) -> DemoResult:
-    """Fill an empty node with people, organisations, initiatives and discussions, and commit."""
+    """Fill an empty node with people, organisations, initiatives, discussions, a grant call and
+    places with rooms, and commit."""
     async with node.sessions() as session:
         people, accounts = await add_people(node, session)
         organisations = await add_organisations(node, session, people)
         initiatives = await add_initiatives(node, session, people, organisations)
         await add_discussions(node, session, people)
         await add_grant_call(node, session, people, organisations, initiatives)
+        await add_places(node, session, people, initiatives)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -51,5 +55,6 @@ async def fill_demo(node: Node) -> DemoResult:
         initiatives=made["initiative"],
         discussions=made["discussion"],
         grant_calls=made["grant_call"],
+        places=made["place"],
         accounts=accounts,
     )
