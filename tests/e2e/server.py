@@ -46,6 +46,10 @@ class Site:
     """title -> id of every discussion."""
     grant_call: str = ""
     """The demo's micro-grant call."""
+    place: str = ""
+    """The demo's village hall (two rooms, clashing requests)."""
+    room: str = ""
+    """Its meeting room."""
 
 
 def _mekaar() -> list[str]:
@@ -91,6 +95,13 @@ async def _fill(site: Site) -> None:
                 site.discussions[content["title"]] = doc_id
             elif content["type"] == "grant_call":
                 site.grant_call = doc_id
+            elif content["type"] == "place" and content["name"] == "Dorpshuis De Brink":
+                site.place = doc_id
+                site.room = next(
+                    room_id
+                    for room_id, room in content["rooms"].items()
+                    if room["name"] == "Vergaderkamer"
+                )
     finally:
         await node.close()
 

@@ -45,6 +45,15 @@ PAGES = {
     "grant-call-volunteer": ("anna", "/subsidies/{grant_call}"),
     "grant-apply": ("fatima", "/subsidies/{grant_call}/aanvragen"),
     "grant-form": ("anna", "/subsidies/nieuw"),
+    "places": (None, "/plekken"),
+    "place-visitor": (None, "/plekken/{place}"),
+    "place-host": ("henk", "/plekken/{place}"),
+    "place-requester": ("mohamed", "/plekken/{place}"),
+    "place-form": ("anna", "/plekken/nieuw"),
+    "place-edit": ("henk", "/plekken/{place}/bewerken"),
+    "room-host": ("henk", "/plekken/{place}/zalen/{room}"),
+    "room-resident": ("pieter", "/plekken/{place}/zalen/{room}"),
+    "my-bookings": ("pieter", "/mijn-boekingen"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -80,6 +89,8 @@ def places(site: Site) -> dict[str, str]:
         "foreign": site.foreign_id,
         "discussion": site.discussions["Wat doen we met het oude schoolgebouw in Wezep?"],
         "grant_call": site.grant_call,
+        "place": site.place,
+        "room": site.room,
     }
 
 
