@@ -340,11 +340,13 @@ async def request_booking(
 
     def check(content: dict[str, Any]) -> None:
         room = _room(content, room_id)
-        if people > int(room.get("capacity", 0)):
+        capacity = room.get("capacity")
+        capacity = capacity if isinstance(capacity, int) else 0
+        if people > capacity:
             raise Invalid(
                 "people",
                 N_("Deze zaal biedt plaats aan hoogstens %(capacity)d mensen."),
-                capacity=int(room.get("capacity", 0)),
+                capacity=capacity,
             )
         if rules.confirmed_overlapping(content, booking):
             raise Invalid("start", N_("De zaal is dan al geboekt. Kies een ander moment."))

@@ -140,6 +140,11 @@ def _strings(value: Any) -> list[str]:
     return [str(v) for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
+def _count(value: Any) -> int:
+    """A whole number from another node's document (0 for anything else)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(rules.LOCAL_TIME)
 
@@ -160,7 +165,7 @@ def build_place(node: Node, content: dict[str, Any], heads: list[bytes]) -> Plac
             RoomView(
                 id=room_id,
                 name=str(room.get("name", "")),
-                capacity=int(room.get("capacity", 0)),
+                capacity=_count(room.get("capacity")),
                 conditions=str(room.get("conditions", "")),
                 facilities=_strings(room.get("facilities")),
             )
@@ -190,11 +195,13 @@ def build_place(node: Node, content: dict[str, Any], heads: list[bytes]) -> Plac
             initiative_id=initiative if isinstance(initiative, str) else None,
             initiative_title=titles.get(initiative) if isinstance(initiative, str) else None,
             purpose=str(booking.get("purpose", "")),
-            people=int(booking.get("people", 1)),
+            people=_count(booking.get("people")),
             requested_at=booking["requested_at"],
             state=state,
             decided_by=ref(decided_by) if decided_by else None,
-            decided_at=booking.get("decided_at"),
+            decided_at=booking["decided_at"]
+            if isinstance(booking.get("decided_at"), datetime)
+            else None,
             reason=str(booking.get("reason", "")),
             conflicts=[
                 ConflictRef(

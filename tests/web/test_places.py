@@ -22,7 +22,16 @@ from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from sync.document_id import new_document_id
 
-from .builders import Browser, csrf_of, page_problems, post_form, register, repeated_ids, run
+from .builders import (
+    Browser,
+    csrf_of,
+    page_problems,
+    post_form,
+    post_initiative,
+    register,
+    repeated_ids,
+    run,
+)
 
 NOW = datetime(2031, 3, 1, 9, tzinfo=UTC)
 
@@ -97,9 +106,13 @@ def test_a_place_with_a_room_and_a_confirmed_booking(
     amira = Browser(client)
     with amira as browser:
         register(browser, "Amira")
-        booking = book(browser, place, room, "Buurtvergadering")
+        initiative = post_initiative(browser, "Buurtcomité Centrum")
+        form = browser.get(f"/plekken/{place}/zalen/{room}").text
+        assert f'<option value="{initiative}"' in form  # her initiatives to book for
+        booking = book(browser, place, room, "Buurtvergadering", initiative=initiative)
         mine = browser.get("/mijn-boekingen").text
         assert "Buurtvergadering" in mine and "Gevraagd" in mine
+    assert "Buurtcomité Centrum" in client.get(f"/plekken/{place}").text
     response = post_form(client, f"/plekken/{place}/boekingen/{booking}/bevestigen")
     assert response.status_code == 303, response.text
     with amira as browser:
@@ -185,6 +198,7 @@ def test_refused_forms_keep_what_was_typed(client: TestClient[Litestar], clock: 
         register(stranger, "Vreemde")
         assert post_form(stranger, f"/plekken/{place}/zalen", ROOM).status_code == 403
         assert post_form(stranger, f"/plekken/{place}/bewerken", PLACE).status_code == 403
+        assert stranger.get(f"/plekken/{place}/bewerken").status_code == 403
 
 
 def test_the_json_api(client: TestClient[Litestar], clock: Clock) -> None:

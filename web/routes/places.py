@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from node import projection
 from node.acting import Acting
-from node.errors import Invalid, NotFound
+from node.errors import Invalid, NotFound, PermissionDenied
 from node.phrases import N_
 from node.places import service
 from node.places.forms import BookingForm, DeclineForm, HostForm, PlaceForm, RoomForm
@@ -137,6 +137,8 @@ async def edit_place_page(
     if acting is None:
         return login_first(request)
     place = await get_place(node, place_id)
+    if not place.is_host(acting.person_id):
+        raise PermissionDenied(N_("Alleen wie deze plek beheert kan dit doen."))
     action = f"/plekken/{place.id}/bewerken"
     return form_page(PLACE_FORM, _form_of(place), action=action, new=False, place=place)
 
@@ -191,6 +193,15 @@ def _week_of(week: str, fallback: date) -> date:
         return fallback
 
 
+async def _my_initiatives(node: Node, acting: Acting | None) -> list[tuple[str, str]]:
+    """(id, title) of the initiatives this person is an ally of, to book a room for."""
+    if acting is None:
+        return []
+    async with node.sessions() as session:
+        mine = await projection.my_initiatives(session, acting.person_id)
+    return [(m.initiative.id, m.initiative.title) for m in mine]
+
+
 async def _room_page(
     node: Node,
     acting: Acting | None,
@@ -215,6 +226,7 @@ async def _room_page(
         "week": room_week(place, room, _week_of(week, today)),
         "acting": acting,
         "is_host": place.is_host(acting.person_id if acting else None),
+        "initiatives": await _my_initiatives(node, acting),
         "booking_errors": booking_errors or {},
         "room_errors": room_errors or {},
         "booking": booking or BookingForm(room=room.id, start="", end="", purpose="", people=""),
