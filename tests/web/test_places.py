@@ -151,6 +151,9 @@ def test_conflicting_requests_are_shown_to_the_host_and_both_requesters(
             assert page_problems(mine) == []
     with jonas as browser:
         assert "Een andere boeking gaat voor" in browser.get("/mijn-boekingen").text
+        assert (
+            post_form(browser, f"/plekken/{place}/boekingen/{first}/bevestigen").status_code == 403
+        )
     assert post_form(client, f"/plekken/{place}/boekingen/{first}/bevestigen").status_code == 303
     refused = post_form(client, f"/plekken/{place}/boekingen/{second}/bevestigen")
     assert refused.status_code == 400 and "botst met een bevestigde boeking" in refused.text
@@ -191,6 +194,9 @@ def test_refused_forms_keep_what_was_typed(client: TestClient[Litestar], clock: 
     past["end"] = "2031-02-01T11:00"
     response = post_form(client, action, past)
     assert response.status_code == 400 and "verleden" in response.text
+    week_long = {**SLOT, "room": room, "purpose": "Kamp", "end": "2031-03-13T19:00"}
+    response = post_form(client, action, week_long)
+    assert response.status_code == 400 and "hoogstens 7 dagen" in response.text
     assert client.get(f"/api/places/{place}").json()["bookings"] == []
     room_bad = post_form(client, f"/plekken/{place}/zalen", {**ROOM, "capacity": "nul"})
     assert room_bad.status_code == 400 and "Aantal plaatsen" in room_bad.text
@@ -199,6 +205,27 @@ def test_refused_forms_keep_what_was_typed(client: TestClient[Litestar], clock: 
         assert post_form(stranger, f"/plekken/{place}/zalen", ROOM).status_code == 403
         assert post_form(stranger, f"/plekken/{place}/bewerken", PLACE).status_code == 403
         assert stranger.get(f"/plekken/{place}/bewerken").status_code == 403
+
+
+def test_a_host_adds_a_host_who_may_then_edit(client: TestClient[Litestar], clock: Clock) -> None:
+    register(client, "Henk")
+    place, _room = open_place(client)
+    amira = Browser(client)
+    with amira as browser:
+        amira_id = register(browser, "Amira")
+        assert browser.get(f"/plekken/{place}/bewerken").status_code == 403
+    unknown = post_form(client, f"/plekken/{place}/beheerders", {"person": "x" * 28})
+    assert unknown.status_code in (400, 404)
+    assert (
+        post_form(client, f"/plekken/{place}/beheerders", {"person": amira_id}).status_code == 303
+    )
+    with amira as browser:
+        assert browser.get(f"/plekken/{place}/bewerken").status_code == 200
+        edited = post_form(browser, f"/plekken/{place}/bewerken", {**PLACE, "name": "De Brug"})
+        assert edited.status_code == 303
+    hosts = {h["person_id"] for h in client.get(f"/api/places/{place}").json()["hosts"]}
+    assert amira_id in hosts
+    assert "De Brug" in client.get(f"/plekken/{place}").text
 
 
 def test_the_json_api(client: TestClient[Litestar], clock: Clock) -> None:
