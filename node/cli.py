@@ -164,7 +164,7 @@ def demo(ctx: click.Context) -> None:
         console.print(
             f"Klaar: {result.initiatives} initiatieven, {result.discussions} gesprekken, "
             f"{result.people} mensen, {result.organisations} organisaties, "
-            f"{result.grant_calls} subsidieoproep, {result.jobs} klus."
+            f"{result.grant_calls} subsidieoproep, {result.jobs} klus, {result.places} plekken."
         )
         if result.accounts:
             console.print(

@@ -41,6 +41,7 @@ NOUNS = {
     "job": N_("klus"),
     "ledger": N_("grootboek"),
     "poll": N_("peiling"),
+    "place": N_("plek"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

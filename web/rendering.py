@@ -81,6 +81,27 @@ ORGANISATION_KINDS = {
     "other": N_("Andere organisatie"),
 }
 
+PLACE_KINDS = {
+    "community_centre": N_("Buurthuis of gemeenschapscentrum"),
+    "open_house": N_("Open Huis"),
+    "give_box": N_("Weggeefkast"),
+    "repair_cafe": N_("Repair Café"),
+    "garden": N_("Tuin"),
+    "other": N_("Andere plek"),
+}
+BOOKING_STATES = {
+    "requested": N_("Gevraagd"),
+    "confirmed": N_("Bevestigd"),
+    "declined": N_("Geweigerd"),
+    "cancelled": N_("Geannuleerd"),
+}
+ACCESSIBILITY = {
+    "step_free": N_("Drempelvrije ingang"),
+    "accessible_toilet": N_("Toegankelijk toilet"),
+    "hearing_loop": N_("Ringleiding"),
+    "accessible_parking": N_("Parkeerplaats voor mensen met een beperking"),
+}
+
 
 def step_index(initiative: Any) -> int:
     """Where an initiative (an InitiativeView) stands on the path, 0 to 3: 'aansluiten' once
@@ -221,6 +242,9 @@ def build_environment(
         TASK_STATUS=TASK_STATUS,
         TASK_BUTTONS=TASK_BUTTONS,
         ORGANISATION_KINDS=ORGANISATION_KINDS,
+        PLACE_KINDS=PLACE_KINDS,
+        BOOKING_STATES=BOOKING_STATES,
+        ACCESSIBILITY=ACCESSIBILITY,
         step_index=step_index,
         current_lang=_current_lang,
         escape=escape,

@@ -17,6 +17,7 @@ from .grants import add_grant_call
 from .initiatives import add_initiatives
 from .jobs import add_job
 from .people import DEMO_PASSWORD, DemoAccount, add_organisations, add_people
+from .places import add_places
 from .polls import add_poll
 
 __all__ = ["DEMO_PASSWORD", "DemoAccount", "DemoResult", "fill_demo", "has_content"]
@@ -30,6 +31,7 @@ class DemoResult:
     discussions: int = 0
     grant_calls: int = 0
     jobs: int = 0
+    places: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -39,7 +41,8 @@ def has_content(node: Node) -> bool:
 
 
 async def fill_demo(node: Node) -> DemoResult:
-    """Fill an empty node with people, organisations, initiatives and discussions, and commit."""
+    """Fill an empty node with people, organisations, initiatives, discussions, a grant call and
+    places with rooms, and commit."""
     async with node.sessions() as session:
         people, accounts = await add_people(node, session)
         organisations = await add_organisations(node, session, people)
@@ -48,6 +51,7 @@ async def fill_demo(node: Node) -> DemoResult:
         await add_grant_call(node, session, people, organisations, initiatives)
         await add_job(node, session, people, organisations)
         await add_poll(node, session, people, discussions)
+        await add_places(node, session, people, initiatives)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -57,5 +61,6 @@ async def fill_demo(node: Node) -> DemoResult:
         discussions=made["discussion"],
         grant_calls=made["grant_call"],
         jobs=made["job"],
+        places=made["place"],
         accounts=accounts,
     )

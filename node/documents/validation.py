@@ -24,6 +24,7 @@ DOCUMENT_TYPES = (
     "job",
     "ledger",
     "poll",
+    "place",
 )
 
 

@@ -386,6 +386,47 @@ event.listen(
     DDL("DROP TABLE IF EXISTS search_fts").execute_if(dialect="sqlite"),  # type: ignore[no-untyped-call]
 )
 
+
+class PlaceRow(Base):
+    """A place with rooms (zalenzoeker), for the list of places."""
+
+    __tablename__ = "places"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(24), index=True)
+    about: Mapped[str] = mapped_column(Text)  # the first part only
+    address: Mapped[str] = mapped_column(String(200))
+    village: Mapped[str] = mapped_column(String(PLACE))
+    village_key: Mapped[str] = mapped_column(String(PLACE), index=True)
+    neighbourhood: Mapped[str] = mapped_column(String(PLACE))
+    neighbourhood_key: Mapped[str] = mapped_column(String(PLACE))
+    step_free: Mapped[bool] = mapped_column(Boolean)
+    room_count: Mapped[int] = mapped_column(Integer)
+    max_capacity: Mapped[int] = mapped_column(Integer)
+    """The largest room's capacity (0 without rooms): "a room for 40 people"."""
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PlaceBookingRow(Base):
+    """A booking request of a place, to find a person's own bookings across places."""
+
+    __tablename__ = "place_bookings"
+
+    place_id: Mapped[str] = mapped_column(
+        ForeignKey("places.id", ondelete="CASCADE"), primary_key=True
+    )
+    booking_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(ID))
+    person_id: Mapped[str] = mapped_column(String(ID))
+    start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_place_bookings_person", "person_id"),)
+
+
 PROJECTION_TABLES: tuple[Table, ...] = tuple(
     model.__table__  # type: ignore[misc]
     for model in (
@@ -404,6 +445,8 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         GrantCallRow,
         JobRow,
         PollRow,
+        PlaceRow,
+        PlaceBookingRow,
         VillageRow,
         SearchEntryRow,
     )

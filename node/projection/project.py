@@ -37,6 +37,8 @@ from .models import (
     OrganisationRow,
     PersonRow,
     PersonTermRow,
+    PlaceBookingRow,
+    PlaceRow,
     PollRow,
     SearchEntryRow,
     VillageRow,
@@ -441,6 +443,52 @@ def _poll(doc_id: str, content: dict[str, Any]) -> Rows:
     return [(PollRow, [row])]
 
 
+def _place_doc(doc_id: str, content: dict[str, Any]) -> Rows:
+    name = c.line(content.get("name"), 200)
+    about = c.text(content.get("about"), SEARCH_BODY)
+    address = c.line(content.get("address"), 200)
+    facilities = c.strings(content.get("facilities"), 100, 30)
+    rooms = _items(content.get("rooms"))
+    capacities = [c.integer(room.get("capacity"), 0, 10_000) or 0 for _id, room in rooms]
+    access = content.get("accessibility")
+    access = access if isinstance(access, dict) else {}
+    row = {
+        "id": doc_id,
+        "name": name,
+        "kind": c.line(content.get("kind"), 24),
+        "about": about[:EXCERPT],
+        "address": address,
+        **_place(content),
+        "step_free": access.get("step_free") is True,
+        "room_count": len(rooms),
+        "max_capacity": max(capacities, default=0),
+        "created_by": c.line(content.get("created_by"), ID),
+        **_envelope(content),
+    }
+    bookings = [
+        {
+            "place_id": doc_id,
+            "booking_id": booking_id,
+            "room_id": c.line(booking.get("room"), ID),
+            "person_id": c.line(booking.get("by"), ID),
+            "start": c.moment(booking.get("start")),
+            "end": c.moment(booking.get("end")),
+        }
+        for booking_id, booking in _items(content.get("bookings"))
+    ]
+    room_names = [c.line(room.get("name"), 200) for _id, room in rooms]
+    search_parts = [about, address, *_row_place(row), *facilities, *room_names]
+    return [
+        (PlaceRow, [row]),
+        (PlaceBookingRow, bookings),
+        (SearchEntryRow, _search(doc_id, "place", name, search_parts)),
+    ]
+
+
+def _row_place(row: dict[str, Any]) -> list[str]:
+    return [row["village"], row["neighbourhood"]]
+
+
 def _catalog(doc_id: str, content: dict[str, Any]) -> Rows:
     """Only a catalog at the id its node's id gives counts: another document cannot name a
     village for a node it does not belong to."""
@@ -466,6 +514,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "grant_call": _grant_call,
     "job": _job,
     "poll": _poll,
+    "place": _place_doc,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
@@ -483,5 +532,6 @@ _OWNED: dict[str, tuple[Any, ...]] = {
     "grant_call": (GrantCallRow.id,),
     "job": (JobRow.id,),
     "poll": (PollRow.id,),
+    "place": (PlaceBookingRow.place_id, PlaceRow.id),
 }
 """The key column of every table a document type fills, children before parents."""

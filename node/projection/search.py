@@ -27,7 +27,7 @@ from .models import SEARCH_CONFIG, SearchEntryRow
 
 MAX_QUERY = 200  # characters of a query that are read
 MAX_TERMS = 16
-KINDS = ("initiative", "discussion", "person", "organisation", "grant_call", "job")
+KINDS = ("initiative", "discussion", "person", "organisation", "grant_call", "job", "place")
 
 _fts = table("search_fts")
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
@@ -35,7 +35,9 @@ _WORD = re.compile(r"\w+")
 
 
 class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
-    kind: Literal["initiative", "discussion", "person", "organisation", "grant_call", "job"]
+    kind: Literal[
+        "initiative", "discussion", "person", "organisation", "grant_call", "job", "place"
+    ]
     id: str
     title: str
     snippet: str

@@ -52,6 +52,10 @@ class Site:
     """The demo's poll."""
     organisations: dict[str, str] = field(default_factory=dict)
     """name -> id of every organisation."""
+    place: str = ""
+    """The demo's village hall (two rooms, clashing requests)."""
+    room: str = ""
+    """Its meeting room."""
 
 
 def _mekaar() -> list[str]:
@@ -103,6 +107,13 @@ async def _fill(site: Site) -> None:
                 site.poll = doc_id
             elif content["type"] == "organisation":
                 site.organisations[content["name"]] = doc_id
+            elif content["type"] == "place" and content["name"] == "Dorpshuis De Brink":
+                site.place = doc_id
+                site.room = next(
+                    room_id
+                    for room_id, room in content["rooms"].items()
+                    if room["name"] == "Vergaderkamer"
+                )
     finally:
         await node.close()
 

@@ -57,6 +57,15 @@ PAGES = {
     "poll-voter": ("marieke", "/peilingen/{poll}"),
     "poll-owner": ("henk", "/peilingen/{poll}"),
     "poll-form": ("anna", "/peilingen/nieuw"),
+    "places": (None, "/plekken"),
+    "place-visitor": (None, "/plekken/{place}"),
+    "place-host": ("henk", "/plekken/{place}"),
+    "place-requester": ("mohamed", "/plekken/{place}"),
+    "place-form": ("anna", "/plekken/nieuw"),
+    "place-edit": ("henk", "/plekken/{place}/bewerken"),
+    "room-host": ("henk", "/plekken/{place}/zalen/{room}"),
+    "room-resident": ("pieter", "/plekken/{place}/zalen/{room}"),
+    "my-bookings": ("pieter", "/mijn-boekingen"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -95,6 +104,8 @@ def places(site: Site) -> dict[str, str]:
         "job": site.job,
         "bakery": site.organisations["Bakkerij Van Dijk"],
         "poll": site.poll,
+        "place": site.place,
+        "room": site.room,
     }
 
 

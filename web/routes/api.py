@@ -7,6 +7,7 @@ message in the request's language (Accept-Language, else the node's MEKAAR_LANGU
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import msgspec
@@ -15,6 +16,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from node import projection
+from node.acting import require_login
 from node.discussions import service as discussions
 from node.discussions.forms import CommentForm, DiscussionForm
 from node.discussions.views import DiscussionView, get_discussion
@@ -43,6 +45,9 @@ from node.ledger.views import AccountView, get_account
 from node.organisations.views import OrganisationView, get_organisation
 from node.people.views import PersonView, get_person
 from node.phrases import N_
+from node.places import service as places_service
+from node.places.forms import BookingForm, DeclineForm, HostForm, PlaceForm, RoomForm
+from node.places.views import BookingView, PlaceView, RoomWeek, get_place, room_week
 from node.polls import service as poll_service
 from node.polls.forms import OutcomeForm, PollForm, VoteForm
 from node.polls.views import PollView, get_poll
@@ -56,6 +61,7 @@ from node.projection import (
 )
 from node.projection.grants import GrantCallSummary, list_grant_calls
 from node.projection.jobs import JobSummary, list_jobs
+from node.projection.places import PlaceSummary, list_places, places_booked_by
 
 from ..deps import ActingDep, Db, NodeDep
 
@@ -502,6 +508,147 @@ async def close_poll(
     return await get_poll(node, poll_id, acting.person_id if acting else None)
 
 
+# ---------------------------------------------------------------------------- places and rooms
+
+
+@get("/places", summary="Places with rooms (zalenzoeker), filtered")
+async def places(
+    db: Db,
+    kind: FromQuery[str] = "",
+    village: FromQuery[str] = "",
+    step_free: FromQuery[bool] = False,
+    people: FromQuery[int] = 0,
+    q: FromQuery[str] = "",
+    page: FromQuery[int] = 1,
+    per_page: FromQuery[int] = 20,
+) -> Page[PlaceSummary]:
+    return await list_places(
+        db,
+        kind=kind,
+        village=village,
+        step_free=step_free,
+        people=people,
+        query=q or None,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@get("/places/{place_id:str}", summary="One place: details, rooms, bookings and their conflicts")
+async def read_place(node: NodeDep, place_id: FromPath[str]) -> PlaceView:
+    return await get_place(node, place_id)
+
+
+@post("/places", status_code=HTTP_201_CREATED, summary="Add a place; you become its host")
+async def open_place(
+    node: NodeDep, db: Db, acting: ActingDep, data: JSONBody[PlaceForm]
+) -> Created:
+    return Created(await places_service.open_place(node, db, acting, data))
+
+
+@put("/places/{place_id:str}", summary="Edit a place's details (hosts)")
+async def edit_place(
+    node: NodeDep, db: Db, acting: ActingDep, place_id: FromPath[str], data: JSONBody[PlaceForm]
+) -> PlaceView:
+    await places_service.edit_place(node, db, acting, place_id, data)
+    return await get_place(node, place_id)
+
+
+@post("/places/{place_id:str}/hosts", status_code=HTTP_200_OK, summary="Add a host (hosts)")
+async def add_place_host(
+    node: NodeDep, db: Db, acting: ActingDep, place_id: FromPath[str], data: JSONBody[HostForm]
+) -> PlaceView:
+    await places_service.add_host(node, db, acting, place_id, data)
+    return await get_place(node, place_id)
+
+
+@post("/places/{place_id:str}/rooms", status_code=HTTP_201_CREATED, summary="Add a room (hosts)")
+async def add_room(
+    node: NodeDep, db: Db, acting: ActingDep, place_id: FromPath[str], data: JSONBody[RoomForm]
+) -> Created:
+    return Created(await places_service.save_room(node, db, acting, place_id, data))
+
+
+@put("/places/{place_id:str}/rooms/{room_id:str}", summary="Change a room (hosts)")
+async def edit_room(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    place_id: FromPath[str],
+    room_id: FromPath[str],
+    data: JSONBody[RoomForm],
+) -> PlaceView:
+    await places_service.save_room(node, db, acting, place_id, data, room_id)
+    return await get_place(node, place_id)
+
+
+@get(
+    "/places/{place_id:str}/rooms/{room_id:str}/week",
+    summary="A room's requested and confirmed bookings, day by day, for the week of `day`",
+)
+async def room_availability(
+    node: NodeDep, place_id: FromPath[str], room_id: FromPath[str], day: FromQuery[str] = ""
+) -> RoomWeek:
+    place = await get_place(node, place_id)
+    room = place.room(room_id)
+    if room is None:
+        raise NotFound(N_("zaal"))
+    try:
+        wanted = date.fromisoformat(day) if day else node.clock().date()
+    except ValueError:
+        raise Invalid("day", N_("Geef een geldige datum, bijvoorbeeld 2025-06-14.")) from None
+    return room_week(place, room, wanted)
+
+
+@post(
+    "/places/{place_id:str}/bookings",
+    status_code=HTTP_201_CREATED,
+    summary="Request a room for a time (start and end as ISO 8601; local time without offset)",
+)
+async def request_booking(
+    node: NodeDep, db: Db, acting: ActingDep, place_id: FromPath[str], data: JSONBody[BookingForm]
+) -> Created:
+    return Created(await places_service.request_booking(node, db, acting, place_id, data))
+
+
+@post(
+    "/places/{place_id:str}/bookings/{booking_id:str}/{action:str}",
+    status_code=HTTP_200_OK,
+    summary="confirm or decline (hosts, decline with a reason), cancel (the requester)",
+)
+async def act_on_booking(
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    place_id: FromPath[str],
+    booking_id: FromPath[str],
+    action: FromPath[str],
+    data: JSONBody[dict[str, Any]],
+) -> PlaceView:
+    if action == "confirm":
+        await places_service.confirm_booking(node, db, acting, place_id, booking_id)
+    elif action == "cancel":
+        await places_service.cancel_booking(node, db, acting, place_id, booking_id)
+    elif action == "decline":
+        try:
+            form = msgspec.convert(data, DeclineForm)
+        except msgspec.ValidationError as exc:
+            raise Invalid("reason", str(exc)) from None
+        await places_service.decline_booking(node, db, acting, place_id, booking_id, form)
+    else:
+        raise NotFound(N_("handeling"))
+    return await get_place(node, place_id)
+
+
+@get("/my-bookings", summary="The logged-in person's booking requests, by place")
+async def my_bookings(node: NodeDep, db: Db, acting: ActingDep) -> list[BookingView]:
+    me = require_login(acting)
+    found: list[BookingView] = []
+    for place_id in await places_booked_by(db, me.person_id):
+        found += (await get_place(node, place_id)).bookings_of(me.person_id)
+    return found
+
+
 HANDLERS: list[Any] = [
     node_info,
     me,
@@ -545,5 +692,16 @@ HANDLERS: list[Any] = [
     start_poll,
     vote_in_poll,
     close_poll,
+    places,
+    read_place,
+    open_place,
+    edit_place,
+    add_place_host,
+    add_room,
+    edit_room,
+    room_availability,
+    request_booking,
+    act_on_booking,
+    my_bookings,
 ]
 ROUTES = [Router(path="/api", route_handlers=HANDLERS, tags=["api"])]

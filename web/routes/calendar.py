@@ -16,7 +16,7 @@ calendar and a subscribed app updates entries in place.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from icalendar import Calendar, Event
@@ -29,6 +29,7 @@ from node.errors import NotFound
 from node.initiatives.agenda import AgendaEntry, initiative_agenda, node_agenda
 from node.initiatives.views import get_initiative
 from node.phrases import N_
+from node.places.views import get_place
 
 from ..deps import Db, NodeDep
 from ..feed_cache import kept
@@ -62,9 +63,7 @@ def add_entry(calendar: Calendar, request: Request[Any, Any, Any], entry: Agenda
     calendar.add_component(event)
 
 
-def render_calendar(
-    request: Request[Any, Any, Any], name: str, entries: list[AgendaEntry]
-) -> Response[bytes]:
+def _calendar(request: Request[Any, Any, Any], name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Mekaar//Voor Mekaar//NL")
     calendar.add("version", "2.0")
@@ -73,6 +72,13 @@ def render_calendar(
     calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH)
     calendar.add("source", absolute(request, request.url.path), parameters={"VALUE": "URI"})
+    return calendar
+
+
+def render_calendar(
+    request: Request[Any, Any, Any], name: str, entries: list[AgendaEntry]
+) -> Response[bytes]:
+    calendar = _calendar(request, name)
     for entry in entries:
         add_entry(calendar, request, entry)
     return Response(calendar.to_ical(), media_type=MEDIA_TYPE)
@@ -107,4 +113,48 @@ async def initiative_calendar(
     return await kept(request, db, build)
 
 
-ROUTES: list[ControllerRouterHandler] = [node_calendar, initiative_calendar]
+@get(
+    "/plekken/{place_id:str}/zalen/{room_id:str}/agenda.ics",
+    include_in_schema=False,
+    opt=PUBLIC_OPT,
+)
+async def room_calendar(
+    request: Request[Any, Any, Any],
+    node: NodeDep,
+    db: Db,
+    place_id: FromPath[str],
+    room_id: FromPath[str],
+) -> Response[bytes]:
+    """A room's confirmed bookings as timed events that make it busy: what it is for, never who
+    asked (docs/practices.md §2). Requests, declined and cancelled bookings are left out."""
+
+    async def build() -> Response[bytes]:
+        _ = translator(request)
+        place = await get_place(node, place_id)
+        room = place.room(room_id)
+        if room is None or None in await hidden_items(db, place.id):
+            raise NotFound(N_("zaal"))
+        calendar = _calendar(request, f"{room.name} · {place.name}")
+        url = absolute(request, f"/plekken/{place.id}/zalen/{room.id}")
+        for booking in place.bookings:
+            if booking.room_id != room.id or booking.state != "confirmed":
+                continue
+            event = Event()
+            event.add("uid", f"{place.id}-{booking.id}@mekaar")
+            stamp = booking.decided_at or booking.requested_at
+            event.add("dtstamp", stamp)
+            event.add("last-modified", stamp)
+            event.add("dtstart", booking.start.astimezone(UTC))
+            event.add("dtend", booking.end.astimezone(UTC))
+            event.add("transp", "OPAQUE")
+            event.add("summary", plain(booking.purpose))
+            event.add("location", plain(f"{room.name}, {place.name}, {place.address}".strip(", ")))
+            event.add("description", "\n".join([_("Zaal geboekt."), url]))
+            event.add("url", url)
+            calendar.add_component(event)
+        return Response(calendar.to_ical(), media_type=MEDIA_TYPE)
+
+    return await kept(request, db, build)
+
+
+ROUTES: list[ControllerRouterHandler] = [node_calendar, initiative_calendar, room_calendar]

@@ -16,10 +16,12 @@ from node.cli import main
 from node.grants import get_call
 from node.jobs.views import get_job
 from node.ledger.views import get_account
+from node.places import get_place
 from node.projection import list_discussions, list_initiatives, list_organisations, list_people
 from node.projection.grants import list_grant_calls
 from node.projection.jobs import list_jobs
 from node.projection.models import VillageRow
+from node.projection.places import list_places
 from node.projection.project import remove
 from node.runtime import Node
 from node.service import now
@@ -82,9 +84,11 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     filled = mekaar(*args, "demo", env=env)
     assert filled.exit_code == 0, filled.output
     assert json.loads((data / "node.json").read_text())["name"] == "Oldebroek"
-    assert "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties, 1 subsidieoproep, 1 klus" in (
-        " ".join(filled.output.split())
+    made = (
+        "7 initiatieven, 5 gesprekken, 13 mensen, 5 organisaties, 1 subsidieoproep, 1 klus, "
+        "3 plekken"
     )
+    assert made in " ".join(filled.output.split())
     assert "anna@demo.mekaar.invalid" in filled.output and "mekaar-demo-2025" in filled.output
     settings = Settings(data_dir=str(data), database_url=database_url)
     documents = sorted(p.name for p in (data / "documents").iterdir())
@@ -101,6 +105,7 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
             ],
             "jobs": [await get_job(node, j.id) for j in (await list_jobs(session, now())).items],
             "marieke": await get_account(node, await _person_named(session, "Marieke Visser")),
+            "places": [await get_place(node, p.id) for p in (await list_places(session)).items],
             "login": await accounts.login(
                 node,
                 session,
@@ -136,6 +141,15 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     assert group.guests == 3 and len(group.people) == 2 and len(upcoming.signups) == 1
     assert job.confirmed_minutes == 7 * 60
     assert seen["marieke"].balance == 60 and len(seen["marieke"].entries) == 2
+    # two places with rooms and bookings in every state, and a give box without rooms
+    places = {p.name: p for p in seen["places"]}
+    brink, open_house = places["Dorpshuis De Brink"], places["Open Huis Brugse Poort"]
+    assert places["Weggeefkast bij de bibliotheek"].rooms == []
+    assert len(brink.rooms) == 2 and len(brink.hosts) == 2 and len(open_house.rooms) == 1
+    states = sorted(b.state for p in (brink, open_house) for b in p.bookings)
+    assert states == ["confirmed"] * 2 + ["declined"] + ["requested"] * 4
+    clashing = brink.conflicted()
+    assert len(clashing) == 2 and sum(b.first_in_line for b in clashing) == 1
 
     again = mekaar(*args, "demo", env=env)
     assert again.exit_code == 0
@@ -156,15 +170,15 @@ def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> N
     assert on_node(settings, forget_all) == 0
     rebuilt = mekaar("--data", str(data), "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    # 34 documents of demo content (a job, a poll and the node's ledger among them) and the
-    # node's catalog, which lists those 34; the ledger has no rows to project
-    assert "34 documenten opnieuw geïndexeerd" in rebuilt.output
+    # 37 documents of demo content (a job, a poll, three places and the node's ledger among
+    # them) and the node's catalog, which lists those 37; the ledger has no rows to project
+    assert "37 documenten opnieuw geïndexeerd" in rebuilt.output
 
     async def count(node: Node, session: Any) -> tuple[int, list[tuple[str, int]]]:
         villages = await session.execute(select(VillageRow.name, VillageRow.documents))
         return int((await list_initiatives(session)).total), [tuple(v) for v in villages]
 
-    assert on_node(settings, count) == (7, [("Oldebroek", 34)])
+    assert on_node(settings, count) == (7, [("Oldebroek", 37)])
 
 
 def test_serve_is_the_default_and_runs_the_installed_web_app(
