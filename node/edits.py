@@ -14,9 +14,9 @@ from .texts import replace_text
 
 
 def put_new(tx: Transaction, obj: ObjId | str, key: str, value: Any) -> None:
-    """Put `value` unless it is already there (scalars only)."""
-    if tx.get(obj, key) != value:
-        tx.put(obj, key, value)
+    """Put `value` unless it is already there (scalars only; `tx.put` knows whether the value
+    there counts)."""
+    tx.put(obj, key, value)
 
 
 def put_map(tx: Transaction, obj: ObjId | str, key: str, values: dict[str, Any]) -> ObjId:

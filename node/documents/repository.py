@@ -195,7 +195,7 @@ class DocumentRepository:
                 base_heads = _with_own_latest(doc, base_heads, author.actor)
             if base_heads and sorted(base_heads) != current:
                 work = doc.fork(actor=author.actor, heads=base_heads)
-                self._edit(work, author, message, edit)
+                self._edit(work, author, message, edit, document_id)
                 try:
                     doc.apply_changes(work.get_changes(sorted(base_heads)))
                     validate_document(doc.to_py())
@@ -203,11 +203,18 @@ class DocumentRepository:
                     self.forget(document_id)  # drop the merged copy; the store still has the old
                     raise
             else:
-                self._edit(doc, author, message, edit)
+                self._edit(doc, author, message, edit, document_id)
                 if doc.get_heads() == current:  # the edit changed nothing
                     return current
             self._persist(document_id, doc)
             return doc.get_heads()
+
+    def _counts(self, document_id: str, doc: Document) -> Any:
+        """The view's rule for which ops count (None: all, or no view)."""
+        rule = getattr(self.view, "counts_for", None)
+        if rule is None or not document_id:
+            return None
+        return rule(document_id, doc)
 
     def _persist(self, document_id: str, doc: Document) -> None:
         self.store.append(document_id, doc.save_incremental())
@@ -258,9 +265,23 @@ class DocumentRepository:
         """Store what a peer's sync message added to the live document. Call under its lock."""
         self._persist(document_id, doc)
 
-    def _edit(self, doc: Document, author: Author, message: str, edit: Edit) -> None:
-        """One change, or none at all when `edit` writes nothing (saving an unchanged form)."""
+    def _edit(
+        self, doc: Document, author: Author, message: str, edit: Edit, document_id: str = ""
+    ) -> None:
+        """One change, or none at all when `edit` writes nothing (saving an unchanged form).
+        A value that is there but does not count (the rights across nodes leave it out) is
+        written again rather than taken as already there."""
+        rule: list[Any] = []
+
+        def counts(op: Any) -> bool:
+            # judged only when an edit puts a value that is already there (rare): the view's
+            # rule costs a pass over the document's history
+            if not rule:
+                rule.append(self._counts(document_id, doc))
+            return rule[0] is None or bool(rule[0](op, ()))
+
         with doc.change(message=message, actor=author.actor) as tx:
+            tx.counts = counts
             edit(tx, doc)
             if not tx.ops:
                 return

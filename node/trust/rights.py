@@ -148,7 +148,7 @@ class _Evaluation:
             (op for op in reversed(ally.keys.get("role", ())) if self._visible_at(op, clock)),
             None,
         )
-        if roster == "owners":  # a call's or a job's owners: being listed is the role
+        if roster in ("owners", "hosts"):  # a call's, job's, poll's owners, a place's hosts
             return "owner"
         return role.value if role is not None and isinstance(role.value, str) else None
 
@@ -183,6 +183,8 @@ class _Evaluation:
             return self._grant_call_rule(op, path, person, role)
         if self.kind == "job":
             return self._job_rule(op, path, person, role)
+        if self.kind == "place":
+            return self._place_rule(op, path, person, role)
         if self.kind == "poll":
             if path[0] == "votes":
                 ok = len(path) >= 2 and path[1] == person
@@ -238,6 +240,21 @@ class _Evaluation:
             applicant = self.item_authors.get(("applications", path[1])) if len(path) > 1 else None
             return None if applicant == person else N_("alleen de aanvrager doet verslag")
         return None if role == "owner" else N_("alleen wie de oproep beheert")
+
+    def _place_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
+        """docs/practices.md §2: hosts keep the place, its rooms and the decisions on bookings;
+        a booking request is its requester's (they make it, as requested, and cancel it)."""
+        if path[0] != "bookings":
+            return None if role == "owner" else N_("alleen de gastheren en gastvrouwen")
+        if len(path) >= 3 and path[2] in ("status", "decided_by", "decided_at", "reason"):
+            author = self.item_authors.get((path[0], path[1]))
+            if role == "owner":
+                ok = path[2] != "decided_by" or op.value == person
+                return None if ok else N_("het staat op naam van wie het schreef")
+            if author == person and path[2] == "status" and op.value == "requested":
+                return None
+            return N_("alleen de gastheren en gastvrouwen beslissen")
+        return self._own_item(op, path, person, "by")
 
     def _job_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
         """docs/practices.md §3: owners manage the job and confirm hours; a sign-up and the hours
@@ -340,6 +357,7 @@ class _Evaluation:
             "grant_call": "owners",
             "job": "owners",
             "poll": "owners",
+            "place": "hosts",
         }.get(self.kind, "allies")
         for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}

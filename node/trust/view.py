@@ -48,6 +48,9 @@ class RightsView:
             tuple[str, tuple[bytes, ...]], tuple[dict[str, Any], list[Refusal]]
         ]
         self._cache = OrderedDict()
+        self._counts: OrderedDict[tuple[str, tuple[bytes, ...]], Callable[[Op, OpPath], bool]] = (
+            OrderedDict()
+        )
         self.refusals: dict[str, list[Refusal]] = {}
         """Per document, what its current view leaves out (for the host)."""
 
@@ -100,6 +103,7 @@ class RightsView:
             with self._lock:
                 self._generation += 1
                 self._cache.clear()
+                self._counts.clear()
         if self.vouchers.is_catalog(catalog_id):
             self.remember_catalog(catalog_id)
         return new
@@ -187,7 +191,20 @@ class RightsView:
             return None
         self._load()
         self._discover(doc)
-        return initiative_effective(doc, person_lookup(self.vouchers, self._home_of), self._node_of)
+        key = (document_id, tuple(doc.get_heads()))
+        with self._lock:
+            found = self._counts.get(key)
+            generation = self._generation
+        if found is None:
+            found = initiative_effective(
+                doc, person_lookup(self.vouchers, self._home_of), self._node_of
+            )
+            with self._lock:
+                if generation == self._generation:
+                    self._counts[key] = found
+                    while len(self._counts) > CACHED:
+                        self._counts.popitem(last=False)
+        return found
 
     def refused(self) -> dict[str, list[Refusal]]:
         """A snapshot of what the current views leave out, per document (any thread)."""
@@ -199,6 +216,7 @@ class RightsView:
         with self._lock:
             self._generation += 1
             self._cache.clear()
+            self._counts.clear()
             self._homes.clear()
             self._tried.clear()
 

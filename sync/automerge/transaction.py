@@ -7,6 +7,7 @@ undoes them all and the document is as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .columns import V_COUNTER, V_INT
@@ -27,6 +28,10 @@ class Transaction:
         self._opset = doc._opset
         self.ops: list[Op] = []
         self.start_op = self._opset.max_op + 1
+        self.counts: Callable[[Op], bool] | None = None
+        """Which existing ops count for the application (None: all). Putting the value already
+        there does nothing only when the op showing it counts: a value an application leaves out
+        (written without the right, say) is written again by whoever may."""
 
     # ------------------------------------------------------------------ helpers
 
@@ -86,6 +91,7 @@ class Transaction:
             and visible[0].action == SET
             and visible[0].vtype != V_COUNTER
             and scalars_equal((visible[0].vtype, visible[0].value), (vtype, val))
+            and (self.counts is None or self.counts(visible[0]))
         ):
             return
         self._new_op(state.id, op_key, False, SET, vtype, val, self._ids(visible))

@@ -3,7 +3,7 @@ change's causal point, with the same outcome on every replica."""
 
 from __future__ import annotations
 
-from node.trust.rights import initiative_view
+from node.trust.rights import initiative_effective, initiative_view
 from sync.automerge import ROOT, Document, ObjType
 
 ANNA, BERT, CARLA, BERTS_PHONE = (bytes.fromhex(c * 32) for c in "abcd")
@@ -339,3 +339,31 @@ def test_only_a_jobs_owner_confirms_hours() -> None:
     assert view["hours"]["h1"] == {"by": "bert", "minutes": 120}
     as_(doc, ANNA, put_in("hours", "h1", "confirmed_by", value="anna"))
     assert initiative_view(doc, person_of)[0]["hours"]["h1"]["confirmed_by"] == "anna"
+
+
+def test_only_a_places_hosts_decide_on_bookings() -> None:
+    def fill(tx: object) -> None:
+        tx.put(ROOT, "name", "Dorpshuis")  # type: ignore[attr-defined]
+        hosts = tx.put_object(ROOT, "hosts", ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put_object(hosts, "anna", ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put_object(ROOT, "rooms", ObjType.MAP)  # type: ignore[attr-defined]
+        tx.put_object(ROOT, "bookings", ObjType.MAP)  # type: ignore[attr-defined]
+
+    doc = _made("place", fill)
+    as_(doc, BERT, put_in("bookings", "b1", value=ObjType.MAP))
+    as_(doc, BERT, put_in("bookings", "b1", "by", value="bert"))
+    as_(doc, BERT, put_in("bookings", "b1", "status", value="requested"))
+    as_(doc, BERT, put_in("bookings", "b1", "status", value="confirmed"))  # his own: no
+    as_(doc, CARLA, put_in("bookings", "b1", "cancelled_at", value=1))  # not hers: no
+    as_(doc, CARLA, put_in("name", value="Carla's huis"))  # not a host: no
+    view, _ = initiative_view(doc, person_of)
+    assert view["bookings"]["b1"] == {"by": "bert", "status": "requested"}
+    assert view["name"] == "Dorpshuis"
+    # Bert's own "confirmed" does not count, so Anna's confirmation is written, not taken as
+    # already there (the repository gives every edit this rule: DocumentRepository._edit)
+    counts = initiative_effective(doc, person_of)
+    doc.actor = ANNA
+    with doc.change() as tx:
+        tx.counts = lambda op: counts(op, ())
+        put_in("bookings", "b1", "status", value="confirmed")(tx, doc)  # type: ignore[operator]
+    assert initiative_view(doc, person_of)[0]["bookings"]["b1"]["status"] == "confirmed"
