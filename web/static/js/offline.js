@@ -102,6 +102,15 @@
 
   document.addEventListener("outbox-changed", render);
 
+  /* An htmx piece asked for without network (sw.js answered "no swap"): say so. */
+  document.addEventListener("mekaar-offline", function () {
+    var notices = document.getElementById("meldingen");
+    var box = document.getElementById("wachtrij");
+    if (notices && box) {
+      notices.textContent = box.getAttribute("data-unavailable");
+    }
+  });
+
   navigator.serviceWorker.addEventListener("message", function (event) {
     var data = event.data || {};
     if (data.type === "outbox-synced" && data.sent > 0) {

@@ -4,6 +4,7 @@
    - Pages: network first with a short timeout; each page is kept, and without network the kept
      copy is shown, marked with the time it was kept (offline.js shows "Offline kopie van …").
      A page never kept: /offline.
+   - htmx GETs (fragments, never kept): without network, no swap and a message (offline.js).
    - Action posts (support, join, add/take/complete a task, comment): without network they go to
      the outbox (outbox-store.js) and are sent later with a fresh CSRF token, after checking the
      same person is still logged in; their idempotency key makes a second send harmless. */
@@ -63,6 +64,14 @@ self.addEventListener("fetch", function (event) {
     }));
   } else if (request.mode === "navigate") {
     event.respondWith(page(event));
+  } else if (request.headers.get("HX-Request") === "true") {
+    // an htmx piece of a page (the search on the home page): without network, leave the page as
+    // it is and let offline.js say why, rather than an error htmx cannot show
+    event.respondWith(fetch(request).catch(function () {
+      return new Response("", { status: 200, headers: {
+        "HX-Reswap": "none", "HX-Push-Url": "false", "HX-Trigger": "mekaar-offline"
+      } });
+    }));
   } else if (url.pathname === "/manifest.webmanifest") {
     event.respondWith(fetch(request).catch(function () {
       return caches.match(url.pathname, { cacheName: STATIC });
