@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from .accessibility import axe_violations
 from .browsing import Watch
@@ -57,7 +58,13 @@ def until(page: Page, expression: str, timeout: float = 10.0) -> None:
     """Wait until the expression (a promise may be awaited) is true in the page. Not
     `wait_for_function`: its polling evaluates strings, which the page's CSP refuses."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError as error:  # the page reloaded meanwhile: ask the new one
+            if "context was destroyed" not in error.message:
+                raise
         assert time.monotonic() < deadline, f"still false after {timeout}s: {expression}"
         time.sleep(0.1)
 
@@ -291,3 +298,44 @@ def test_logging_out_warns_about_waiting_actions_and_forgets_the_kept_pages(
     )
     assert [item["key"] for item in outbox(page)] == ["k-logout"]
     page.evaluate("mekaarOutbox.remove('k-logout')")
+
+
+def test_a_post_whose_answer_was_lost_is_replayed_and_counted_once(
+    phone: BrowserContext, site: Site
+) -> None:
+    """Lie-fi: the node gets the comment, the phone never hears back, queues it and sends it again
+    later: the comment is there once."""
+    page = phone.new_page()
+    register(page, "Lieke Lifi", "lieke.lifi@example.org")
+    controlled(page)
+    school = f"/gesprekken/{site.discussions[SCHOOL]}"
+    page.goto(school)
+    text = "Een bibliotheek erin, zegt Lieke."
+    reached: list[int] = []
+
+    def lose_the_answer(route: Any) -> None:
+        if reached:  # the replay (Background Sync may fire at once) goes through
+            route.continue_()
+            return
+        reached.append(route.fetch(max_redirects=0).status)  # the node handles the post
+        route.abort()  # but the answer never arrives
+
+    posted = f"POST {school}/reacties"
+    before = site.log.read_text(errors="replace").count(posted)
+    phone.route(re.compile(r".*/reacties$"), lose_the_answer)
+    comments = page.get_by_role("region", name=re.compile(r"reacties?$"))
+    comments.get_by_label("Uw reactie").fill(text)
+    comments.get_by_role("button", name="Plaats reactie").click()
+    deadline = time.monotonic() + 10
+    while not reached:  # the route runs in this thread: let Playwright dispatch it
+        assert time.monotonic() < deadline, "the post never left the phone"
+        page.wait_for_timeout(100)
+    assert reached == [200], reached  # htmx's post: the comments, not a redirect
+    phone.unroute(re.compile(r".*/reacties$"))
+
+    # Background Sync fires at once (the network is there) and the page reloads once it is sent
+    outbox_empty(page)
+    after = site.log.read_text(errors="replace").count(posted)
+    assert after == before + 2, "posted, then replayed"
+    page.goto(school)
+    expect(page.get_by_text(text)).to_have_count(1)
