@@ -232,7 +232,7 @@ def test_a_login_that_expired_offline_keeps_the_action_until_logged_in_again(
     phone.clear_cookies(name="mekaar_session")  # the login expires while offline
     phone.set_offline(False)
 
-    expect(page.locator("#wachtrij li")).to_contain_text("log opnieuw in")
+    expect(page.locator("#wachtrij li").get_by_role("link", name="log opnieuw in")).to_be_visible()
     (item,) = outbox(page)
     assert item["state"] == "needs-login"
     page.goto(traffic)
@@ -339,3 +339,27 @@ def test_a_post_whose_answer_was_lost_is_replayed_and_counted_once(
     assert after == before + 2, "posted, then replayed"
     page.goto(school)
     expect(page.get_by_text(text)).to_have_count(1)
+
+
+def test_an_action_the_node_refuses_is_shown_and_can_be_removed(
+    phone: BrowserContext, site: Site
+) -> None:
+    page = phone.new_page()
+    register(page, "Ruud Refus", "ruud.refus@example.org")
+    controlled(page)
+    school = f"/gesprekken/{site.discussions[SCHOOL]}"
+    page.goto(school)
+    empty = {"key": "k-empty", "url": f"{school}/reacties", "body": "body=&idempotency_key=k-empty",
+             "label": "Lege reactie", "user": None, "createdAt": 1, "attempts": 0,
+             "state": "queued", "lastError": None}  # fmt: skip
+    page.evaluate("(item) => mekaarOutbox.put(item)", empty)
+    page.reload()  # the page asks the worker to send it; the node refuses an empty comment
+
+    item = page.locator("#wachtrij li")
+    expect(item).to_contain_text("Lege reactie · niet gelukt")
+    ((stored,),) = [outbox(page)]
+    assert stored["state"] == "rejected" and stored["lastError"] == 400
+    assert axe_violations(page) == []
+    item.get_by_role("button", name="Verwijderen").click()
+    expect(page.locator("#wachtrij")).to_be_hidden()
+    assert outbox(page) == []

@@ -39,8 +39,27 @@
       items.forEach(function (item) {
         var li = document.createElement("li");
         var state = box.getAttribute("data-" + item.state) || box.getAttribute("data-queued");
-        li.textContent = item.label + " · " + state;
         li.setAttribute("data-outbox-state", item.state);
+        li.appendChild(document.createTextNode(item.label + " · "));
+        if (item.state === "needs-login") {  // a link to log in and come back here
+          var link = document.createElement("a");
+          link.href = "/inloggen?next=" + encodeURIComponent(location.pathname);
+          link.textContent = state;
+          li.appendChild(link);
+        } else {
+          li.appendChild(document.createTextNode(state));
+        }
+        if (item.state === "rejected") {  // the node refused it: the resident may let it go
+          var remove = document.createElement("button");
+          remove.type = "button";
+          remove.className = "link";
+          remove.textContent = box.getAttribute("data-remove");
+          remove.addEventListener("click", function () {
+            mekaarOutbox.remove(item.key).then(render);
+          });
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(remove);
+        }
         list.appendChild(li);
       });
       box.hidden = items.length === 0;

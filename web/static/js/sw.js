@@ -262,7 +262,7 @@ function sendAll() {
   var sent = 0;
   return mekaarOutbox.all().then(function (items) {
     items = items.filter(function (item) { return item.state !== "rejected"; });
-    if (!items.length) { return 0; }
+    if (!items.length) { return null; }
     return session().then(function (current) {
       return items.reduce(function (previous, item) {
         return previous.then(function () { return sendOne(item, current); })
@@ -276,8 +276,10 @@ function sendAll() {
       throw error;
     });
   }).then(function (count) {
-    if (count) { notify({ type: "outbox-synced", sent: count }); }
-    return count;
+    if (count !== null) {  // something was tried: sent, or its state changed
+      notify({ type: "outbox-synced", sent: count });
+    }
+    return count || 0;
   });
 }
 
