@@ -363,3 +363,28 @@ def test_an_action_the_node_refuses_is_shown_and_can_be_removed(
     item.get_by_role("button", name="Verwijderen").click()
     expect(page.locator("#wachtrij")).to_be_hidden()
     assert outbox(page) == []
+
+
+def test_without_background_sync_the_page_sends_the_outbox_when_back_online(
+    phone: BrowserContext, site: Site
+) -> None:
+    """Firefox and Safari have no Background Sync: the page's `online` event sends instead."""
+    phone.add_init_script("window.mekaarNoBackgroundSync = true")
+    page = phone.new_page()
+    register(page, "Noor Nosync", "noor.nosync@example.org")
+    controlled(page)
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("?nosync")
+    traffic = f"/gesprekken/{site.discussions[TRAFFIC]}"
+    page.goto(traffic)
+    text = "Een zebrapad bij de bakker, zegt Noor."
+
+    phone.set_offline(True)
+    comments = page.get_by_role("region", name=re.compile(r"reacties?$"))
+    comments.get_by_label("Uw reactie").fill(text)
+    comments.get_by_role("button", name="Plaats reactie").click()
+    expect(page.locator("#wachtrij li")).to_have_count(1)
+    phone.set_offline(False)
+
+    outbox_empty(page)
+    page.goto(traffic)
+    expect(page.get_by_text(text)).to_have_count(1)

@@ -167,5 +167,6 @@
 
   showOfflineCopy();
   render();
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(flush, function () {});
+  var worker = window.mekaarNoBackgroundSync ? "/sw.js?nosync" : "/sw.js";  // set by tests only
+  navigator.serviceWorker.register(worker, { scope: "/" }).then(flush, function () {});
 })();

@@ -12,6 +12,8 @@
 importScripts("/static/js/outbox-store.js");
 
 var VERSION = "__VERSION__";
+// "/sw.js?nosync" behaves as browsers without Background Sync do (Firefox, Safari): tests use it
+var BACKGROUND_SYNC = !new URL(self.location.href).searchParams.has("nosync");
 var STATIC = "mekaar-static-" + VERSION;
 var PAGES = "mekaar-pages";
 var MAX_PAGES = 50;
@@ -196,7 +198,7 @@ function queue(request, body) {
     lastError: null
   };
   return mekaarOutbox.put(item).then(function () {
-    if (self.registration.sync) {
+    if (BACKGROUND_SYNC && self.registration.sync) {
       return self.registration.sync.register("outbox").catch(function () {});
     }
   }).then(function () {
