@@ -26,6 +26,11 @@
     time.textContent = when.toLocaleTimeString(document.documentElement.lang || "nl",
       { hour: "2-digit", minute: "2-digit" });
     mark.hidden = false;
+    // the kept copy's forms carry keys that may have been used already: give each a new one,
+    // or a second, different action from this copy would be taken for the first
+    document.querySelectorAll('input[name="idempotency_key"]').forEach(function (key) {
+      key.value = self.crypto.randomUUID();
+    });
   }
 
   function render() {
