@@ -13,6 +13,7 @@ environment's `finalize` translates it, so templates need nothing special for it
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -248,8 +249,14 @@ def build_environment(
         step_index=step_index,
         current_lang=_current_lang,
         escape=escape,
+        action_key=_action_key,
     )
     return env
+
+
+def _action_key() -> str:
+    """A fresh idempotency key for an action form (templates/_action_key.html)."""
+    return str(uuid.uuid4())
 
 
 def make_engine(

@@ -27,3 +27,5 @@ class CommentForm(msgspec.Struct, kw_only=True):
     body: str
     reply_to: str = ""
     """the id of the comment this one answers, or empty"""
+    idempotency_key: str = ""
+    """the form's action key: the same key twice posts one comment (node.ids.item_id_for)"""

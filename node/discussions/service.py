@@ -22,7 +22,7 @@ from ..fields import (
     item_id,
     parse_version,
 )
-from ..ids import new_item_id
+from ..ids import item_id_for
 from ..phrases import N_
 from ..service import change_document, create_document, now, read_document
 from .forms import CommentForm, DiscussionForm, ThreadForm
@@ -149,15 +149,17 @@ async def comment(
     me = require_login(acting)
     body = _body(form.body)
     reply_to = item_id(form.reply_to, N_("reactie")) if form.reply_to else None
-    comment_id = new_item_id()
+    comment_id = item_id_for(form.idempotency_key, discussion_id, me.person_id)
 
     def check(content: dict[str, Any]) -> None:
         if reply_to is not None and reply_to not in content["comments"]:
             raise NotFound(N_("reactie"))
 
     def edit(tx: Transaction, _doc: Document) -> None:
-        values = {"by": me.person_id, "at": now(), "body": body, "reply_to": reply_to}
-        put_map(tx, tx.get(ROOT, "comments"), comment_id, values)
+        comments = tx.get(ROOT, "comments")
+        if tx.get(comments, comment_id) is None:  # a replay of the same post: already there
+            values = {"by": me.person_id, "at": now(), "body": body, "reply_to": reply_to}
+            put_map(tx, comments, comment_id, values)
 
     await change_document(
         node,

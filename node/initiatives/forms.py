@@ -51,6 +51,8 @@ class TaskForm(msgspec.Struct, kw_only=True):
     title: str
     due: str = ""
     """an ISO date (2025-06-14), or empty"""
+    idempotency_key: str = ""
+    """the form's action key: the same key twice adds one task (node.ids.item_id_for)"""
 
 
 class UpdateForm(msgspec.Struct, kw_only=True):

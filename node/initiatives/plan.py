@@ -15,7 +15,7 @@ from ..acting import Acting, require_login
 from ..edits import put_map, put_new
 from ..errors import Invalid, NotFound
 from ..fields import SHORT_TEXT, clean_date, clean_text, item_id
-from ..ids import new_item_id
+from ..ids import item_id_for
 from ..phrases import N_
 from ..service import change_document, now
 from .forms import TaskForm
@@ -50,10 +50,12 @@ async def add_task(
         "created_by": me.person_id,
         "done_at": None,
     }
-    task_id = new_item_id()
+    task_id = item_id_for(form.idempotency_key, initiative_id, me.person_id)
 
     def edit(tx: Transaction, _doc: Document) -> None:
-        put_map(tx, tx.get(tx.get(ROOT, "plan"), "tasks"), task_id, task)
+        tasks = tx.get(tx.get(ROOT, "plan"), "tasks")
+        if tx.get(tasks, task_id) is None:  # a replay of the same post: already added
+            put_map(tx, tasks, task_id, task)
 
     await change_document(
         node,

@@ -119,7 +119,11 @@ NewContext = Callable[..., "BrowserContext"]
 
 
 def open_context(browser: Browser, site: Site, **options: Any) -> BrowserContext:
-    """A fresh browser context (no cookies) on the site, in Dutch; options go to Playwright."""
+    """A fresh browser context (no cookies) on the site, in Dutch; options go to Playwright.
+    The node's service worker is blocked unless a test asks for it (`service_workers="allow"`,
+    test_offline.py): a page it answers from its cache after a slow 3 s would make timing part of
+    every other test."""
+    options.setdefault("service_workers", "block")
     context = browser.new_context(base_url=site.url, locale=LOCALE, **options)
     context.set_default_timeout(10_000)
     return context

@@ -36,6 +36,7 @@ PAGES = {
     "discussion-form": ("anna", "/gesprekken/nieuw"),
     "my-page": ("anna", "/mijn"),
     "about": (None, "/over"),
+    "offline": (None, "/offline"),
     "widget": (None, "/widget"),
     "poster": (None, "/initiatieven/{repair_cafe}/poster"),
     "peers-host": ("anna", "/beheer/buren"),

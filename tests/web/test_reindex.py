@@ -30,9 +30,12 @@ def _pages(client: TestClient[Litestar], extra: list[str]) -> dict[str, str]:
     for path in PAGES + extra:
         response = client.get(path)
         assert response.status_code == 200, path
-        # the CSRF token is per request; everything else must be identical
+        # the CSRF token and each action form's idempotency key are per request; everything
+        # else must be identical
         out[path] = re.sub(
-            r'"x-csrftoken": "[0-9a-f]+"|value="[0-9a-f]{64,}"', "TOKEN", response.text
+            r'"x-csrftoken": "[0-9a-f]+"|value="[0-9a-f]{64,}"|value="[0-9a-f-]{36}"',
+            "TOKEN",
+            response.text,
         )
     return out
 

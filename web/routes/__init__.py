@@ -16,6 +16,7 @@ from . import (
     jobs,
     language,
     moderation,
+    offline,
     operations,
     organisations,
     peers,
@@ -46,4 +47,5 @@ ROUTES: list[ControllerRouterHandler] = [
     *sync.ROUTES,
     *feeds.ROUTES,
     *operations.ROUTES,
+    *offline.ROUTES,
 ]

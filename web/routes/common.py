@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
@@ -30,6 +31,17 @@ def see_other(path: str) -> Redirect:
 def wants_partial(request: HTMXRequest) -> bool:
     """htmx asks for a piece of the page; a history restore (back button) needs all of it."""
     return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+K = TypeVar("K", bound=msgspec.Struct)
+
+
+def with_action_key(request: Request[Any, Any, Any], form: K) -> K:
+    """The form's idempotency key, or the `Idempotency-Key` header when the form had none (a replay
+    from a phone's outbox may carry it only there; docs/offline.md)."""
+    if getattr(form, "idempotency_key", "x"):
+        return form
+    return msgspec.structs.replace(form, idempotency_key=request.headers.get("idempotency-key", ""))
 
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)

@@ -22,7 +22,7 @@ from node.projection.polls import polls_about
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, form_page, login_first, refused, see_other, wants_partial
+from .common import FORM, form_page, login_first, refused, see_other, wants_partial, with_action_key
 
 DiscussionId = FromPath[str]
 FORM_PAGE = "discussions/form.html"
@@ -89,7 +89,8 @@ async def post_comment(
     data: Annotated[CommentForm, FORM],
 ) -> Response[Any]:
     try:
-        new_id = await service.comment(node, db, acting, discussion_id, data)
+        form = with_action_key(request, data)
+        new_id = await service.comment(node, db, acting, discussion_id, form)
     except Invalid as exc:
         await db.rollback()
         extra = {

@@ -14,7 +14,7 @@ from node.initiatives.forms import TaskForm
 from node.phrases import N_
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM
+from .common import FORM, with_action_key
 from .initiatives import InitiativeId, section
 
 TaskId = FromPath[str]
@@ -30,7 +30,7 @@ async def add_task(
     data: Annotated[TaskForm, FORM],
 ) -> Response[Any]:
     try:
-        await plan.add_task(node, db, acting, initiative_id, data)
+        await plan.add_task(node, db, acting, initiative_id, with_action_key(request, data))
     except Invalid as exc:
         extra = {"task_form": data, "task_errors": {exc.field: exc.phrase}}
         return await section(

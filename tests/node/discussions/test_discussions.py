@@ -217,3 +217,16 @@ def test_thread_order_survives_missing_parents_and_reply_cycles() -> None:
     assert sorted(cid for cid, _ in order) == sorted(comments)
     assert order[:4] == [("aaaaaaa", 0), ("bbbbbbb", 1), ("ccccccc", 0), ("fffffff", 0)]
     assert order[4:] == [("ddddddd", 0), ("eeeeeee", 1)]
+
+
+def test_a_comment_sent_twice_with_one_key_is_one_comment_and_one_change(town: Town) -> None:
+    """A phone's outbox may send a comment again (docs/offline.md): its key decides its id."""
+    discussion, _ = topic_by(town)
+    piet = town.resident("Piet")
+    form = CommentForm(body="Vrijwilligers kunnen helpen.", idempotency_key="k-1")
+    first = town.act(comment, piet, discussion, form)
+    changes = len(town.changes(discussion))
+    again = town.act(comment, piet, discussion, form)
+    assert again == first
+    assert [c.id for c in town.read(get_discussion, discussion).comments] == [first]
+    assert len(town.changes(discussion)) == changes  # the replay wrote nothing
