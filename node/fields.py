@@ -155,6 +155,24 @@ def clean_date(field: str, value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+def whole_number(field: str, value: str | int, *, label: str, low: int, high: int) -> int:
+    """A whole number from a form field or JSON, from `low` to `high`, or refused with the label
+    ("Grootte van de jury: geef een getal van 1 tot 25.")."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise Invalid(
+            field,
+            N_("%(label)s: geef een getal van %(low)d tot %(high)d."),
+            label=Phrase(label),
+            low=low,
+            high=high,
+        )
+    return number
+
+
 def choice(field: str, value: str | None, allowed: tuple[str, ...], *, label: str) -> str:
     if not isinstance(value, str) or value not in allowed:
         raise Invalid(field, N_("%(label)s: kies een van de mogelijkheden."), label=Phrase(label))

@@ -30,6 +30,7 @@ from ..fields import (
     document_id,
     item_id,
     parse_euros,
+    whole_number,
 )
 from ..ids import new_item_id
 from ..organisations import on_behalf_of
@@ -55,22 +56,6 @@ MAX_BUDGET_LINES = 20
 MAX_ROUNDS = 40
 MAX_JURY = 25
 BEACON_TEXT = 200
-
-
-def _whole(field: str, value: str | int, *, label: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        raise Invalid(
-            field,
-            N_("%(label)s: geef een getal van %(low)d tot %(high)d."),
-            label=Phrase(label),
-            low=low,
-            high=high,
-        )
-    return number
 
 
 def _euros(field: str, value: str | int, *, label: str, required: bool = True) -> int:
@@ -105,7 +90,7 @@ def _round_values(node: Node, form: RoundForm | CallForm, max_grant: int) -> dic
         ),
         "deadline": deadline,
         "budget_cents": budget,
-        "jury_size": _whole(
+        "jury_size": whole_number(
             "jury_size", form.jury_size, label=N_("Grootte van de jury"), low=1, high=MAX_JURY
         ),
         "beacon_source": clean_text(
@@ -198,7 +183,7 @@ async def open_call(
         "neighbourhoods": clean_list(
             "neighbourhoods", form.neighbourhoods, label=N_("Wijken"), max_items=50, max_len=100
         ),
-        "min_allies": _whole(
+        "min_allies": whole_number(
             "min_allies", form.min_allies, label=N_("Minimum aantal medestanders"), low=1, high=100
         ),
     }
@@ -501,7 +486,7 @@ async def score(
     """A juror scores 1-5 with a note; again to change it, until the decision."""
     me = require_login(acting)
     application_id = item_id(application_id, N_("aanvraag"))
-    points = _whole("score", form.score, label=N_("De score"), low=1, high=5)
+    points = whole_number("score", form.score, label=N_("De score"), low=1, high=5)
     note = clean_text(
         "note", form.note, label=N_("De toelichting"), max_len=MEDIUM_TEXT, multiline=True
     )

@@ -32,12 +32,13 @@ from ..fields import (
     clean_text,
     document_id,
     item_id,
+    whole_number,
 )
 from ..ids import new_item_id
 from ..ledger.minutes import parse_minutes
 from ..ledger.service import add_earning
 from ..organisations import on_behalf_of
-from ..phrases import N_, Phrase
+from ..phrases import N_
 from ..service import change_document, create_document, read_document
 from . import rules
 from .forms import HoursForm, JobForm, ShiftForm, SignupForm
@@ -47,22 +48,6 @@ if TYPE_CHECKING:
 
 MAX_SHIFTS = 50
 MAX_GROUP = 20
-
-
-def _whole(field: str, value: str | int, *, label: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        raise Invalid(
-            field,
-            N_("%(label)s: geef een getal van %(low)d tot %(high)d."),
-            label=Phrase(label),
-            low=low,
-            high=high,
-        )
-    return number
 
 
 def _clock(field: str, value: str) -> time:
@@ -86,7 +71,7 @@ def _shift(node: Node, form: ShiftForm | JobForm) -> dict[str, Any]:
         raise Invalid("end", N_("Een shift duurt hoogstens twaalf uur."))
     if end <= node.clock():
         raise Invalid("day", N_("Deze shift ligt al in het verleden."))
-    hands = _whole("hands", form.hands, label=N_("Aantal handen"), low=1, high=100)
+    hands = whole_number("hands", form.hands, label=N_("Aantal handen"), low=1, high=100)
     return {"start": start, "end": end, "hands": hands}
 
 
@@ -178,7 +163,7 @@ async def sign_up(
     people = [me.person_id, *(document_id(p, N_("persoon")) for p in others if p != me.person_id)]
     for person in people[1:]:
         await read_document(node, person, "person")  # only people whose profile is known here
-    guests = _whole("guests", form.guests, label=N_("Mensen zonder account"), low=0, high=50)
+    guests = whole_number("guests", form.guests, label=N_("Mensen zonder account"), low=0, high=50)
     group = clean_text("group", form.group, label=N_("De naam van de groep"), max_len=100)
     signup_id = new_item_id()
 

@@ -31,6 +31,7 @@ from ..fields import (
     clean_text,
     document_id,
     item_id,
+    whole_number,
 )
 from ..ids import new_item_id
 from ..phrases import N_, Phrase
@@ -53,22 +54,6 @@ def _flag(value: bool | str) -> bool:
     if isinstance(value, bool):
         return value
     return str(value).strip().lower() in ("on", "true", "1", "yes", "ja")
-
-
-def _whole(field: str, value: str | int, *, label: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        raise Invalid(
-            field,
-            N_("%(label)s: geef een getal van %(low)d tot %(high)d."),
-            label=Phrase(label),
-            low=low,
-            high=high,
-        )
-    return number
 
 
 def _facilities(value: list[str] | str) -> list[str]:
@@ -118,7 +103,7 @@ def _room_values(form: RoomForm) -> dict[str, Any]:
         "name": clean_text(
             "name", form.name, label=N_("De naam"), max_len=SHORT_TEXT, required=True
         ),
-        "capacity": _whole(
+        "capacity": whole_number(
             "capacity", form.capacity, label=N_("Aantal plaatsen"), low=1, high=MAX_CAPACITY
         ),
         "conditions": clean_text(
@@ -317,7 +302,9 @@ async def request_booking(
     purpose = clean_text(
         "purpose", form.purpose, label=N_("Waarvoor"), max_len=SHORT_TEXT, required=True
     )
-    people = _whole("people", form.people, label=N_("Aantal mensen"), low=1, high=MAX_CAPACITY)
+    people = whole_number(
+        "people", form.people, label=N_("Aantal mensen"), low=1, high=MAX_CAPACITY
+    )
     initiative = ""
     if str(form.initiative).strip():
         try:

@@ -26,10 +26,11 @@ from ..fields import (
     clean_list,
     clean_text,
     document_id,
+    whole_number,
 )
 from ..ids import new_item_id
 from ..jobs.rules import LOCAL_TIME
-from ..phrases import N_, Phrase
+from ..phrases import N_
 from ..service import change_document, create_document, read_document
 from . import rules
 from .forms import OutcomeForm, PollForm, VoteForm
@@ -38,22 +39,6 @@ if TYPE_CHECKING:
     from ..runtime import Node
 
 MAX_OPTIONS = 20
-
-
-def _whole(field: str, value: str | int, *, label: str, low: int, high: int) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not low <= number <= high:
-        raise Invalid(
-            field,
-            N_("%(label)s: geef een getal van %(low)d tot %(high)d."),
-            label=Phrase(label),
-            low=low,
-            high=high,
-        )
-    return number
 
 
 def _moment(field: str, day_text: str | None, clock: str) -> datetime:
@@ -109,8 +94,8 @@ async def start_poll(
     closes_at = _moment("close_day", form.close_day, form.close_time)
     if closes_at <= node.clock():
         raise Invalid("close_day", N_("De peiling sluit in de toekomst."))
-    dots = _whole("dots", form.dots, label=N_("Aantal stippen"), low=1, high=100)
-    max_score = _whole("max_score", form.max_score, label=N_("Hoogste score"), low=1, high=10)
+    dots = whole_number("dots", form.dots, label=N_("Aantal stippen"), low=1, high=100)
+    max_score = whole_number("max_score", form.max_score, label=N_("Hoogste score"), low=1, high=10)
     hide = form.hide_results in (True, "on", "true", "1")
 
     def fill(tx: Transaction, doc: Document) -> None:
@@ -152,7 +137,7 @@ def _choices(content: dict[str, Any], form: VoteForm) -> dict[str, int]:
                 raise NotFound(N_("keuze"))
             if str(raw).strip() in ("", "0"):
                 continue
-            choices[name] = _whole("value", raw, label=N_("Het getal"), low=0, high=100)
+            choices[name] = whole_number("value", raw, label=N_("Het getal"), low=0, high=100)
         if kind == "dot_vote" and not 1 <= sum(choices.values()) <= int(content["dots"]):
             raise Invalid("value", N_("Verdeel 1 tot %(dots)d stippen."), dots=int(content["dots"]))
         if kind == "score" and any(v > int(content["max_score"]) for v in choices.values()):

@@ -12,8 +12,18 @@ from litestar.params import Body
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 
+from node import projection
 from node.errors import Invalid
 from node.phrases import Phrase
+from node.runtime import Node
+
+
+async def home_village(node: Node, origin_node: str) -> str | None:
+    """The name of the village a document comes from (None: from here, or not known yet)."""
+    if origin_node == node.identity.node_id:
+        return None
+    async with node.sessions() as session:
+        return (await projection.village_names(session)).get(origin_node)
 
 
 def safe_next(target: str | None) -> str:

@@ -30,7 +30,7 @@ from node.projection.grants import list_grant_calls
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, form_page, login_first, refused, see_other
+from .common import FORM, form_page, home_village, login_first, refused, see_other
 
 CallId = FromPath[str]
 ItemId = FromPath[str]
@@ -44,13 +44,6 @@ BUDGET_ROWS = 5
 async def calls_page(node: NodeDep, db: Db, acting: ActingDep) -> Template:
     results = await list_grant_calls(db, node.clock())
     return Template("grants/list.html", context={"results": results, "acting": acting})
-
-
-async def _home_village(node: Node, origin_node: str) -> str | None:
-    if origin_node == node.identity.node_id:
-        return None
-    async with node.sessions() as session:
-        return (await projection.village_names(session)).get(origin_node)
 
 
 async def _detail(
@@ -73,7 +66,7 @@ async def _detail(
         "is_owner": call.is_owner(me),
         "juror_of": call.juror_of(me),
         "local": call.origin_node == node.identity.node_id,
-        "home_village": await _home_village(node, call.origin_node),
+        "home_village": await home_village(node, call.origin_node),
         "errors": errors or {},
         "typed": typed,
     }

@@ -11,7 +11,6 @@ from litestar import Request, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from node import projection
 from node.acting import Acting
 from node.errors import Invalid
 from node.jobs import service
@@ -25,7 +24,7 @@ from node.projection.jobs import list_jobs
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, form_page, login_first, refused, see_other
+from .common import FORM, form_page, home_village, login_first, refused, see_other
 
 JobId = FromPath[str]
 ItemId = FromPath[str]
@@ -36,13 +35,6 @@ JOB_FORM = "jobs/form.html"
 async def jobs_page(node: NodeDep, db: Db, acting: ActingDep) -> Template:
     results = await list_jobs(db, node.clock())
     return Template("jobs/list.html", context={"results": results, "acting": acting})
-
-
-async def _home_village(node: Node, origin_node: str) -> str | None:
-    if origin_node == node.identity.node_id:
-        return None
-    async with node.sessions() as session:
-        return (await projection.village_names(session)).get(origin_node)
 
 
 async def _detail(
@@ -62,7 +54,7 @@ async def _detail(
         "acting": acting,
         "is_owner": job.is_owner(acting.person_id if acting else None),
         "local": job.origin_node == node.identity.node_id,
-        "home_village": await _home_village(node, job.origin_node),
+        "home_village": await home_village(node, job.origin_node),
         "errors": errors or {},
         "typed": typed,
     }

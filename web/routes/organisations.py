@@ -8,7 +8,6 @@ from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from node import projection
 from node.acting import Acting
 from node.errors import Invalid
 from node.organisations import service
@@ -18,7 +17,7 @@ from node.projection import directory
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, form_page, login_first, refused, see_other
+from .common import FORM, form_page, home_village, login_first, refused, see_other
 
 OrganisationId = FromPath[str]
 FORM_PAGE = "organisations/form.html"
@@ -30,13 +29,6 @@ async def organisations_page(db: Db, acting: ActingDep) -> Template:
     return Template("organisations/list.html", context={"results": results, "acting": acting})
 
 
-async def _home_village(node: Node, origin_node: str) -> str | None:
-    if origin_node == node.identity.node_id:
-        return None
-    async with node.sessions() as session:
-        return (await projection.village_names(session)).get(origin_node)
-
-
 async def _detail(
     node: Node, acting: Acting | None, organisation_id: str, status_code: int = 200, **extra: Any
 ) -> Template:
@@ -46,7 +38,7 @@ async def _detail(
         "acting": acting,
         "my_role": org.role_of(acting.person_id if acting else None),
         "local": org.origin_node == node.identity.node_id,
-        "home_village": await _home_village(node, org.origin_node),
+        "home_village": await home_village(node, org.origin_node),
         **extra,
     }
     return Template("organisations/detail.html", context=context, status_code=status_code)

@@ -23,7 +23,7 @@ from node.projection.places import list_places, places_booked_by
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
-from .common import FORM, form_page, login_first, refused, see_other
+from .common import FORM, form_page, home_village, login_first, refused, see_other
 
 PlaceId = FromPath[str]
 ItemId = FromPath[str]
@@ -73,13 +73,6 @@ async def places_page(
     return Template("places/list.html", context=context)
 
 
-async def _home_village(node: Node, origin_node: str) -> str | None:
-    if origin_node == node.identity.node_id:
-        return None
-    async with node.sessions() as session:
-        return (await projection.village_names(session)).get(origin_node)
-
-
 async def _detail(
     node: Node,
     acting: Acting | None,
@@ -99,7 +92,7 @@ async def _detail(
         "is_host": place.is_host(me),
         "mine": place.bookings_of(me),
         "local": place.origin_node == node.identity.node_id,
-        "home_village": await _home_village(node, place.origin_node),
+        "home_village": await home_village(node, place.origin_node),
         "errors": errors or {},
         "typed": typed,
     }
