@@ -440,7 +440,8 @@ def _poll(doc_id: str, content: dict[str, Any]) -> Rows:
         "created_by": c.line(content.get("created_by"), ID),
         **_envelope(content),
     }
-    return [(PollRow, [row])]
+    details = c.text(content.get("details"), SEARCH_BODY)
+    return [(PollRow, [row]), (SearchEntryRow, _search(doc_id, "poll", title, [details]))]
 
 
 def _place_doc(doc_id: str, content: dict[str, Any]) -> Rows:

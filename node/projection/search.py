@@ -27,7 +27,7 @@ from .models import SEARCH_CONFIG, SearchEntryRow
 
 MAX_QUERY = 200  # characters of a query that are read
 MAX_TERMS = 16
-KINDS = ("initiative", "discussion", "person", "organisation", "grant_call", "job", "place")
+KINDS = ("initiative", "discussion", "person", "organisation", "grant_call", "job", "place", "poll")
 
 _fts = table("search_fts")
 _PIECE = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
@@ -36,7 +36,7 @@ _WORD = re.compile(r"\w+")
 
 class SearchHit(msgspec.Struct, frozen=True, kw_only=True):
     kind: Literal[
-        "initiative", "discussion", "person", "organisation", "grant_call", "job", "place"
+        "initiative", "discussion", "person", "organisation", "grant_call", "job", "place", "poll"
     ]
     id: str
     title: str

@@ -30,6 +30,7 @@ from node.places import (
     save_room,
 )
 from node.projection import project
+from node.projection.catalog_id import catalog_id_of
 from node.projection.places import list_places, places_booked_by
 from node.runtime import Node
 from node.service import now as real_now
@@ -248,16 +249,22 @@ def test_overlapping_requests_wait_in_line_and_confirmed_wins(
 
 
 def _carry(source: Town, target: Town, doc_id: str) -> None:
-    """What a peer's sync does: the target holds everything the source holds of the document."""
-    arrived = Document.load(source.stored(doc_id))
-    documents = target.node.documents
-    with documents.lock(doc_id):
-        if documents.known_heads(doc_id) is None:
-            documents.adopt(doc_id, arrived)
-        else:
-            live = documents.open(doc_id)
-            live.merge(arrived)
-            documents.persist_received(doc_id, live)
+    """What a peer's sync does: the target holds everything the source holds of the document,
+    and of the source's catalog first (its bindings say who wrote what: the rights across
+    nodes count a host's changes only when the host's node vouches for them)."""
+    catalog = catalog_id_of(source.node.identity.node_id)
+    for carried in (catalog, doc_id):
+        arrived = Document.load(source.stored(carried))
+        documents = target.node.documents
+        with documents.lock(carried):
+            if documents.known_heads(carried) is None:
+                documents.adopt(carried, arrived)
+            else:
+                live = documents.open(carried)
+                live.merge(arrived)
+                documents.persist_received(carried, live)
+        if carried == catalog:
+            target.node.rights.learn_catalog(catalog)
 
     async def reproject(node: Node, session: AsyncSession) -> None:
         await project(session, node.documents.read(doc_id))
