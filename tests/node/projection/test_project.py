@@ -228,7 +228,7 @@ def test_unknown_types_are_ignored_and_remove_drops_every_row(node: Node) -> Non
     async def check() -> None:
         await _project_all(node)
         async with node.sessions() as session:
-            await project(session, {"type": "poll", "id": "x" * 30, "title": "?"})
+            await project(session, {"type": "survey", "id": "x" * 30, "title": "?"})
             await project(session, {"type": "initiative"})  # no id: nothing to replace
             await remove(session, doc_id)
             await remove(session, ann)
