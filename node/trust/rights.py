@@ -83,7 +83,6 @@ class _Evaluation:
         """The document's type, as the change that made it wrote it."""
         self.starter: str | None = None
         """Who wrote the change that made the document."""
-        self.comment_authors: dict[str, str] = {}
         self.item_authors: dict[tuple[str, str], str] = {}
         self.containers: set[tuple[str, str]] = set()
 
@@ -192,11 +191,22 @@ class _Evaluation:
             return None if role == "owner" else N_("alleen wie de peiling begon")
         return self._initiative_rule(op, path, person, role)
 
-    def _own_item(self, op: Op, path: Path, person: str, field: str) -> str | None:
-        """An entry of a map of items (`path[0]`) that is its writer's alone: anyone makes one,
-        naming themselves in `field`; only they change or remove it."""
+    def _own_item(
+        self,
+        op: Op,
+        path: Path,
+        person: str,
+        field: str,
+        *,
+        whole: str = N_("de lijst vervangt niemand"),
+        not_yours: str = N_("alleen wie het schreef past het aan"),
+        not_named: str = N_("het staat op naam van wie het schreef"),
+    ) -> str | None:
+        """An entry of a map of items (`path[0]`: comments, applications, sign-ups, hours,
+        bookings) that is its writer's alone: anyone makes one, naming themselves in `field`;
+        only they change or remove it. The reasons name the items as residents know them."""
         if len(path) == 1:
-            return N_("de lijst vervangt niemand")
+            return whole
         key = (path[0], path[1])
         author = self.item_authors.get(key)
         if len(path) == 2:
@@ -205,11 +215,11 @@ class _Evaluation:
                 return None
             if op.action == DEL and author == person:
                 return None
-            return N_("alleen wie het schreef past het aan")
+            return not_yours
         if author != person:
-            return N_("alleen wie het schreef past het aan")
+            return not_yours
         if path[2] == field and op.action == SET and op.value != person:
-            return N_("het staat op naam van wie het schreef")
+            return not_named
         return None
 
     def _container(self, op: Op, path: Path) -> str | None:
@@ -276,21 +286,15 @@ class _Evaluation:
         """The starter words the topic; anyone comments; a comment is its author's alone."""
         if path[0] != "comments":
             return None if person == self.starter else N_("alleen wie het gesprek begon")
-        if len(path) == 1:
-            return N_("de reacties vervangt niemand")
-        author = self.comment_authors.get(path[1])
-        if len(path) == 2:
-            if op.action == MAKE_MAP and author in (None, person):
-                self.comment_authors[path[1]] = person
-                return None
-            if op.action == DEL and author == person:
-                return None
-            return N_("alleen de schrijver past een reactie aan")
-        if author != person:
-            return N_("alleen de schrijver past een reactie aan")
-        if path[2] == "by" and op.value != person:
-            return N_("een reactie staat op naam van wie haar schreef")
-        return None
+        return self._own_item(
+            op,
+            path,
+            person,
+            "by",
+            whole=N_("de reacties vervangt niemand"),
+            not_yours=N_("alleen de schrijver past een reactie aan"),
+            not_named=N_("een reactie staat op naam van wie haar schreef"),
+        )
 
     def _organisation_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
         """Admins edit the organisation and its members; a member may leave."""
