@@ -73,6 +73,7 @@ class NodeHost:
         vouch: Callable[[bytes, str], bool] | None = None,
         on_vouched: Callable[[str], None] | None = None,
         erasures: Erasures | None = None,
+        retry_held: Callable[[], None] | None = None,
     ) -> None:
         self.documents = documents
         self.sync_states = sync_states
@@ -85,9 +86,11 @@ class NodeHost:
         self._vouched_for: dict[str, int] = {}
         """(actor, person id): bind an app's new actor to a local person (any thread)."""
         self.on_vouched = on_vouched
+        """New bindings arrived (in a catalog from a peer): retry the held changes."""
         self.erasures = erasures
         """Records of erased people and rewritten histories: what they rule out is refused."""
-        """New bindings arrived (in a catalog from a peer): retry the held changes."""
+        self.retry_held = retry_held
+        """Held changes were kept although a node vouches for them by now: retry them."""
 
     def open(self, document_id: str) -> Document | None:
         try:
@@ -168,6 +171,14 @@ class NodeHost:
             if not changes:
                 return
         new = self.held_changes.keep(document_id, changes, name, NOT_VOUCHED)
+        if (
+            self.retry_held is not None
+            and self.vouchers is not None
+            and any(self.vouchers.binding(c.actor) is not None for c in changes)
+        ):
+            # the binding arrived (another thread, another peer's catalog) between judging these
+            # changes and keeping them: the retry it caused found nothing held yet
+            self.retry_held()
         if new:
             actors = sorted({c.actor.hex()[:8] for c in changes})
             log.warning(

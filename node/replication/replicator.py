@@ -113,6 +113,7 @@ class Replicator:
             self._vouch,
             self._vouched,
             node.erasures,
+            lambda: self._hand_over(lambda: setattr(self, "_retry_held", True)),
         )
         self.node_key = NodeKey(node.identity.signing_key)
         self.peer_id = f"mekaar-{node.identity.node_id}"

@@ -206,3 +206,34 @@ def test_nobody_makes_another_nodes_catalog_before_it_does() -> None:
         tx.put(ROOT, "name", "Nep-Aadorp")  # type: ignore[attr-defined]
 
     assert not vouchers.admit_for(CATALOG)(change_by(anna, fake_catalog))
+
+
+def test_changes_kept_aside_after_their_binding_arrived_are_retried(tmp_path: Path) -> None:
+    """A binding can arrive (another peer's catalog, another thread) between judging a change
+    and keeping it aside; the retry that arrival asked for found nothing held then, and without
+    a second one the change would wait for the next catalog change (a CI run hung on this)."""
+    from node.replication.host import NodeHost
+    from sync.repo.host import PeerInfo
+    from sync.repo.messages import PeerMetadata
+
+    vouchers, retries = Vouchers(), []
+    held = HeldChanges(tmp_path / "held")
+    host = NodeHost(
+        None,  # type: ignore[arg-type]  # holding touches no documents without erasures
+        None,  # type: ignore[arg-type]
+        None,  # type: ignore[arg-type]
+        lambda document_id, peer: None,
+        vouchers,
+        held,
+        retry_held=lambda: retries.append(True),
+    )
+    peer = PeerInfo("mekaar-b", PeerMetadata())
+    anna, bert = actor(), actor()
+
+    host.held(peer, "2Ri8ThtHFdW1ebvALCjfZbS3PX9B", [change_by(anna)])
+    assert retries == []  # nobody vouches for Anna: held, and nothing to retry
+
+    vouchers.learn(make_binding(NODE_KEY, bert, "persoon-bert"), CATALOG)  # arrives meanwhile
+    host.held(peer, "2Ri8ThtHFdW1ebvALCjfZbS3PX9B", [change_by(bert)])
+    assert retries == [True]
+    assert len(held.hashes("2Ri8ThtHFdW1ebvALCjfZbS3PX9B")) == 2
