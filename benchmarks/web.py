@@ -143,6 +143,9 @@ def _pages(dataset: Dataset, search: str, *, random_initiatives: bool) -> list[P
         Page("list", "/"),
         Page("initiative", f"/initiatieven/{dataset.sample_initiative}"),
         Page("search", f"/?{urlencode({'zoek': search})}"),
+        Page(
+            f"thread ({dataset.sizes.long_thread:,} comments)", f"/gesprekken/{dataset.long_thread}"
+        ),
     ]
     if random_initiatives:
         pages.append(Page("initiative (random)", "/initiatieven/", dataset.ids_file))

@@ -57,6 +57,7 @@ from node.identity import init_node
 from node.ids import new_item_id
 from node.initiatives.core import STATUS_LABELS
 from node.projection import project
+from node.replication.catalog import bind_actors
 from node.runtime import Node
 from node.settings import Settings
 from sync.automerge import ROOT, ObjType
@@ -66,10 +67,12 @@ from sync.file_store import FileDocStore
 MARKER = "benchmark-web.json"
 BUILDING = "benchmark-web.building"
 IDS_FILE = "benchmark-web-initiatives.txt"
-FORMAT = 1
+FORMAT = 2
+"""2: with a long thread, and the made-up people vouched for"""
 NODE_NAME = "Benchdorp"
 PASSWORD = "mekaar-bench-2025"
 SEED = 20251125
+LONG_THREAD_TITLE = "Wat vinden jullie van het nieuwe dorpsplein?"
 COMMIT_EVERY = 500  # projected documents per SQL transaction
 INITIATIVES_PER_JOB = 100
 COMMENTS_PER_JOB = 2_000
@@ -84,6 +87,8 @@ class Sizes:
     """discussions that belong to an initiative"""
     topics: int
     """current topics (discussions of their own)"""
+    long_thread: int = 5_000
+    """comments in one current topic on top of the rest: the thread that must stay fast"""
 
 
 FULL = Sizes(initiatives=10_000, comments=100_000, people=500, threads=3_000, topics=1_000)
@@ -97,6 +102,8 @@ class Dataset:
     node_id: str
     sample_initiative: str
     """a typical initiative page: allies, needs, tasks and a thread"""
+    long_thread: str
+    """the current topic with `sizes.long_thread` comments"""
     accounts: list[str]
     password: str
     build_seconds: float
@@ -171,10 +178,16 @@ async def _build(data_dir: Path, sizes: Sizes, console: Console) -> Dataset:
                     people.append(await _profile(node, session, rng))
                     bar.advance(people_task)
                 await session.commit()
+                # the catalog vouches for the made-up people as registration does for real ones:
+                # without it every page would judge their words unvouched and leave them out
+                made_up = [(actor, person) for person, actor in people[2:]]
+                await asyncio.to_thread(bind_actors, node, made_up)
 
                 initiatives_task = bar.add_task("initiatives", total=sizes.initiatives)
                 comments_task = bar.add_task("comments", total=sizes.comments)
-                discussions_task = bar.add_task("discussions", total=sizes.threads + sizes.topics)
+                discussions_task = bar.add_task(
+                    "discussions", total=sizes.threads + sizes.topics + 1
+                )
                 context = multiprocessing.get_context("spawn")
                 pool = ProcessPoolExecutor(
                     max_workers=os.cpu_count() or 2,
@@ -196,11 +209,16 @@ async def _build(data_dir: Path, sizes: Sizes, console: Console) -> Dataset:
                     await _run(pool, session, _initiatives_job, batches, initiative_done)
                     initiatives.sort(key=lambda i: i["id"])
                     specs = _discussion_specs(rng, sizes, initiatives)
+                    long_spec: Spec = (None, LONG_THREAD_TITLE, words.place(rng), ["buurt"], 0)
+                    specs.append((*long_spec[:4], sizes.long_thread))
 
                     def discussion_done(content: dict[str, Any]) -> None:
+                        if content["title"] == LONG_THREAD_TITLE:
+                            long_threads.append(content["id"])
                         bar.advance(discussions_task)
                         bar.advance(comments_task, len(content["comments"]))
 
+                    long_threads: list[str] = []
                     jobs = [(SEED + 10_000 + n, chunk) for n, chunk in enumerate(_chunks(specs))]
                     await _run(pool, session, _discussions_job, jobs, discussion_done)
         with console.status("Writing the documents to disk (sync)…"):
@@ -214,6 +232,7 @@ async def _build(data_dir: Path, sizes: Sizes, console: Console) -> Dataset:
         sizes=sizes,
         node_id=identity.node_id,
         sample_initiative=sample,
+        long_thread=long_threads[0],
         accounts=emails,
         password=PASSWORD,
         build_seconds=round(time.perf_counter() - started, 1),
@@ -356,7 +375,7 @@ def _init_worker(documents: str, node_id: str, people: list[tuple[str, bytes]]) 
     _people = [repository.Author(person, actor) for person, actor in people]
 
 
-def _later(content: dict[str, Any]) -> None:
+def _later(content: dict[str, Any], memo: Any = None) -> None:
     """Stands in for the schema check after each change while building."""
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from sync.file_store import FileDocStore
 
+from .built_views import BuiltViews
 from .db import make_engine, make_sessions
 from .documents.heads import HeadsIndex
 from .documents.repository import DocumentRepository
@@ -46,6 +47,8 @@ class Node:
     """The erasure and rebase records in force here (docs/trust.md §4)."""
     rights: RightsView = field(init=False)
     """Reads documents under the rights that hold across nodes (docs/trust.md §3)."""
+    built: BuiltViews = field(default_factory=BuiltViews)
+    """Page views built from documents, kept while their inputs stay the same."""
     clock: Callable[[], datetime] = field(default_factory=lambda: _utc_now)
     """What time it is for rules with a moment in them (a grant round's deadline). The demo sets
     it back to replay a past round; tests move it past a deadline."""

@@ -50,9 +50,9 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _read_typed(node: Node, doc_id: str, doc_type: str) -> dict[str, Any]:
+def _read_typed(node: Node, doc_id: str, doc_type: str, *, shared: bool = False) -> dict[str, Any]:
     what = NOUNS[doc_type]
-    content = node.documents.read(document_id(doc_id, what))
+    content = node.documents.read(document_id(doc_id, what), shared=shared)
     if content.get("type") != doc_type:
         raise NotFound(what)
     return content
@@ -65,14 +65,15 @@ async def read_document(node: Node, doc_id: str, doc_type: str) -> dict[str, Any
 
 
 async def read_with_heads(
-    node: Node, doc_id: str, doc_type: str
+    node: Node, doc_id: str, doc_type: str, *, shared: bool = False
 ) -> tuple[dict[str, Any], list[bytes]]:
-    """Content and the heads it was read at, consistently (for forms that edit texts)."""
+    """Content and the heads it was read at, consistently (for forms that edit texts).
+    `shared`: the caller only reads the content (see DocumentRepository.content)."""
 
     def read() -> tuple[dict[str, Any], list[bytes]]:
         doc_key = document_id(doc_id, NOUNS[doc_type])
         with node.documents.lock(doc_key):
-            content = _read_typed(node, doc_key, doc_type)
+            content = _read_typed(node, doc_key, doc_type, shared=shared)
             return content, node.documents.open(doc_key).get_heads()
 
     return await asyncio.to_thread(read)
@@ -122,13 +123,13 @@ async def change_document(
 
     def apply() -> dict[str, Any] | None:
         doc_key = document_id(doc_id, NOUNS[doc_type])
-        with node.documents.lock(doc_key):
-            content = _read_typed(node, doc_key, doc_type)
+        with node.documents.lock(doc_key):  # checks and the projection only read: shared
+            content = _read_typed(node, doc_key, doc_type, shared=True)
             if check is not None:
                 check(content)
             before = node.documents.open(doc_key).get_heads()
             after = node.documents.change(doc_key, author, message, edit, base_heads)
-            return None if after == before else node.documents.read(doc_key)
+            return None if after == before else node.documents.read(doc_key, shared=True)
 
     changed = await asyncio.to_thread(apply)
     if changed is not None:
@@ -152,7 +153,7 @@ def read_field(
             if doc.get(ROOT, "type") != doc_type:
                 value = None
             elif doc_type in JUDGED:  # as the rights across nodes show it (cached by heads)
-                value = node.documents.content(doc_id, doc).get(key)
+                value = node.documents.content(doc_id, doc, shared=True).get(key)
             else:
                 value = doc.get(ROOT, key)
         found[doc_id] = value if isinstance(value, str) else None

@@ -79,20 +79,26 @@ def thread_order(comments: dict[str, Any]) -> list[tuple[str, int]]:
 
 
 def _build(content: dict[str, Any], heads: list[bytes], node: Node) -> DiscussionView:
+    """The view, kept by heads while the names and the initiative's title it shows stay the
+    same: a thread of 5,000 comments takes tens of milliseconds to order and wrap, where one
+    page of it renders in a few."""
     comments: dict[str, Any] = content.get("comments", {})
     names = display_names(node, {c["by"] for c in comments.values()} | {content["created_by"]})
     initiative = content.get("initiative")
+    initiative_title = (
+        read_field(node, [initiative], "initiative", "title")[initiative] if initiative else None
+    )
+    key, inputs = ("discussion", content["id"], tuple(heads)), (names, initiative_title)
+    kept: DiscussionView | None = node.built.get(key, inputs)
+    if kept is not None:
+        return kept
     place = content.get("place") or {}
-    return DiscussionView(
+    view = DiscussionView(
         id=content["id"],
         title=content["title"],
         intro=content.get("intro", ""),
         initiative=initiative,
-        initiative_title=(
-            read_field(node, [initiative], "initiative", "title")[initiative]
-            if initiative
-            else None
-        ),
+        initiative_title=initiative_title,
         village=place.get("village", ""),
         neighbourhood=place.get("neighbourhood", ""),
         tags=list(content.get("tags", [])),
@@ -115,9 +121,11 @@ def _build(content: dict[str, Any], heads: list[bytes], node: Node) -> Discussio
         ],
         version=encode_version(heads),
     )
+    node.built.keep(key, inputs, view)
+    return view
 
 
 async def get_discussion(node: Node, discussion_id: str) -> DiscussionView:
     """The discussion as a page shows it; NotFound when this node does not hold it."""
-    content, heads = await read_with_heads(node, discussion_id, "discussion")
+    content, heads = await read_with_heads(node, discussion_id, "discussion", shared=True)
     return await asyncio.to_thread(_build, content, heads, node)

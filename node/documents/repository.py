@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sync.automerge import ROOT, DecodeError, Document, ObjType
 from sync.automerge.transaction import Transaction
@@ -23,10 +23,11 @@ from sync.store import DocStore
 from ..errors import Invalid, NotFound
 from ..phrases import N_
 from .heads import HeadsIndex
-from .validation import validate_document
+from .validation import ItemMemo, validate_document
 
 SCHEMA_VERSION = 1
 COMPACT_AFTER_CHANGES = 200  # rewrite a document's file as one save after this many appends
+ACCEPTED_KEPT = 64  # documents whose accepted items validation remembers (long threads, mostly)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ class Author:
 
 
 Edit = Callable[[Transaction, Document], Any]
+
+
+class ContentView(Protocol):
+    def __call__(
+        self, document_id: str, doc: Document, *, shared: bool = False
+    ) -> dict[str, Any]: ...
 
 
 class DocumentRepository:
@@ -54,10 +61,12 @@ class DocumentRepository:
         """Every document's heads as last read or written (when the store has stamps)."""
         self._cache: OrderedDict[str, Document] = OrderedDict()
         self._max_cached = max_cached
+        self._accepted: OrderedDict[str, ItemMemo] = OrderedDict()
+        """Per document, the items of its large item maps its schema accepted (validation)."""
         self._locks: dict[str, threading.RLock] = {}
         self._guard = threading.Lock()
         self._appends: dict[str, int] = {}
-        self.view: Callable[[str, Document], dict[str, Any]] | None = None
+        self.view: ContentView | None = None
         """How documents are read for showing (node/trust/view.py: rights across nodes);
         None: as they are (`to_py`)."""
         self.listeners: list[Callable[[str], None]] = []
@@ -107,14 +116,26 @@ class DocumentRepository:
                 return doc.get_heads()
         return self.heads.get(document_id) if self.heads is not None else None
 
-    def read(self, document_id: str) -> dict[str, Any]:
+    def read(self, document_id: str, *, shared: bool = False) -> dict[str, Any]:
         doc = self.open(document_id)
         with self.lock(document_id):
-            return self.content(document_id, doc)
+            return self.content(document_id, doc, shared=shared)
 
-    def content(self, document_id: str, doc: Document) -> dict[str, Any]:
-        """What a document shows (see `view`); call with its lock held."""
-        return self.view(document_id, doc) if self.view is not None else doc.to_py()
+    def content(self, document_id: str, doc: Document, *, shared: bool = False) -> dict[str, Any]:
+        """What a document shows (see `view`); call with its lock held. `shared`: the caller
+        only reads what it gets, so the view may hand out the copy it keeps (a thread of 5,000
+        comments costs more to copy than to show one page of)."""
+        if self.view is None:
+            return doc.to_py()
+        return self.view(document_id, doc, shared=shared)
+
+    def _accepted_items(self, document_id: str) -> ItemMemo:
+        with self._guard:
+            memo = self._accepted.setdefault(document_id, {})
+            self._accepted.move_to_end(document_id)
+            while len(self._accepted) > ACCEPTED_KEPT:
+                self._accepted.popitem(last=False)
+            return memo
 
     def forget(self, document_id: str) -> None:
         with self._guard:
@@ -152,7 +173,7 @@ class DocumentRepository:
             contributors = tx.put_object(ROOT, "contributors", ObjType.MAP)
             tx.put(contributors, author.actor.hex(), author.person_id)
             fill(tx, doc)
-            validate_document(doc.to_py())
+            validate_document(doc.to_py(), self._accepted_items(document_id))
         with self.lock(document_id):
             self.store.replace(document_id, doc.save())
             self._noted(document_id, doc)
@@ -198,7 +219,7 @@ class DocumentRepository:
                 self._edit(work, author, message, edit, document_id)
                 try:
                     doc.apply_changes(work.get_changes(sorted(base_heads)))
-                    validate_document(doc.to_py())
+                    validate_document(doc.to_py(), self._accepted_items(document_id))
                 except (Invalid, DecodeError):
                     self.forget(document_id)  # drop the merged copy; the store still has the old
                     raise
@@ -288,7 +309,7 @@ class DocumentRepository:
             contributors = doc.get(ROOT, "contributors")
             if doc.get(contributors, author.actor.hex()) != author.person_id:
                 tx.put(contributors, author.actor.hex(), author.person_id)
-            validate_document(doc.to_py())
+            validate_document(doc.to_py(), self._accepted_items(document_id))
 
 
 def _with_own_latest(doc: Document, base_heads: list[bytes], actor: bytes) -> list[bytes]:

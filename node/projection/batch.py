@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .generation import bump
 from .models import SearchEntryRow, VillageRow
-from .project import _OWNED, rows_of
+from .project import _OWNED, has_many_children, project, rows_of
 
 CHUNK = 500  # ids per IN (...) list, well below SQLite's limit on bound parameters
 
@@ -56,6 +56,9 @@ async def project_all(
         if rows is None:
             continue  # as project(): an unknown type is ignored, its rows left alone
         projected = True
+        if content["id"] not in fresh and has_many_children(content, rows):
+            await project(session, content)  # keeps a long thread's unchanged rows
+            continue
         if content["id"] not in fresh:
             clear.setdefault(content["type"], []).append(content["id"])
         for model, values in rows:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from . import content as c
@@ -44,6 +44,9 @@ from .models import (
     VillageRow,
 )
 
+KEEP_FROM = 200
+"""Child rows of one document (comments of a thread) from which unchanged ones are kept."""
+CHUNK = 500  # ids per IN (...) list, well below SQLite's limit on bound parameters
 MAX_ITEMS = 10_000  # rows per map (allies, tasks, comments…) a single document may put in SQL
 EXCERPT = 1_000  # characters of a long text kept on a list row
 SEARCH_BODY = 60_000  # characters of a document's body the search index sees
@@ -66,16 +69,83 @@ async def project(session: AsyncSession, content: dict[str, Any], *, fresh: bool
 
     A document keeps its type for life, so only the tables of its type are cleared first;
     `fresh`: the caller knows it has no rows yet (projected_kind said None), so nothing is.
+    A child table with many rows for the document (a thread's comments) is not cleared: its
+    unchanged rows stay, so a new comment in a thread of 5,000 writes one row, not 5,000.
     """
     rows = rows_of(content)
     if rows is None:
         return
     if not fresh:
-        await _delete(session, content["id"], (content["type"],))
+        kept = await _refresh(session, content, rows)
+        rows = [(model, values) for model, values in rows if model not in kept]
     for model, values in rows:
         if values:
             await session.execute(insert(model), values)
     await bump(session)
+
+
+def has_many_children(content: dict[str, Any], rows: Rows) -> bool:
+    """Whether `project` keeps some of this document's rows instead of rewriting them."""
+    children = {column.class_ for column in _OWNED.get(content.get("type", ""), ())[:-1]}
+    return any(
+        model in children and _by_item(model) and len(values) >= KEEP_FROM for model, values in rows
+    )
+
+
+def _by_item(model: Any) -> bool:
+    """Rows keyed by (document, item): the ones `_update_children` can tell apart."""
+    return len(model.__table__.primary_key.columns) == 2
+
+
+async def _refresh(session: AsyncSession, content: dict[str, Any], rows: Rows) -> set[Any]:
+    """Clear the document's rows before `rows` are inserted, or bring large child tables and
+    the parent row up to date in place (the parent cannot be deleted under kept children: its
+    foreign keys cascade). Returns the models already written."""
+    doc_id, doc_type = content["id"], content["type"]
+    if not has_many_children(content, rows):
+        await _delete(session, doc_id, (doc_type,))
+        return set()
+    values_of = dict(rows)
+    *children, parent = _OWNED[doc_type]
+    for row in values_of.get(parent.class_, []):
+        done = await session.execute(update(parent.class_).where(parent == doc_id).values(row))
+        if not getattr(done, "rowcount", 1):
+            await session.execute(insert(parent.class_), [row])
+    for column in children:
+        values = values_of.get(column.class_, [])
+        if len(values) >= KEEP_FROM and _by_item(column.class_):
+            await _update_children(session, column, doc_id, values)
+        else:
+            await session.execute(delete(column.class_).where(column == doc_id))
+            if values:
+                await session.execute(insert(column.class_), values)
+    await session.execute(delete(SearchEntryRow).where(SearchEntryRow.doc_id == doc_id))
+    return {column.class_ for column in _OWNED[doc_type]}
+
+
+async def _update_children(
+    session: AsyncSession, key: Any, doc_id: str, values: list[dict[str, Any]]
+) -> None:
+    """The rows of one child table for one document: rows that did not change stay, the
+    changed and vanished ones are deleted, the changed and new ones inserted."""
+    model = key.class_
+    item = next(col for col in model.__table__.primary_key.columns if col.name != key.name)
+    wanted = {v[item.name]: v for v in values}
+    found = await session.execute(select(model.__table__).where(key == doc_id))
+    unchanged: set[Any] = set()
+    stale: list[Any] = []
+    for row in found.mappings():
+        new = wanted.get(row[item.name])
+        if new is not None and all(row.get(name) == value for name, value in new.items()):
+            unchanged.add(row[item.name])
+        else:
+            stale.append(row[item.name])
+    for start in range(0, len(stale), CHUNK):
+        ids = stale[start : start + CHUNK]
+        await session.execute(delete(model).where(key == doc_id, item.in_(ids)))
+    fresh_rows = [v for k, v in wanted.items() if k not in unchanged]
+    if fresh_rows:
+        await session.execute(insert(model), fresh_rows)
 
 
 async def projected_kind(session: AsyncSession, doc_id: str) -> str | None:

@@ -156,8 +156,9 @@ class RightsView:
 
     # ------------------------------------------------------------------ the view
 
-    def __call__(self, document_id: str, doc: Document) -> dict[str, Any]:
-        """The content to show; call with the document's lock held."""
+    def __call__(self, document_id: str, doc: Document, *, shared: bool = False) -> dict[str, Any]:
+        """The content to show; call with the document's lock held. `shared`: the view kept
+        here, not a copy; the caller promises not to change it."""
         if doc.get(ROOT, "type") not in JUDGED:
             return doc.to_py()
         self._load()
@@ -182,6 +183,8 @@ class RightsView:
                 else:
                     self.refusals.pop(document_id, None)
         content, _ = cached
+        if shared:
+            return content
         fresh: dict[str, Any] = _copy(content)
         return fresh
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 import msgspec
-from litestar import Router, get, post, put
+from litestar import Response, Router, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -19,6 +19,7 @@ from node import projection
 from node.acting import require_login
 from node.discussions import service as discussions
 from node.discussions.forms import CommentForm, DiscussionForm
+from node.discussions.pages import COMMENTS_PER_PAGE, comment_page
 from node.discussions.views import DiscussionView, get_discussion
 from node.errors import Invalid, NotFound, PermissionDenied
 from node.grants import service as grants
@@ -145,8 +146,21 @@ async def list_discussions(
 
 
 @get("/discussions/{discussion_id:str}", summary="One discussion with its comments")
-async def read_discussion(node: NodeDep, discussion_id: FromPath[str]) -> DiscussionView:
-    return await get_discussion(node, discussion_id)
+async def read_discussion(
+    node: NodeDep,
+    discussion_id: FromPath[str],
+    page: FromQuery[int | None] = None,
+    per_page: FromQuery[int] = COMMENTS_PER_PAGE,
+) -> Response[DiscussionView]:
+    """Every comment in thread order; with `page`, one page of them (`per_page` 1 to 500), and the
+    totals in the X-Total-Count and X-Page-Count headers, as a long thread wants."""
+    discussion = await get_discussion(node, discussion_id)
+    if page is None:
+        return Response(discussion)
+    size = min(max(per_page, 1), 500)
+    shown = comment_page(discussion.comments, page, size)
+    headers = {"X-Total-Count": str(shown.total), "X-Page-Count": str(shown.count)}
+    return Response(msgspec.structs.replace(discussion, comments=shown.comments), headers=headers)
 
 
 @get("/people/{person_id:str}", summary="A public profile")

@@ -14,6 +14,7 @@ from node import accounts, projection
 from node.acting import Acting
 from node.discussions import service
 from node.discussions.forms import CommentForm, DiscussionForm, ThreadForm
+from node.discussions.pages import comment_page, page_of, parse_page_number
 from node.discussions.views import get_discussion
 from node.errors import Invalid, NotFound
 from node.phrases import N_, Phrase
@@ -43,11 +44,21 @@ async def discussions_page(
 
 
 async def discussion_context(
-    node: Node, db: AsyncSession, acting: Acting | None, discussion_id: str, **extra: Any
+    node: Node,
+    db: AsyncSession,
+    acting: Acting | None,
+    discussion_id: str,
+    *,
+    page: int = 1,
+    show: str | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """The discussion page. Hidden by a moderator: the whole topic is gone for everyone but its
-    starter and the moderators; a hidden comment shows as a placeholder to everyone else."""
+    """The discussion page with one page of its comments (`show`: the page that holds that
+    comment). Hidden by a moderator: the whole topic is gone for everyone but its starter and
+    the moderators; a hidden comment shows as a placeholder to everyone else."""
     discussion = await get_discussion(node, discussion_id)
+    if show is not None:
+        page = page_of(discussion.comments, show)
     hidden = await accounts.hidden_items(db, discussion.id)
     privileged = acting is not None and (
         acting.moderates or acting.person_id == discussion.created_by
@@ -66,6 +77,7 @@ async def discussion_context(
         "comment_errors": {},
         "polls": await polls_about(db, discussion.id, node.clock()),
         "about": discussion.id,
+        "comment_page": comment_page(discussion.comments, page),
     }
     context.update(extra)
     return context
@@ -73,9 +85,17 @@ async def discussion_context(
 
 @get("/gesprekken/{discussion_id:str}", name="discussion", include_in_schema=False)
 async def discussion_page(
-    node: NodeDep, db: Db, acting: ActingDep, discussion_id: DiscussionId
+    request: HTMXRequest,
+    node: NodeDep,
+    db: Db,
+    acting: ActingDep,
+    discussion_id: DiscussionId,
+    pagina: FromQuery[str] = "",
 ) -> Template:
-    context = await discussion_context(node, db, acting, discussion_id)
+    page = parse_page_number(pagina)
+    context = await discussion_context(node, db, acting, discussion_id, page=page)
+    if wants_partial(request) and request.htmx.target == "reacties":
+        return Template("discussions/_comments.html", context=context)  # paging with htmx
     return Template("discussions/detail.html", context=context)
 
 
@@ -98,13 +118,20 @@ async def post_comment(
             "comment_errors": {exc.field: exc.phrase},
             "reply_to": data.reply_to,
         }
-        context = await discussion_context(node, db, acting, discussion_id, **extra)
+        show = data.reply_to or None  # the form stays where it was typed
+        context = await discussion_context(node, db, acting, discussion_id, show=show, **extra)
         name = "discussions/_comments.html" if wants_partial(request) else "discussions/detail.html"
         return Template(name, context=context, status_code=400)
     if wants_partial(request):
-        context = await discussion_context(node, db, acting, discussion_id)
+        context = await discussion_context(node, db, acting, discussion_id, show=new_id)
         return Template("discussions/_comments.html", context=context)
-    return see_other(f"/gesprekken/{discussion_id}#reactie-{new_id}")
+    discussion = await get_discussion(node, discussion_id)
+    page = page_of(discussion.comments, new_id)
+    return see_other(f"/gesprekken/{discussion_id}{_page_query(page)}#reactie-{new_id}")
+
+
+def _page_query(page: int) -> str:
+    return f"?pagina={page}" if page > 1 else ""
 
 
 @get("/gesprekken/nieuw", include_in_schema=False)

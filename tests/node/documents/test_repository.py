@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from node.documents.repository import Author, DocumentRepository
+from node.documents.validation import ITEM_MAP
 from node.errors import Invalid, NotFound
 from node.texts import replace_text
 from sync.automerge import ROOT, Document, ObjType
@@ -70,6 +73,58 @@ def test_an_edit_that_breaks_the_schema_is_refused_and_changes_nothing(
     assert refused.value.field == "title"
     assert repo.read(doc_id)["title"] == "Bankjes op het dorpsplein"
     assert repo.store.load(doc_id) == before
+
+
+def test_a_long_thread_still_refuses_a_bad_comment_when_only_new_ones_are_checked(
+    repo: DocumentRepository,
+) -> None:
+    """Past ITEM_MAP comments, validation checks what changed (the memo of accepted items): a
+    new bad comment, and a good one made bad, are refused all the same."""
+    doc_id = repo.create("discussion", ALICE, "Onderwerp gestart", fill_discussion)
+
+    def key(number: int) -> str:  # item ids are base58: no 0
+        return "reactie" + "".join("123456789A"[int(d)] for d in f"{number:04d}")
+
+    def comment(number: int, body: object) -> Callable[[Transaction, Document], None]:
+        def edit(tx: Transaction, _doc: Document) -> None:
+            item = tx.put_object(tx.get(ROOT, "comments"), key(number), ObjType.MAP)
+            tx.put(item, "by", ALICE.person_id)
+            tx.put(item, "at", datetime(2026, 11, 26, tzinfo=UTC))
+            tx.put(item, "body", body)
+            tx.put(item, "reply_to", None)
+
+        return edit
+
+    for number in range(ITEM_MAP + 5):
+        repo.change(doc_id, ALICE, "Reactie geplaatst", comment(number, f"Reactie {number}"))
+    before = repo.store.load(doc_id)
+    with pytest.raises(Invalid) as refused:
+        repo.change(doc_id, BOB, "fout", comment(9999, 12345))
+    assert refused.value.field == f"comments.{key(9999)}.body"
+
+    def spoil(tx: Transaction, _doc: Document) -> None:
+        tx.put(tx.get(tx.get(ROOT, "comments"), key(3)), "by", None)
+
+    with pytest.raises(Invalid) as refused:
+        repo.change(doc_id, BOB, "fout", spoil)
+    assert refused.value.field == f"comments.{key(3)}.by"
+    assert repo.store.load(doc_id) == before
+    assert len(repo.read(doc_id)["comments"]) == ITEM_MAP + 5
+
+
+def test_no_schema_judges_an_item_map_as_a_whole() -> None:
+    """Validation leaves accepted items of long maps out (node.documents.validation); that
+    holds only while no schema counts or cross-checks a map's entries."""
+    for path in Path("schemas").glob("*.json"):
+        text = path.read_text()
+        for keyword in (
+            "minProperties",
+            "maxProperties",
+            "unevaluatedProperties",
+            "dependentSchemas",
+            "dependentRequired",
+        ):
+            assert f'"{keyword}"' not in text, f"{path.name} uses {keyword}"
 
 
 def test_edits_from_forms_opened_at_the_same_version_both_survive(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -117,5 +118,62 @@ def test_a_batch_projects_the_same_rows_as_one_document_at_a_time(node: Node) ->
             await project_all(session, contents, fresh=set())
             await session.commit()
         assert await _dump(node) == one_by_one
+
+    asyncio.run(check())
+
+
+def test_a_long_thread_keeps_its_unchanged_comment_rows_and_ends_as_if_rewritten(
+    node: Node, monkeypatch: Any
+) -> None:
+    """A thread of KEEP_FROM comments or more is brought up to date in place (a new comment
+    writes one row); the rows must still be exactly those of a projection from scratch, after
+    a comment is added, one edited and one gone, by project() and by project_all()."""
+    project_module = importlib.import_module("node.projection.project")  # the package's
+    # `project` attribute is the function
+
+    ann, bob = b.person(node, "Ann"), b.person(node, "Bob")
+    many = [(bob if n % 2 else ann, f"Reactie {n}", b.at(n % 50)) for n in range(260)]
+    thread = b.discussion(node, ann, "Het plein", tags=["Plein"], comments=many)
+    kept_in_place: list[str] = []
+    real = project_module._update_children
+
+    async def spy(session: Any, key: Any, doc_id: str, values: Any) -> None:
+        kept_in_place.append(key.class_.__tablename__)
+        await real(session, key, doc_id, values)
+
+    monkeypatch.setattr(project_module, "_update_children", spy)
+
+    def changed(content: dict[str, Any], n: int) -> dict[str, Any]:
+        comments = dict(content["comments"])
+        first, second, *_ = sorted(comments)
+        comments[first] = {**comments[first], "body": f"Aangepast {n}"}
+        del comments[second]
+        comments[f"nieuw{n}"] = {"by": ann, "at": b.at(3), "body": "Nieuw", "reply_to": None}
+        return {**content, "title": f"Het plein {n}", "comments": comments}
+
+    async def from_scratch(content: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
+        await _clear(node)
+        async with node.sessions() as session:
+            await project(session, content, fresh=True)
+            await session.commit()
+        return await _dump(node)
+
+    async def check() -> None:
+        content = node.documents.read(thread)
+        for n, through_batch in ((1, False), (2, True)):
+            await from_scratch(content)
+            new = changed(content, n)
+            async with node.sessions() as session:
+                if through_batch:
+                    await project_all(session, [new], fresh=set())
+                else:
+                    await project(session, new)
+                await session.commit()
+            updated = await _dump(node)
+            assert updated == await from_scratch(new)
+            assert len(updated[CommentRow.__tablename__]) == 260
+            assert ("Aangepast " + str(n)) in str(updated[CommentRow.__tablename__])
+            assert updated[DiscussionRow.__tablename__][0].count(f"Het plein {n}") == 1
+        assert kept_in_place == ["comments", "comments"]
 
     asyncio.run(check())
