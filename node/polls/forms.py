@@ -32,6 +32,8 @@ class VoteForm(msgspec.Struct, kw_only=True):
     option: list[str] | str = msgspec.field(default_factory=list)
     value: list[str] | str = msgspec.field(default_factory=list)
     reason: str = ""
+    idempotency_key: str = ""
+    """From an action form (docs/offline.md): a vote is the same vote again when replayed."""
 
 
 class OutcomeForm(msgspec.Struct, kw_only=True):

@@ -173,8 +173,19 @@ async def vote(
         made.update(_choices(content, form))
         if rules.BLOCK in made and content["kind"] == "proposal" and not reason:
             raise Invalid("reason", N_("Wie blokkeert, zegt waarom."))
+        mine = content.get("votes", {}).get(me.person_id)
+        if (
+            isinstance(mine, dict)
+            and mine.get("choices") == made
+            and mine.get("reason", "") == reason
+        ):
+            same.append(True)
+
+    same: list[bool] = []
 
     def edit(tx: Transaction, _doc: Document) -> None:
+        if same:  # the same vote again (a replay from a phone's outbox, a double tap): no change
+            return
         votes = tx.get(ROOT, "votes")
         entry = put_map(
             tx, votes, me.person_id, {"at": node.clock(), **({"reason": reason} if reason else {})}

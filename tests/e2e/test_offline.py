@@ -388,3 +388,36 @@ def test_without_background_sync_the_page_sends_the_outbox_when_back_online(
     outbox_empty(page)
     page.goto(traffic)
     expect(page.get_by_text(text)).to_have_count(1)
+
+
+def test_a_vote_cast_offline_waits_and_counts_once(phone: BrowserContext, site: Site) -> None:
+    """The fifth action of the outbox: a vote on the demo's poll, cast without network, goes
+    out when the network returns, and a second replay of it changes nothing."""
+    page = phone.new_page()
+    watch = Watch(page)
+    register(page, "Vera Stemmer", "vera.stemmer@example.org")
+    controlled(page)
+    poll = f"/peilingen/{site.poll}"
+    page.goto(poll)  # kept by the service worker
+    before = page.request.get(f"/api{poll.replace('peilingen', 'polls')}").json()
+
+    phone.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline-kopie")).to_be_visible()
+    page.get_by_label("Ateliers").check()
+    page.get_by_label("Waarom?").fill("Kunstenaars zoeken ruimte")
+    page.get_by_role("button", name="Stem").click()
+    expect(page.locator("#wachtrij")).to_contain_text("wacht op verbinding")
+    queued = outbox(page)
+    assert [item["url"] for item in queued] == [poll + "/stem"]
+
+    with page.expect_navigation():
+        phone.set_offline(False)
+        page.evaluate("navigator.serviceWorker.controller.postMessage({type: 'flush'})")
+    outbox_empty(page)
+    assert replay_again(page, queued) == [303]
+    after = page.request.get(f"/api{poll.replace('peilingen', 'polls')}").json()
+    assert after["voter_count"] == before["voter_count"] + 1
+    expect(page.get_by_label("Ateliers")).to_be_checked()
+    expect(page.get_by_role("heading", name="Je stem aanpassen")).to_be_visible()
+    assert watch.errors == []

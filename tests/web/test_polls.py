@@ -104,3 +104,31 @@ def test_a_hostile_poll_is_shown_as_text(client: TestClient[Litestar]) -> None:
     )
     page = client.get(f"/peilingen/{poll}").text
     assert "<script>alert" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
+
+
+def test_the_same_vote_again_changes_nothing(client: TestClient[Litestar]) -> None:
+    """A replay from a phone's outbox, or a double tap: the same choices and reason write no
+    change at all; another choice is a change of mind."""
+    register(client, "Anna")
+    poll = _created(post_form(client, "/peilingen", PROPOSAL))
+    node = client.app.state.node
+
+    def heads() -> list[bytes]:
+        return list(node.documents.open(poll).get_heads())
+
+    vote = {"choice": "agree1", "reason": "Goed plan", "idempotency_key": "sleutel-1"}
+    assert post_form(client, f"/peilingen/{poll}/stem", vote).status_code == 303
+    once = heads()
+    replay = {**vote, "idempotency_key": ""}
+    headers = {"Idempotency-Key": "sleutel-1", "X-Outbox-Replay": "1"}
+    again = client.post(
+        f"/peilingen/{poll}/stem",
+        data={**replay, "_csrf_token": csrf_of(client)},
+        headers=headers,
+        follow_redirects=False,
+    )
+    assert again.status_code == 303 and heads() == once
+    changed = {**vote, "choice": "abstain1"}
+    assert post_form(client, f"/peilingen/{poll}/stem", changed).status_code == 303
+    assert heads() != once
+    assert client.get(f"/api/polls/{poll}").json()["voter_count"] == 1

@@ -33,7 +33,8 @@ var PRECACHE = [
 var ACTIONS = [
   /^\/initiatieven\/[^/]+\/(steunen|aansluiten|taken)$/,
   /^\/initiatieven\/[^/]+\/taken\/[^/]+\/(oppakken|klaar)$/,
-  /^\/gesprekken\/[^/]+\/reacties$/
+  /^\/gesprekken\/[^/]+\/reacties$/,
+  /^\/peilingen\/[^/]+\/stem$/
 ];
 
 self.addEventListener("install", function (event) {
