@@ -10,14 +10,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..fields import encode_version
 from ..people.views import display_names
+from ..places.views import get_place
+from ..projection.places import list_places
 from ..service import read_field, read_with_heads
 from . import rules
 
 if TYPE_CHECKING:
     from ..runtime import Node
+
+MAX_PLACES = 50
 
 
 class LineEntry(msgspec.Struct, frozen=True, kw_only=True):
@@ -160,3 +165,17 @@ def build_event(
 async def get_event(node: Node, event_id: str, viewer: str | None = None) -> EventView:
     content, heads = await read_with_heads(node, event_id, "event")
     return await asyncio.to_thread(build_event, node, content, heads, viewer)
+
+
+async def venue_choices(node: Node, session: AsyncSession) -> list[tuple[str, str]]:
+    """The places and rooms an event may be held in (value, label), as the form offers them:
+    each place, then each of its rooms with how many people fit."""
+    choices: list[tuple[str, str]] = []
+    for summary in (await list_places(session, per_page=MAX_PLACES)).items:
+        choices.append((summary.id, summary.name))
+        if summary.room_count:
+            place = await get_place(node, summary.id)
+            for room in place.rooms:
+                label = f"{place.name} · {room.name} ({room.capacity})"
+                choices.append((f"{place.id}/{room.id}", label))
+    return choices

@@ -163,7 +163,9 @@ def test_only_organisers_plan_edit_and_cancel(world: World, town: Town, clock: C
     view = world.view()
     assert view.cancelled and view.cancel_reason == "De bieb is dicht."
     error = town.unchanged(
-        world.event, lambda: town.act(register, world.dirk, world.event, RegistrationForm()), Invalid
+        world.event,
+        lambda: town.act(register, world.dirk, world.event, RegistrationForm()),
+        Invalid,
     )
     assert "afgelast" in str(error)
     assert town.query(list_events, NOW).items[0].cancelled
@@ -209,7 +211,9 @@ def test_bad_event_input_is_refused_with_the_reason(
 
 
 def test_an_event_in_a_room_names_it_and_fits_in_it(world: World, town: Town) -> None:
-    place = town.act(open_place, world.anna, PlaceForm(name="Dorpshuis De Brink", address="Brink 4"))
+    place = town.act(
+        open_place, world.anna, PlaceForm(name="Dorpshuis De Brink", address="Brink 4")
+    )
     room = town.act(save_room, world.anna, place, RoomForm(name="Grote zaal", capacity="30"))
     too_many = evening(world.initiative, location="", venue=f"{place}/{room}", capacity="40")
     with pytest.raises(Invalid) as refused:
@@ -218,7 +222,9 @@ def test_an_event_in_a_room_names_it_and_fits_in_it(world: World, town: Town) ->
     both = evening(world.initiative, venue=f"{place}/{room}")
     with pytest.raises(Invalid, match="niet allebei"):
         town.act(plan_event, world.anna, both)
-    made = town.act(plan_event, world.anna, evening(world.initiative, location="", venue=f"{place}/{room}"))
+    made = town.act(
+        plan_event, world.anna, evening(world.initiative, location="", venue=f"{place}/{room}")
+    )
     view = town.read(get_event, made)
     assert (view.place_id, view.room_id, view.place_known) == (place, room, True)
     assert view.where() == "Grote zaal, Dorpshuis De Brink, Brink 4"
