@@ -164,7 +164,8 @@ def demo(ctx: click.Context) -> None:
         console.print(
             f"Klaar: {result.initiatives} initiatieven, {result.discussions} gesprekken, "
             f"{result.people} mensen, {result.organisations} organisaties, "
-            f"{result.grant_calls} subsidieoproep, {result.jobs} klus, {result.places} plekken."
+            f"{result.grant_calls} subsidieoproep, {result.jobs} klus, {result.places} plekken, "
+            f"{result.events} activiteit."
         )
         if result.accounts:
             console.print(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..runtime import Node
 from .discussions import add_discussions
+from .events import add_event
 from .grants import add_grant_call
 from .initiatives import add_initiatives
 from .jobs import add_job
@@ -32,6 +33,7 @@ class DemoResult:
     grant_calls: int = 0
     jobs: int = 0
     places: int = 0
+    events: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -41,8 +43,8 @@ def has_content(node: Node) -> bool:
 
 
 async def fill_demo(node: Node) -> DemoResult:
-    """Fill an empty node with people, organisations, initiatives, discussions, a grant call and
-    places with rooms, and commit."""
+    """Fill an empty node with people, organisations, initiatives, discussions, a grant call,
+    places with rooms and an event, and commit."""
     async with node.sessions() as session:
         people, accounts = await add_people(node, session)
         organisations = await add_organisations(node, session, people)
@@ -51,7 +53,8 @@ async def fill_demo(node: Node) -> DemoResult:
         await add_grant_call(node, session, people, organisations, initiatives)
         await add_job(node, session, people, organisations)
         await add_poll(node, session, people, discussions)
-        await add_places(node, session, people, initiatives)
+        brink, *_others = await add_places(node, session, people, initiatives)
+        await add_event(node, session, people, initiatives, brink)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -62,5 +65,6 @@ async def fill_demo(node: Node) -> DemoResult:
         grant_calls=made["grant_call"],
         jobs=made["job"],
         places=made["place"],
+        events=made["event"],
         accounts=accounts,
     )

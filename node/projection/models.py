@@ -341,6 +341,33 @@ class PollRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class EventRow(Base):
+    """An event, for the list of upcoming and past events and the sections of its organiser."""
+
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    organiser_id: Mapped[str] = mapped_column(String(ID), index=True)
+    organiser_type: Mapped[str] = mapped_column(String(16))
+    location: Mapped[str] = mapped_column(String(200))
+    """The room and place as the event names them, or the location in words."""
+    place_id: Mapped[str | None] = mapped_column(String(ID))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    registration_count: Mapped[int] = mapped_column(Integer)
+    """Registrations with a seat; the waiting list is `waiting_count`."""
+    seats_taken: Mapped[int] = mapped_column(Integer)
+    waiting_count: Mapped[int] = mapped_column(Integer)
+    cancelled: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    origin_node: Mapped[str] = mapped_column(String(ID))
+    created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class SearchEntryRow(Base):
     """What full-text search sees of one document; kind is the document type."""
 
@@ -447,6 +474,7 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         PollRow,
         PlaceRow,
         PlaceBookingRow,
+        EventRow,
         VillageRow,
         SearchEntryRow,
     )

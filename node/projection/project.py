@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..events import rules as event_rules
 from . import content as c
 from .catalog_id import catalog_id_of
 from .generation import bump
@@ -26,6 +27,7 @@ from .models import (
     CommentRow,
     DiscussionRow,
     DiscussionTagRow,
+    EventRow,
     GrantCallRow,
     InitiativeAllyRow,
     InitiativeNeedRow,
@@ -556,6 +558,38 @@ def _place_doc(doc_id: str, content: dict[str, Any]) -> Rows:
     ]
 
 
+def _event(doc_id: str, content: dict[str, Any]) -> Rows:
+    title = c.line(content.get("title"), 200)
+    venue = c.mapping(content.get("venue"))
+    location = c.line(venue.get("label"), 200) or c.line(content.get("location"), 200)
+    line = event_rules.line_up(content)
+    envelope = _envelope(content)
+    row = {
+        "id": doc_id,
+        "title": title,
+        "starts_at": c.moment(content.get("starts_at")),
+        "ends_at": c.moment(content.get("ends_at")),
+        "time_zone": c.line(content.get("time_zone"), 64),
+        "organiser_id": c.line(content.get("organiser"), ID),
+        "organiser_type": c.line(content.get("organiser_type"), 16),
+        "location": location,
+        "place_id": c.line(venue.get("place"), ID) or None,
+        "capacity": event_rules.capacity(content),
+        "registration_count": sum(1 for seat in line if not seat.waiting),
+        "seats_taken": event_rules.seats_taken(line),
+        "waiting_count": sum(1 for seat in line if seat.waiting),
+        "cancelled": event_rules.is_cancelled(content),
+        "updated_at": c.moment(content.get("updated_at")) or envelope["created_at"],
+        "created_by": c.line(content.get("created_by"), ID),
+        **envelope,
+    }
+    description = c.text(content.get("description"), SEARCH_BODY)
+    return [
+        (EventRow, [row]),
+        (SearchEntryRow, _search(doc_id, "event", title, [description, location])),
+    ]
+
+
 def _row_place(row: dict[str, Any]) -> list[str]:
     return [row["village"], row["neighbourhood"]]
 
@@ -586,6 +620,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "job": _job,
     "poll": _poll,
     "place": _place_doc,
+    "event": _event,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
@@ -604,5 +639,6 @@ _OWNED: dict[str, tuple[Any, ...]] = {
     "job": (JobRow.id,),
     "poll": (PollRow.id,),
     "place": (PlaceBookingRow.place_id, PlaceRow.id),
+    "event": (EventRow.id,),
 }
 """The key column of every table a document type fills, children before parents."""

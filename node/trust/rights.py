@@ -147,7 +147,7 @@ class _Evaluation:
             (op for op in reversed(ally.keys.get("role", ())) if self._visible_at(op, clock)),
             None,
         )
-        if roster in ("owners", "hosts"):  # a call's, job's, poll's owners, a place's hosts
+        if roster in ("owners", "hosts"):  # owners of a call, job, poll, event; hosts
             return "owner"
         return role.value if role is not None and isinstance(role.value, str) else None
 
@@ -184,6 +184,8 @@ class _Evaluation:
             return self._job_rule(op, path, person, role)
         if self.kind == "place":
             return self._place_rule(op, path, person, role)
+        if self.kind == "event":
+            return self._event_rule(path, person, role)
         if self.kind == "poll":
             if path[0] == "votes":
                 ok = len(path) >= 2 and path[1] == person
@@ -265,6 +267,15 @@ class _Evaluation:
                 return None
             return N_("alleen de gastheren en gastvrouwen beslissen")
         return self._own_item(op, path, person, "by")
+
+    def _event_rule(self, path: Path, person: str, role: str | None) -> str | None:
+        """docs/dialogue.md, Events: the organisers (`owners`) edit and cancel the event; each
+        person writes only their own registration (make it, change the guests, take it back)."""
+        if path[0] == "registrations":
+            if len(path) == 1:
+                return N_("de lijst vervangt niemand")
+            return None if path[1] == person else N_("alleen de persoon zelf meldt zich aan")
+        return None if role == "owner" else N_("alleen wie de activiteit organiseert")
 
     def _job_rule(self, op: Op, path: Path, person: str, role: str | None) -> str | None:
         """docs/practices.md §3: owners manage the job and confirm hours; a sign-up and the hours
@@ -362,6 +373,7 @@ class _Evaluation:
             "job": "owners",
             "poll": "owners",
             "place": "hosts",
+            "event": "owners",
         }.get(self.kind, "allies")
         for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}

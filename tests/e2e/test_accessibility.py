@@ -67,6 +67,12 @@ PAGES = {
     "room-host": ("henk", "/plekken/{place}/zalen/{room}"),
     "room-resident": ("pieter", "/plekken/{place}/zalen/{room}"),
     "my-bookings": ("pieter", "/mijn-boekingen"),
+    "events": (None, "/activiteiten"),
+    "event-visitor": (None, "/activiteiten/{event}"),
+    "event-registered": ("marieke", "/activiteiten/{event}"),
+    "event-organiser": ("henk", "/activiteiten/{event}"),
+    "event-form": ("henk", "/activiteiten/nieuw"),
+    "event-edit": ("henk", "/activiteiten/{event}/bewerken"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -107,6 +113,7 @@ def places(site: Site) -> dict[str, str]:
         "poll": site.poll,
         "place": site.place,
         "room": site.room,
+        "event": site.event,
     }
 
 

@@ -65,10 +65,8 @@ from node.projection.jobs import JobSummary, list_jobs
 from node.projection.places import PlaceSummary, list_places, places_booked_by
 
 from ..deps import ActingDep, Db, NodeDep
-
-
-class Created(msgspec.Struct, frozen=True):
-    id: str
+from .api_events import HANDLERS as EVENT_HANDLERS
+from .api_types import Created
 
 
 class Me(msgspec.Struct, frozen=True):
@@ -717,5 +715,6 @@ HANDLERS: list[Any] = [
     request_booking,
     act_on_booking,
     my_bookings,
+    *EVENT_HANDLERS,
 ]
 ROUTES = [Router(path="/api", route_handlers=HANDLERS, tags=["api"])]

@@ -8,14 +8,17 @@ not a meeting, so it is marked TRANSP:TRANSPARENT (it does not make anyone "busy
 task stays, marked with a check mark before its title and "Klaar" in its description, so the
 calendar also shows what was done.
 
-Entries come from `node.initiatives.agenda` (format-free); events proper, when they come, are
-entries of another kind, and `add_entry` is the one place that turns an entry into a component.
+Entries come from `node.initiatives.agenda` (tasks) and `node.events.agenda` (events), both
+format-free, and `add_entry` is the one place that turns an entry into a component. An event is
+a timed VEVENT that makes people busy (TRANSP:OPAQUE), with its place as LOCATION and its page
+as URL; a cancelled one stays, with STATUS:CANCELLED, so subscribed apps strike it through.
 UIDs and DTSTAMP follow from the document, not from the clock, so two requests give the same
 calendar and a subscribed app updates entries in place.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -26,6 +29,8 @@ from litestar.types import ControllerRouterHandler
 
 from node.accounts import hidden_items
 from node.errors import NotFound
+from node.events.agenda import EventEntry, entry_of, event_agenda
+from node.events.views import get_event
 from node.initiatives.agenda import AgendaEntry, initiative_agenda, node_agenda
 from node.initiatives.views import get_initiative
 from node.phrases import N_
@@ -40,8 +45,13 @@ REFRESH = "PT6H"
 """How often subscribed apps are asked to look again (apps that honour it)."""
 
 
-def add_entry(calendar: Calendar, request: Request[Any, Any, Any], entry: AgendaEntry) -> None:
-    """One entry as an all-day VEVENT linking back to its initiative's page."""
+def add_entry(
+    calendar: Calendar, request: Request[Any, Any, Any], entry: AgendaEntry | EventEntry
+) -> None:
+    """One entry as a VEVENT linking back to its page: a task all day, an event timed."""
+    if isinstance(entry, EventEntry):
+        _add_event(calendar, request, entry)
+        return
     _ = translator(request)
     event = Event()
     event.add("uid", entry.uid)
@@ -63,6 +73,28 @@ def add_entry(calendar: Calendar, request: Request[Any, Any, Any], entry: Agenda
     calendar.add_component(event)
 
 
+def _add_event(calendar: Calendar, request: Request[Any, Any, Any], entry: EventEntry) -> None:
+    _ = translator(request)
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", entry.changed_at)
+    event.add("last-modified", entry.changed_at)
+    event.add("dtstart", entry.starts_at)
+    event.add("dtend", entry.ends_at)
+    event.add("transp", "OPAQUE")
+    event.add("summary", plain(entry.title))
+    if entry.location:
+        event.add("location", plain(entry.location))
+    url = absolute(request, f"/activiteiten/{entry.event_id}")
+    lines = [_("Afgelast.")] if entry.cancelled else []
+    lines.append(url)
+    event.add("description", "\n".join(lines))
+    event.add("url", url)
+    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    event.add("categories", [_("Activiteit")])
+    calendar.add_component(event)
+
+
 def _calendar(request: Request[Any, Any, Any], name: str) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", "-//Mekaar//Voor Mekaar//NL")
@@ -76,7 +108,7 @@ def _calendar(request: Request[Any, Any, Any], name: str) -> Calendar:
 
 
 def render_calendar(
-    request: Request[Any, Any, Any], name: str, entries: list[AgendaEntry]
+    request: Request[Any, Any, Any], name: str, entries: Sequence[AgendaEntry | EventEntry]
 ) -> Response[bytes]:
     calendar = _calendar(request, name)
     for entry in entries:
@@ -86,11 +118,13 @@ def render_calendar(
 
 @get("/agenda.ics", name="calendar", include_in_schema=False, opt=PUBLIC_OPT)
 async def node_calendar(request: Request[Any, Any, Any], node: NodeDep, db: Db) -> Response[bytes]:
-    """Every dated task on this node from a year ago on (hidden initiatives left out)."""
+    """Every dated task and every event on this node from a year ago on (hidden documents left
+    out)."""
 
     async def build() -> Response[bytes]:
         _ = translator(request)
-        entries = await node_agenda(db, node.identity.node_id)
+        tasks = await node_agenda(db, node.identity.node_id)
+        entries = [*tasks, *await event_agenda(db, now=node.clock())]
         name = _("Voor Mekaar %(village)s") % {"village": node.identity.name}
         return render_calendar(request, name, entries)
 
@@ -101,13 +135,15 @@ async def node_calendar(request: Request[Any, Any, Any], node: NodeDep, db: Db) 
 async def initiative_calendar(
     request: Request[Any, Any, Any], node: NodeDep, db: Db, initiative_id: FromPath[str]
 ) -> Response[bytes]:
-    """The initiative's dated tasks, done ones included."""
+    """The initiative's dated tasks, done ones included, and its events."""
 
     async def build() -> Response[bytes]:
         initiative = await get_initiative(node, initiative_id)
         if None in await hidden_items(db, initiative.id):
             raise NotFound(N_("initiatief"))
-        entries = initiative_agenda(initiative, node.identity.node_id)
+        tasks = initiative_agenda(initiative, node.identity.node_id)
+        events = await event_agenda(db, organiser_id=initiative.id, now=node.clock())
+        entries = [*tasks, *events]
         return render_calendar(request, initiative.title, entries)
 
     return await kept(request, db, build)
@@ -157,4 +193,25 @@ async def room_calendar(
     return await kept(request, db, build)
 
 
-ROUTES: list[ControllerRouterHandler] = [node_calendar, initiative_calendar, room_calendar]
+@get("/activiteiten/{event_id:str}/agenda.ics", include_in_schema=False, opt=PUBLIC_OPT)
+async def event_calendar(
+    request: Request[Any, Any, Any], node: NodeDep, db: Db, event_id: FromPath[str]
+) -> Response[bytes]:
+    """One event, to add to one's own calendar (cancelled: marked so)."""
+
+    async def build() -> Response[bytes]:
+        event = await get_event(node, event_id)
+        entry = entry_of(event)
+        if entry is None or None in await hidden_items(db, event.id):
+            raise NotFound(N_("activiteit"))
+        return render_calendar(request, event.title, [entry])
+
+    return await kept(request, db, build)
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    node_calendar,
+    initiative_calendar,
+    room_calendar,
+    event_calendar,
+]

@@ -31,6 +31,7 @@ from node.initiatives.forms import (
 from node.initiatives.views import get_initiative
 from node.phrases import N_, Phrase
 from node.projection import directory, listing
+from node.projection.events import events_of
 from node.projection.polls import polls_about
 from node.runtime import Node
 
@@ -151,6 +152,9 @@ async def detail_context(
         "my_organisations": await _my_organisations(db, acting) if acting else [],
         "polls": await polls_about(db, initiative.id, node.clock()),
         "about": initiative.id,
+        "events": await events_of(db, initiative.id, node.clock()),
+        "organiser": initiative.id,
+        "can_plan": initiative.can_edit(me),
     }
     context.update(extra)
     return context

@@ -14,6 +14,7 @@ from node.organisations import service
 from node.organisations.forms import MemberForm, OrganisationForm
 from node.organisations.views import get_organisation
 from node.projection import directory
+from node.projection.events import events_of
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
@@ -33,8 +34,13 @@ async def _detail(
     node: Node, acting: Acting | None, organisation_id: str, status_code: int = 200, **extra: Any
 ) -> Template:
     org = await get_organisation(node, organisation_id)
+    async with node.sessions() as session:
+        events = await events_of(session, org.id, node.clock())
     context = {
         "org": org,
+        "events": events,
+        "organiser": org.id,
+        "can_plan": org.role_of(acting.person_id if acting else None) is not None,
         "acting": acting,
         "my_role": org.role_of(acting.person_id if acting else None),
         "local": org.origin_node == node.identity.node_id,

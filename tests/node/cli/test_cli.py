@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from node import accounts
 from node.cli import main
+from node.events.views import get_event
 from node.grants import get_call
 from node.jobs.views import get_job
 from node.ledger.views import get_account
 from node.places import get_place
 from node.projection import list_discussions, list_initiatives, list_organisations, list_people
+from node.projection.events import list_events
 from node.projection.grants import list_grant_calls
 from node.projection.jobs import list_jobs
 from node.projection.models import VillageRow
@@ -106,6 +108,9 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
             "jobs": [await get_job(node, j.id) for j in (await list_jobs(session, now())).items],
             "marieke": await get_account(node, await _person_named(session, "Marieke Visser")),
             "places": [await get_place(node, p.id) for p in (await list_places(session)).items],
+            "events": [
+                await get_event(node, e.id) for e in (await list_events(session, now())).items
+            ],
             "login": await accounts.login(
                 node,
                 session,
@@ -150,6 +155,11 @@ def test_demo_fills_a_fresh_node_once_on_each_database(tmp_path: Path, database_
     assert states == ["confirmed"] * 2 + ["declined"] + ["requested"] * 4
     clashing = brink.conflicted()
     assert len(clashing) == 2 and sum(b.first_in_line for b in clashing) == 1
+    # the Repair Café's next afternoon in the large hall, with two registered (one guest)
+    (event,) = seen["events"]
+    assert event.organiser_name == "Repair Café Wezep" and event.place_id == brink.id
+    assert event.where().startswith("Grote zaal, Dorpshuis De Brink")
+    assert (event.registered, event.seats_taken, event.capacity) == (2, 3, 24)
 
     again = mekaar(*args, "demo", env=env)
     assert again.exit_code == 0
@@ -170,15 +180,15 @@ def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> N
     assert on_node(settings, forget_all) == 0
     rebuilt = mekaar("--data", str(data), "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    # 37 documents of demo content (a job, a poll, three places and the node's ledger among
-    # them) and the node's catalog, which lists those 37; the ledger has no rows to project
-    assert "37 documenten opnieuw geïndexeerd" in rebuilt.output
+    # 38 documents of demo content (a job, a poll, three places, an event and the node's ledger
+    # among them) and the node's catalog, which lists those 38; the ledger has no rows to project
+    assert "38 documenten opnieuw geïndexeerd" in rebuilt.output
 
     async def count(node: Node, session: Any) -> tuple[int, list[tuple[str, int]]]:
         villages = await session.execute(select(VillageRow.name, VillageRow.documents))
         return int((await list_initiatives(session)).total), [tuple(v) for v in villages]
 
-    assert on_node(settings, count) == (7, [("Oldebroek", 37)])
+    assert on_node(settings, count) == (7, [("Oldebroek", 38)])
 
 
 def test_serve_is_the_default_and_runs_the_installed_web_app(
