@@ -34,7 +34,8 @@ var ACTIONS = [
   /^\/initiatieven\/[^/]+\/(steunen|aansluiten|taken)$/,
   /^\/initiatieven\/[^/]+\/taken\/[^/]+\/(oppakken|klaar)$/,
   /^\/gesprekken\/[^/]+\/reacties$/,
-  /^\/peilingen\/[^/]+\/stem$/
+  /^\/peilingen\/[^/]+\/stem$/,
+  /^\/activiteiten\/[^/]+\/(aanmelden|afmelden)$/
 ];
 
 self.addEventListener("install", function (event) {
