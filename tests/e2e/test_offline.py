@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from .accessibility import axe_violations
 from .browsing import Watch
 from .conftest import NewContext
 from .server import Site
+
+STATIC = Path(__file__).resolve().parents[2] / "web" / "static"
 
 pytestmark = pytest.mark.e2e
 
@@ -420,4 +423,50 @@ def test_a_vote_cast_offline_waits_and_counts_once(phone: BrowserContext, site: 
     assert after["voter_count"] == before["voter_count"] + 1
     expect(page.get_by_label("Ateliers")).to_be_checked()
     expect(page.get_by_role("heading", name="Je stem aanpassen")).to_be_visible()
+    assert watch.errors == []
+
+
+def test_a_new_version_of_the_worker_keeps_what_waits_in_the_outbox(
+    phone: BrowserContext, site: Site
+) -> None:
+    """The node is updated while an action waits (here: for a login that expired): the new
+    worker replaces the old one and its static cache, and the action still goes out, once."""
+    page = phone.new_page()
+    watch = Watch(page)
+    email = "bram.bijwerken@example.org"
+    register(page, "Bram Bijwerken", email)
+    controlled(page)
+    choir = f"/initiatieven/{site.initiatives[CHOIR]}"
+    page.goto(choir)
+
+    phone.set_offline(True)
+    allies(page).get_by_role("button", name="Ik steun dit").click()
+    expect(page.locator("#wachtrij li")).to_have_count(1)
+    phone.clear_cookies(name="mekaar_session")  # so that it keeps waiting once online
+    phone.set_offline(False)
+    expect(page.locator("#wachtrij li").get_by_role("link", name="log opnieuw in")).to_be_visible()
+    old_caches: list[str] = page.evaluate("caches.keys()")
+    old_static = [name for name in old_caches if name.startswith("mekaar-static-")]
+    assert len(old_static) == 1
+
+    probe = STATIC / "js" / "zz-update-probe.txt"  # any static file changes the worker's version
+    probe.write_text("a newer version of the node\n")
+    try:
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        until(
+            page,
+            f"""caches.keys().then((names) =>
+                names.some((n) => n.startsWith("mekaar-static-") && n !== "{old_static[0]}")
+                && !names.includes("{old_static[0]}"))""",
+            timeout=20,
+        )
+    finally:
+        probe.unlink()
+    (item,) = outbox(page)
+    assert item["state"] == "needs-login"
+
+    log_in(page, email)
+    outbox_empty(page)
+    page.goto(choir)
+    expect(allies(page).get_by_role("link", name="Bram Bijwerken")).to_have_count(1)
     assert watch.errors == []
