@@ -57,3 +57,16 @@ def initiator_actor(node: Node, doc_id: str) -> bytes:
     content = node.documents.read(doc_id)
     [actor] = [a for a, p in content["contributors"].items() if p == content["created_by"]]
     return bytes.fromhex(actor)
+
+
+def foreign_person(node: Node) -> Author:
+    """A resident of another village, vouched for by that village's node (as if its catalog
+    had arrived here): what they write into a document here counts under the rights."""
+    key = SigningKey.generate()
+    other_node = node_id_of(key.verify_key)
+    stranger = Author(new_document_id(), secrets.token_bytes(16))
+    node.vouchers.learn(
+        make_binding(key, stranger.actor, stranger.person_id), catalog_id_of(other_node)
+    )
+    node.rights.forget()
+    return stranger
