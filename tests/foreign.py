@@ -70,3 +70,22 @@ def foreign_person(node: Node) -> Author:
     )
     node.rights.forget()
     return stranger
+
+
+def write_foreign_discussion(node: Node, stranger: Author, title: str) -> str:
+    """A discussion started in another village by `stranger` (from foreign_person); returns its
+    id (not yet projected)."""
+    other_node = new_document_id()
+    elsewhere = DocumentRepository(node.documents.store, other_node)
+
+    def fill(tx: Transaction, _doc: Document) -> None:
+        tx.put(ROOT, "title", title)
+        intro = tx.put_object(ROOT, "intro", ObjType.TEXT)
+        tx.splice_text(intro, 0, 0, "Van elders.")
+        tx.put(ROOT, "initiative", None)
+        place = tx.put_object(ROOT, "place", ObjType.MAP)
+        tx.put(place, "village", "Elders")
+        tx.put_object(ROOT, "tags", ObjType.LIST)
+        tx.put_object(ROOT, "comments", ObjType.MAP)
+
+    return elsewhere.create("discussion", stranger, "Gesprek gestart", fill)

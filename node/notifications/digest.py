@@ -30,7 +30,7 @@ from .inbox import Group, group, preferences, settings_row
 from .kinds import KINDS
 from .language import Catalogs
 from .models import Digest, Notice, NoticeSettings
-from .postbox import Postbox, sender
+from .postbox import Postbox
 from .tokens import unsubscribe_token
 
 if TYPE_CHECKING:
@@ -161,7 +161,6 @@ async def _make(
         catalogs[lang],
         lang=lang,
         to=account.email,
-        sender=sender(node.settings),
         village=node.identity.name,
         base_url=base_url.rstrip("/"),
         unsubscribe=f"/meldingen/uitschrijven/{person_id}/{token}",
@@ -219,7 +218,6 @@ def compose(
     catalog: gettext.NullTranslations,
     *,
     to: str,
-    sender: str,
     village: str,
     base_url: str,
     unsubscribe: str,
@@ -271,7 +269,6 @@ def compose(
     ]
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = sender
     message["To"] = to
     message["List-Unsubscribe"] = f"<{base_url}{unsubscribe}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

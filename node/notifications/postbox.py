@@ -14,7 +14,7 @@ TIMEOUT = 30.0
 
 class Postbox(Protocol):
     def send(self, message: EmailMessage) -> None:
-        """Deliver or raise (smtplib.SMTPException, OSError)."""
+        """Deliver or raise (smtplib.SMTPException, OSError); sets the sender if unset."""
 
 
 class SmtpPostbox:
@@ -25,6 +25,8 @@ class SmtpPostbox:
 
     def send(self, message: EmailMessage) -> None:
         s = self.settings
+        if "From" not in message:
+            message["From"] = sender(s)
         with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=TIMEOUT) as smtp:
             if s.smtp_starttls:
                 smtp.starttls()
@@ -34,4 +36,4 @@ class SmtpPostbox:
 
 
 def sender(settings: Settings) -> str:
-    return settings.smtp_from or f"mekaar@{settings.smtp_host}"
+    return settings.smtp_from or f"mekaar@{settings.smtp_host or 'localhost'}"
