@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
+from .choices import PreferencesForm, save_preferences, stop_mail
 from .inbox import mark_all_read, notices, preferences, unread_count
 from .kinds import DEFAULT_DIGEST, DIGESTS, KINDS
 from .news import find, snapshot
-from .choices import PreferencesForm, save_preferences, stop_mail
 from .tokens import unsubscribe_token, valid_token
 
 __all__ = [

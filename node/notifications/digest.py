@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
@@ -199,7 +199,8 @@ _HTML = Environment(autoescape=True).from_string(
 <h2 style="font-size: 1.15em"><a href="{{ base }}{{ g.link }}">{{ g.title }}</a></h2>
 <ul>
 {% for n in g.notices %}
-<li><a href="{{ base }}{{ n.link }}">{{ n.sentence }}</a>{% if n.summary %}: {{ n.summary }}{% endif %}
+<li><a href="{{ base }}{{ n.link }}">{{ n.sentence }}</a>
+{%- if n.summary %}: {{ n.summary }}{% endif %}
 <small>({{ n.when }})</small></li>
 {% endfor %}
 </ul>
@@ -229,7 +230,7 @@ def compose(
     subject = _(N_("Nieuws uit %(village)s")) % {"village": village}
     intro = _(N_("Dit is er gebeurd in wat u volgt, het nieuwste eerst."))
     someone = _(N_("Iemand"))
-    shown = [
+    shown: list[dict[str, Any]] = [
         {
             "title": g.title,
             "link": g.link,

@@ -205,7 +205,9 @@ async def group(session: AsyncSession, rows: Sequence[Notice]) -> list[Group]:
         found = groups.get(row.subject_id)
         if found is None:
             base = "/initiatieven/" if row.subject_kind == "initiative" else "/gesprekken/"
-            found = Group(row.subject_id, row.subject_kind, row.subject_title, base + row.subject_id, [])
+            found = Group(
+                row.subject_id, row.subject_kind, row.subject_title, base + row.subject_id, []
+            )
             groups[row.subject_id] = found
         kind = KINDS.get(row.kind)
         found.notices.append(

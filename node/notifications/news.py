@@ -62,7 +62,9 @@ async def snapshot(session: AsyncSession, documents: Iterable[tuple[str, str]]) 
             by_type.setdefault(doc_type, []).append(doc_id)
     before = Snapshot()
     for ids in _chunks(by_type.get("discussion", [])):
-        before.known |= set(await session.scalars(select(DiscussionRow.id).where(DiscussionRow.id.in_(ids))))
+        before.known |= set(
+            await session.scalars(select(DiscussionRow.id).where(DiscussionRow.id.in_(ids)))
+        )
         rows = await session.execute(
             select(CommentRow.discussion_id, CommentRow.comment_id, CommentRow.by).where(
                 CommentRow.discussion_id.in_(ids)
@@ -71,7 +73,9 @@ async def snapshot(session: AsyncSession, documents: Iterable[tuple[str, str]]) 
         for discussion_id, comment_id, by in rows:
             before.comments.setdefault(discussion_id, {})[comment_id] = by
     for ids in _chunks(by_type.get("initiative", [])):
-        before.known |= set(await session.scalars(select(InitiativeRow.id).where(InitiativeRow.id.in_(ids))))
+        before.known |= set(
+            await session.scalars(select(InitiativeRow.id).where(InitiativeRow.id.in_(ids)))
+        )
         allies = await session.execute(
             select(InitiativeAllyRow.initiative_id, InitiativeAllyRow.person_id).where(
                 InitiativeAllyRow.initiative_id.in_(ids)
@@ -176,7 +180,9 @@ def _allies(
         return []  # a new initiative's first allies are its makers, not news
     old = before.allies.get(doc_id, set())
     return [
-        Happening("ally", doc_id, row["person_id"], doc_id, row["person_id"], row["since"] or now, "")
+        Happening(
+            "ally", doc_id, row["person_id"], doc_id, row["person_id"], row["since"] or now, ""
+        )
         for row in allies
         if row["person_id"] not in old and row["role"] not in LEADS
     ]
@@ -200,17 +206,25 @@ def _tasks(
         by = actor or new or ""
         if new:
             found.append(
-                Happening("task_given", doc_id, row["task_id"], doc_id, by, now, row["title"], only=(new,))
+                Happening(
+                    "task_given", doc_id, row["task_id"], doc_id, by, now, row["title"], only=(new,)
+                )
             )
         if old:
             found.append(
-                Happening("task_taken", doc_id, row["task_id"], doc_id, by, now, row["title"], only=(old,))
+                Happening(
+                    "task_taken", doc_id, row["task_id"], doc_id, by, now, row["title"], only=(old,)
+                )
             )
     return found
 
 
 def _polls(
-    doc_id: str, content: dict[str, Any], polls: list[dict[str, Any]], before: Snapshot, now: datetime
+    doc_id: str,
+    content: dict[str, Any],
+    polls: list[dict[str, Any]],
+    before: Snapshot,
+    now: datetime,
 ) -> list[Happening]:
     if not polls or not polls[0]["about"]:
         return []
@@ -218,7 +232,13 @@ def _polls(
     if doc_id not in before.known:
         return [
             Happening(
-                "poll_opened", doc_id, doc_id, poll["about"], poll["created_by"], poll["created_at"], poll["title"]
+                "poll_opened",
+                doc_id,
+                doc_id,
+                poll["about"],
+                poll["created_by"],
+                poll["created_at"],
+                poll["title"],
             )
         ]
     if poll["closed"] and not before.closed.get(doc_id, False):
@@ -261,10 +281,7 @@ async def _address(
             people = set(subject.followers) | set(happening.also)
         kind = happening.kind
         for person in sorted((people & local) - {happening.actor, actor or ""}):
-            if kind == "comment" and person in happening.also:
-                kind_for = "reply"
-            else:
-                kind_for = kind
+            kind_for = "reply" if kind == "comment" and person in happening.also else kind
             news.append(
                 News(
                     person_id=person,
@@ -325,7 +342,9 @@ async def _commenters(session: AsyncSession, discussion_ids: list[str]) -> set[s
 async def _with_account(session: AsyncSession, people: set[str]) -> set[str]:
     found: set[str] = set()
     for ids in _chunks(sorted(p for p in people if p)):
-        found |= set(await session.scalars(select(Account.person_id).where(Account.person_id.in_(ids))))
+        found |= set(
+            await session.scalars(select(Account.person_id).where(Account.person_id.in_(ids)))
+        )
     return found
 
 

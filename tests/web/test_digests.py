@@ -30,7 +30,7 @@ from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from tests.foreign import foreign_person, write_foreign_discussion
 
-from .builders import Browser, post_form, post_initiative, register, run
+from .builders import Browser, post_form, register, run
 from .test_notifications import comment, start_discussion
 
 MORNING = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
@@ -43,7 +43,7 @@ class Sink:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
         return "250 OK"
 
@@ -62,13 +62,22 @@ def sink() -> Iterator[tuple[Sink, int]]:
         controller.stop()
 
 
-def send(client: TestClient[Litestar], port: int, at: datetime = MORNING, dry_run: bool = False) -> list[Any]:
+def send(
+    client: TestClient[Litestar], port: int, at: datetime = MORNING, dry_run: bool = False
+) -> list[Any]:
     node: Node = client.app.state.node
-    mail = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, smtp_from="dorp@example.org")
+    mail = Settings(
+        smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False, smtp_from="dorp@example.org"
+    )
 
     async def go() -> list[Any]:
         return await send_digests(
-            node, SmtpPostbox(mail), load_catalogs(), base_url="https://testdorp.example", now=at, dry_run=dry_run
+            node,
+            SmtpPostbox(mail),
+            load_catalogs(),
+            base_url="https://testdorp.example",
+            now=at,
+            dry_run=dry_run,
         )
 
     return run(client, go)
@@ -160,7 +169,7 @@ def test_a_hostile_title_from_another_village_is_escaped_in_the_html_part(
         tx.put(entry, "reply_to", None)
 
     arrive(client, topic, stranger, answer)
-    [letter] = send(client, port)
+    [_letter] = send(client, port)
     text, html = parts(box.messages[0])
     assert hostile in text  # plain text shows what was written
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
@@ -175,7 +184,16 @@ def arrive(client: TestClient[Litestar], doc_id: str, author: Any, edit: Any) ->
 
     async def admit() -> None:
         async with node.sessions() as session:
-            await admit_all(session, [Arrival(doc_id, node.documents.content(doc_id, node.documents.open(doc_id)), "Elders")])
+            await admit_all(
+                session,
+                [
+                    Arrival(
+                        doc_id,
+                        node.documents.content(doc_id, node.documents.open(doc_id)),
+                        "Elders",
+                    )
+                ],
+            )
             await session.commit()
 
     run(client, admit)

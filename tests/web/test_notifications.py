@@ -32,7 +32,9 @@ def comment(client: TestClient[Litestar], discussion_id: str, body: str, **extra
 
 
 def unread_in_header(client: TestClient[Litestar]) -> str | None:
-    found = re.search(r'id="meldingen-link">[^<]*<span class="count">([^<]+)<', client.get("/over").text)
+    found = re.search(
+        r'id="meldingen-link">[^<]*<span class="count">([^<]+)<', client.get("/over").text
+    )
     return found.group(1) if found else None
 
 

@@ -27,16 +27,24 @@ DIGEST_CHOICES = (
 
 
 @get("/mijn/meldingen", name="notices", include_in_schema=False)
-async def notices_page(request: Request[Any, Any, Any], db: Db, acting: ActingDep) -> Template | Redirect:
+async def notices_page(
+    request: Request[Any, Any, Any], db: Db, acting: ActingDep
+) -> Template | Redirect:
     if acting is None:
         return login_first(request)
     groups = await notifications.notices(db, acting.person_id)
-    context = {"groups": groups, "kinds": KINDS, "unread": await notifications.unread_count(db, acting.person_id)}
+    context = {
+        "groups": groups,
+        "kinds": KINDS,
+        "unread": await notifications.unread_count(db, acting.person_id),
+    }
     return Template("notifications/list.html", context=context)
 
 
 @post("/mijn/meldingen/gelezen", include_in_schema=False)
-async def all_read(request: Request[Any, Any, Any], node: NodeDep, db: Db, acting: ActingDep) -> Redirect:
+async def all_read(
+    request: Request[Any, Any, Any], node: NodeDep, db: Db, acting: ActingDep
+) -> Redirect:
     if acting is None:
         return login_first(request)
     await notifications.mark_all_read(db, acting.person_id, node.clock())
