@@ -179,9 +179,17 @@ def _allies(
     if doc_id not in before.known:
         return []  # a new initiative's first allies are its makers, not news
     old = before.allies.get(doc_id, set())
+    leads = tuple(sorted(row["person_id"] for row in allies if row["role"] in LEADS))
     return [
         Happening(
-            "ally", doc_id, row["person_id"], doc_id, row["person_id"], row["since"] or now, ""
+            "ally",
+            doc_id,
+            row["person_id"],
+            doc_id,
+            row["person_id"],
+            row["since"] or now,
+            "",
+            only=leads,
         )
         for row in allies
         if row["person_id"] not in old and row["role"] not in LEADS
