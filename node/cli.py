@@ -683,3 +683,51 @@ def person_erase(ctx: click.Context, email: str, yes: bool) -> None:
         f"Gewist: {person_id}. {documents} document(en) hier herschreven of verwijderd; de "
         "buur-nodes volgen zodra de node weer draait."
     )
+
+
+@main.group()
+def digest() -> None:
+    """E-mailoverzichten van meldingen (MEKAAR_SMTP_*)."""
+
+
+@digest.command("send")
+@click.option("--dry-run", is_flag=True, help="Alleen tonen wie een overzicht zou krijgen.")
+@click.pass_context
+def digest_send(ctx: click.Context, dry_run: bool) -> None:
+    """Stuur de overzichten die nu klaarstaan (de draaiende node doet dit ook vanzelf).
+
+    Iedereen krijgt er hoogstens één per dag of week, alleen met nieuws; een tweede keer
+    draaien stuurt niets dubbel.
+    """
+    from .notifications.digest import send_digests
+    from .notifications.language import load_catalogs
+    from .notifications.postbox import SmtpPostbox
+    from .notifications.postman import base_url
+
+    settings = _settings(ctx)
+    if not dry_run and not settings.sends_mail:
+        raise click.ClickException(
+            "Geen mailserver ingesteld: zet MEKAAR_SMTP_HOST (of gebruik --dry-run)."
+        )
+
+    async def run() -> list[tuple[str, str, int, bool]]:
+        node = await Node.open(settings, null_pool=True)
+        try:
+            letters = await send_digests(
+                node,
+                None if dry_run else SmtpPostbox(settings),
+                load_catalogs(),
+                base_url=base_url(settings),
+                dry_run=dry_run,
+            )
+            return [(x.to, x.period, x.notices, x.sent) for x in letters]
+        finally:
+            await node.close()
+
+    load_node(settings.data_path)
+    letters = asyncio.run(run())
+    for to, period, count, sent in letters:
+        state = "verstuurd" if sent else ("zou gaan" if dry_run else "NIET verstuurd")
+        console.print(f"{escape(to)} ({period}): {count} melding(en), {state}")
+    if not letters:
+        console.print("Niemand heeft nu nieuws voor een overzicht.")

@@ -96,9 +96,12 @@ async def create_document(
         new_id = node.documents.create(doc_type, author, message, fill, self_authored=self_authored)
         return node.documents.read(new_id), record(node, new_id, doc_type)
 
+    from .notifications import news  # here: accounts (which notices read) import this module
+
     content, catalog = await asyncio.to_thread(create)
     await project(session, content)
     await project(session, catalog)
+    await news.find(session, news.Snapshot(), [content], actor=author.person_id, now=node.clock())
     return str(content["id"])
 
 
@@ -132,9 +135,13 @@ async def change_document(
             after = node.documents.change(doc_key, author, message, edit, base_heads)
             return None if after == before else node.documents.read(doc_key, shared=True)
 
+    from .notifications import news  # here: accounts (which notices read) import this module
+
     changed = await asyncio.to_thread(apply)
     if changed is not None:
+        before = await news.snapshot(session, [(doc_id, doc_type)])
         await project(session, changed)
+        await news.find(session, before, [changed], actor=author.person_id, now=node.clock())
 
 
 def read_field(

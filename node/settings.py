@@ -41,6 +41,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     rehearse what happens after a grant round's deadline on a practice node. It gives a host no
     power they lack: they set their server's clock anyway; other nodes still see the moments
     written into the documents. Never set it on a node residents use."""
+    smtp_host: str = ""
+    """MEKAAR_SMTP_HOST: the mail server for e-mail digests; empty: no e-mail is sent."""
+    smtp_port: int = 587
+    """MEKAAR_SMTP_PORT: its port (587 for submission with STARTTLS)."""
+    smtp_user: str = ""
+    """MEKAAR_SMTP_USER: the login at the mail server (empty: send without logging in)."""
+    smtp_password: str = ""
+    """MEKAAR_SMTP_PASSWORD: the password for that login."""
+    smtp_from: str = ""
+    """MEKAAR_SMTP_FROM: the sender of digests (empty: mekaar@ the mail server's name)."""
+    smtp_starttls: bool = True
+    """MEKAAR_SMTP_STARTTLS: encrypt the connection with STARTTLS (off only for a local relay)."""
+
+    @property
+    def sends_mail(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def data_path(self) -> Path:
@@ -82,6 +98,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_format": "MEKAAR_LOG_FORMAT",
             "replicate": "MEKAAR_REPLICATE",
             "clock_shift_days": "MEKAAR_CLOCK_SHIFT_DAYS",
+            "smtp_host": "MEKAAR_SMTP_HOST",
+            "smtp_port": "MEKAAR_SMTP_PORT",
+            "smtp_user": "MEKAAR_SMTP_USER",
+            "smtp_password": "MEKAAR_SMTP_PASSWORD",
+            "smtp_from": "MEKAAR_SMTP_FROM",
+            "smtp_starttls": "MEKAAR_SMTP_STARTTLS",
         }
         for field, var in names.items():
             if var in env and env[var] != "":
@@ -106,4 +128,10 @@ SETTING_VARIABLES = (
     "MEKAAR_LOG_FORMAT",
     "MEKAAR_REPLICATE",
     "MEKAAR_CLOCK_SHIFT_DAYS",
+    "MEKAAR_SMTP_HOST",
+    "MEKAAR_SMTP_PORT",
+    "MEKAAR_SMTP_USER",
+    "MEKAAR_SMTP_PASSWORD",
+    "MEKAAR_SMTP_FROM",
+    "MEKAAR_SMTP_STARTTLS",
 )

@@ -57,3 +57,35 @@ def initiator_actor(node: Node, doc_id: str) -> bytes:
     content = node.documents.read(doc_id)
     [actor] = [a for a, p in content["contributors"].items() if p == content["created_by"]]
     return bytes.fromhex(actor)
+
+
+def foreign_person(node: Node) -> Author:
+    """A resident of another village, vouched for by that village's node (as if its catalog
+    had arrived here): what they write into a document here counts under the rights."""
+    key = SigningKey.generate()
+    other_node = node_id_of(key.verify_key)
+    stranger = Author(new_document_id(), secrets.token_bytes(16))
+    node.vouchers.learn(
+        make_binding(key, stranger.actor, stranger.person_id), catalog_id_of(other_node)
+    )
+    node.rights.forget()
+    return stranger
+
+
+def write_foreign_discussion(node: Node, stranger: Author, title: str) -> str:
+    """A discussion started in another village by `stranger` (from foreign_person); returns its
+    id (not yet projected)."""
+    other_node = new_document_id()
+    elsewhere = DocumentRepository(node.documents.store, other_node)
+
+    def fill(tx: Transaction, _doc: Document) -> None:
+        tx.put(ROOT, "title", title)
+        intro = tx.put_object(ROOT, "intro", ObjType.TEXT)
+        tx.splice_text(intro, 0, 0, "Van elders.")
+        tx.put(ROOT, "initiative", None)
+        place = tx.put_object(ROOT, "place", ObjType.MAP)
+        tx.put(place, "village", "Elders")
+        tx.put_object(ROOT, "tags", ObjType.LIST)
+        tx.put_object(ROOT, "comments", ObjType.MAP)
+
+    return elsewhere.create("discussion", stranger, "Gesprek gestart", fill)

@@ -25,6 +25,7 @@ from litestar.template.config import TemplateConfig
 from node.identity import load_node
 from node.ledger.clerk import LedgerClerk
 from node.logs import formatter_config
+from node.notifications.postman import Postman
 from node.replication.replicator import Replicator
 from node.runtime import Node
 from node.settings import Settings
@@ -53,9 +54,14 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         await replicator.start(dial=settings.replicate)
         clerk = LedgerClerk(opened)
         clerk.start()
+        postman = Postman(opened, catalogs) if settings.sends_mail else None
+        if postman is not None:
+            postman.start()
         try:
             yield
         finally:
+            if postman is not None:
+                await postman.stop()
             await clerk.stop()
             await replicator.stop()
             if node is None:
@@ -89,7 +95,8 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         cookie_secure=settings.secure_cookies,
         cookie_httponly=True,
         cookie_samesite="lax",
-        exclude=["/schema", "/healthz", "/metrics"],  # probes need no CSRF cookie
+        # probes need no CSRF cookie; an unsubscribe link's own token is its proof (RFC 8058)
+        exclude=["/schema", "/healthz", "/metrics", "/meldingen/uitschrijven/"],
     )
     static = create_static_files_router(
         path="/static",

@@ -14,7 +14,7 @@ from litestar import Request
 from litestar.di import NamedDependency
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from node import accounts
+from node import accounts, notifications
 from node.acting import Acting
 from node.runtime import Node
 
@@ -49,6 +49,7 @@ async def resolve_acting(request: Request[Any, Any, Any]) -> None:
     `opt={"acting": False}` (the static files) skip the look-up.
     """
     request.state.acting = None
+    request.state.unread = 0
     if request.route_handler.opt.get("acting", True) is False or not request.session:
         return
     person_id = request.session.get(SESSION_PERSON)
@@ -57,6 +58,8 @@ async def resolve_acting(request: Request[Any, Any, Any]) -> None:
     node: Node = request.app.state.node
     async with node.sessions() as db:
         acting = await accounts.acting_for(db, person_id)
+        if acting is not None:  # the header's count: one indexed query, stopped at 100
+            request.state.unread = await notifications.unread_count(db, person_id)
     if acting is None:
         request.clear_session()
     request.state.acting = acting

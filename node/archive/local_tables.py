@@ -18,6 +18,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from ..accounts import models as _accounts  # noqa: F401  (their tables join the metadata)
 from ..db import Base
+from ..notifications import models as _notices  # noqa: F401
 from ..peers import models as _peers  # noqa: F401
 from ..projection.models import PROJECTION_TABLES
 

@@ -8,6 +8,7 @@ from alembic import context
 from node.accounts import models as _accounts  # noqa: F401 - registers the tables
 from node.db import Base
 from node.migrations import include_name
+from node.notifications import models as _notices  # noqa: F401
 from node.peers import models as _peers  # noqa: F401
 from node.projection import generation as _generation  # noqa: F401
 from node.projection import models as _projection  # noqa: F401

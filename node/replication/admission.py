@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..documents.validation import problem_with
+from ..notifications import news
 from ..peers import service as peers
 from ..projection import remove
 from ..projection.batch import project_all, projected_kinds
@@ -62,6 +63,9 @@ async def admit_all(session: AsyncSession, arrivals: list[Arrival]) -> dict[str,
             await remove(session, arrival.document_id)
     # a document arriving for the first time has no rows to clear
     fresh = {i for i in ids if i not in kinds}
+    before = await news.snapshot(session, [(a.document_id, a.content["type"]) for a in valid])
     await project_all(session, [a.content for a in valid], fresh)
+    # nobody with an account here wrote what arrives from elsewhere: no actor to leave out
+    await news.find(session, before, [a.content for a in valid], actor=None)
     await peers.release_all(session, ids)
     return reasons

@@ -35,6 +35,8 @@ PAGES = {
     "discussion": ("anna", "/gesprekken/{discussion}"),
     "discussion-form": ("anna", "/gesprekken/nieuw"),
     "my-page": ("anna", "/mijn"),
+    "notices": ("anna", "/mijn/meldingen"),
+    "notice-settings": ("anna", "/mijn/meldingen/instellingen"),
     "about": (None, "/over"),
     "offline": (None, "/offline"),
     "widget": (None, "/widget"),

@@ -1,0 +1,60 @@
+"""The rules of news through the services: a task taken over is news for its old owner (not
+for who took it), a poll opened and closed on an initiative is news for its followers (not for
+its starter), and people without an account here hear nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from node.accounts.service import RegisterForm, register
+from node.acting import Acting
+from node.initiatives import allies
+from node.initiatives.forms import JoinForm, TaskForm
+from node.initiatives.plan import add_task, release_task, take_task
+from node.notifications.models import Notice
+from node.polls.forms import OutcomeForm, PollForm
+from node.polls.service import close_poll, start_poll
+from tests.node.residents import Town
+
+
+def resident(town: Town, name: str) -> Acting:
+    form = RegisterForm(
+        email=f"{name.lower()}@example.org", password="een lang wachtwoord", display_name=name
+    )
+    return town.act(register, form)  # type: ignore[no-any-return]
+
+
+def news(town: Town, person: Acting) -> list[tuple[str, str]]:
+    async def read(session: object) -> list[tuple[str, str]]:
+        rows = await session.execute(  # type: ignore[attr-defined]
+            select(Notice.kind, Notice.actor_id)
+            .where(Notice.person_id == person.person_id)
+            .order_by(Notice.id)
+        )
+        return [(kind, actor) for kind, actor in rows]
+
+    return town.query(read)  # type: ignore[no-any-return]
+
+
+def test_tasks_and_polls_are_news_for_the_right_people(town: Town) -> None:
+    anna, bert, carla = resident(town, "Anna"), resident(town, "Bert"), resident(town, "Carla")
+    stranger = town.resident("Dirk")  # no account here
+    garden = town.initiative(anna, "Moestuin")
+    town.act(allies.join_initiative, bert, garden, JoinForm())
+    town.act(allies.support_initiative, carla, garden)
+    task = town.act(add_task, anna, garden, TaskForm(title="Schoffels halen"))
+    town.act(take_task, bert, garden, task)
+    assert ("task_given", bert.person_id) not in news(town, bert)  # he took it himself
+    town.act(release_task, anna, garden, task)
+    assert ("task_taken", anna.person_id) in news(town, bert)
+    poll = town.act(
+        start_poll, anna, PollForm(title="Welke dag?", close_day="2031-06-01", about=garden)
+    )
+    town.act(close_poll, anna, poll, OutcomeForm(statement="Zaterdag."))
+    carla_news = [kind for kind, _actor in news(town, carla)]
+    assert "poll_opened" in carla_news and "poll_closed" in carla_news
+    assert not [k for k, _ in news(town, anna) if k.startswith("poll")]  # her own poll
+    assert "ally" in [k for k, _ in news(town, anna)]  # Carla's support
+    town.act(allies.support_initiative, stranger, garden)
+    assert ("ally", stranger.person_id) in news(town, anna)  # a supporter without account
+    assert all(kind != "ally" for kind, _a in news(town, carla))  # only for the initiator
