@@ -42,6 +42,7 @@ NOUNS = {
     "ledger": N_("grootboek"),
     "poll": N_("peiling"),
     "place": N_("plek"),
+    "alliance": N_("alliantie"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

@@ -22,6 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
+from node.alliance.keeper import AllianceKeeper
 from node.identity import load_node
 from node.ledger.clerk import LedgerClerk
 from node.logs import formatter_config
@@ -53,9 +54,12 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         await replicator.start(dial=settings.replicate)
         clerk = LedgerClerk(opened)
         clerk.start()
+        keeper = AllianceKeeper(opened)
+        keeper.start()
         try:
             yield
         finally:
+            await keeper.stop()
             await clerk.stop()
             await replicator.stop()
             if node is None:

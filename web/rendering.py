@@ -19,7 +19,7 @@ from typing import Any
 
 import nh3
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -212,6 +212,14 @@ def _euros(context: Context, cents: int | None) -> str:
     return format_currency(cents / 100, "EUR", locale=_current_lang(context))
 
 
+@pass_context
+def _number(context: Context, value: float | None, pattern: str = "#,##0.#") -> str:
+    """A figure as people read it in their language: 1.234,5 in Dutch, 1,234.5 in English."""
+    if value is None:
+        return ""
+    return format_decimal(value, pattern, locale=_current_lang(context))
+
+
 def build_environment(
     directory: Any, catalogs: Catalogs, node_id: str, node_name: str
 ) -> Environment:
@@ -232,6 +240,7 @@ def build_environment(
         richtext=richtext,
         when=_when,
         euros=_euros,
+        number=_number,
         hours=as_hours,
         local=_local,
     )

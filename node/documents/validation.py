@@ -25,6 +25,7 @@ DOCUMENT_TYPES = (
     "ledger",
     "poll",
     "place",
+    "alliance",
 )
 
 

@@ -3,5 +3,15 @@ others are read as they are (a ledger has its own rule: node/ledger/book.py). Ap
 services can ask without importing the rules."""
 
 JUDGED = frozenset(
-    {"initiative", "discussion", "person", "organisation", "grant_call", "job", "poll", "place"}
+    {
+        "initiative",
+        "discussion",
+        "person",
+        "organisation",
+        "grant_call",
+        "job",
+        "poll",
+        "place",
+        "alliance",
+    }
 )
