@@ -110,8 +110,12 @@ def holds(node: Node, alliance_id: str) -> bool:
 
 def _bind_node_actor(node: Node) -> None:
     """The actor this process writes as the node must be vouched for in the catalog before a
-    peer will take its changes (a fresh actor per process). Blocking."""
-    bind_actors(node, [(node.node_actor, catalog_id_of(node.identity.node_id))])
+    peer will take its changes (a fresh actor per process), and known to this node's own rights
+    view (the binding a catalog change carries for itself is not learned when written). Blocking."""
+    catalog_id = catalog_id_of(node.identity.node_id)
+    bind_actors(node, [(node.node_actor, catalog_id)])
+    if node.vouchers.binding(node.node_actor) is None:
+        node.rights.learn_catalog(catalog_id)
 
 
 def make(node: Node, alliance_id: str, name: str) -> dict[str, Any]:

@@ -76,7 +76,7 @@ class AllianceView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _figures(value: Any) -> dict[str, int]:
-    found = c.mapping(value)
+    found = value if isinstance(value, dict) else {}
     return {name: c.integer(found.get(name), 0, MAX_FIGURE) or 0 for name in FIGURES}
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..impact.reporting import ReportForm, report_figures
 from ..runtime import Node
+from .alliance import add_alliance
 from .discussions import add_discussions
 from .grants import add_grant_call
 from .initiatives import add_initiatives
@@ -32,6 +34,7 @@ class DemoResult:
     grant_calls: int = 0
     jobs: int = 0
     places: int = 0
+    alliances: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -49,9 +52,14 @@ async def fill_demo(node: Node) -> DemoResult:
         initiatives = await add_initiatives(node, session, people, organisations)
         discussions = await add_discussions(node, session, people)
         await add_grant_call(node, session, people, organisations, initiatives)
-        await add_job(node, session, people, organisations)
+        await add_job(node, session, people, organisations, initiatives["doe_plek"])
         await add_poll(node, session, people, discussions)
         await add_places(node, session, people, initiatives)
+        await report_figures(
+            node, session, people["henk"], initiatives["repair_cafe"],
+            ReportForm(people_reached="140", money_raised="312,50"),
+        )  # fmt: skip
+        await add_alliance(node, session)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -62,5 +70,6 @@ async def fill_demo(node: Node) -> DemoResult:
         grant_calls=made["grant_call"],
         jobs=made["job"],
         places=made["place"],
+        alliances=made["alliance"],
         accounts=accounts,
     )
