@@ -56,6 +56,8 @@ class Site:
     """The demo's village hall (two rooms, clashing requests)."""
     room: str = ""
     """Its meeting room."""
+    alliance: str = ""
+    """The alliance the demo node founded."""
 
 
 def _mekaar() -> list[str]:
@@ -105,6 +107,8 @@ async def _fill(site: Site) -> None:
                 site.job = doc_id
             elif content["type"] == "poll":
                 site.poll = doc_id
+            elif content["type"] == "alliance":
+                site.alliance = doc_id
             elif content["type"] == "organisation":
                 site.organisations[content["name"]] = doc_id
             elif content["type"] == "place" and content["name"] == "Dorpshuis De Brink":

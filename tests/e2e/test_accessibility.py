@@ -67,6 +67,11 @@ PAGES = {
     "room-host": ("henk", "/plekken/{place}/zalen/{room}"),
     "room-resident": ("pieter", "/plekken/{place}/zalen/{room}"),
     "my-bookings": ("pieter", "/mijn-boekingen"),
+    "impact": (None, "/impact"),
+    "initiative-impact-initiator": ("henk", "/initiatieven/{repair_cafe}/impact"),
+    "alliances": (None, "/allianties"),
+    "alliance": (None, "/alliantie/{alliance}"),
+    "alliances-host": ("anna", "/beheer/allianties"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -107,6 +112,7 @@ def places(site: Site) -> dict[str, str]:
         "poll": site.poll,
         "place": site.place,
         "room": site.room,
+        "alliance": site.alliance,
     }
 
 

@@ -45,7 +45,7 @@ def test_an_export_holds_every_document_readable_and_nothing_personal(tmp_path: 
     settings = demo_node(tmp_path / "a")
     exported = mekaar("--data", settings.data_dir, "export", str(tmp_path / "export"))
     assert exported.exit_code == 0, exported.output
-    assert "38 documenten geëxporteerd" in exported.output
+    assert "39 documenten geëxporteerd" in exported.output
     folder = tmp_path / "export"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["node"]["name"] == "Oldebroek" and manifest["version"] == 1
@@ -88,7 +88,7 @@ def test_an_export_imported_into_an_empty_node_shows_the_same_pages(
         "--data", str(tmp_path / "b"), "import", str(tmp_path / "export"), database_url=database_url
     )
     assert imported.exit_code == 0, imported.output
-    assert "38 documenten toegevoegd" in imported.output
+    assert "39 documenten toegevoegd" in imported.output
     target = Settings(data_dir=str(tmp_path / "b"), database_url=database_url)
 
     assert heads(tmp_path / "b") == heads(tmp_path / "a")
