@@ -55,8 +55,8 @@ def test_two_villages_share_figures_and_chosen_skills(make_node: NodeMaker) -> N
         assert view["totals"]["initiatives"] == 3
         page = node.page(f"/alliantie/{alliance_id}")
         assert "Aadorp" in page and "Bathmen" in page
-        assert "Anna</strong> <span class=\"meta\">(Aadorp)" in page
-        assert "Cora</strong> <span class=\"meta\">(Bathmen)" in page
+        assert 'Anna</strong> <span class="meta">(Aadorp)' in page
+        assert 'Cora</strong> <span class="meta">(Bathmen)' in page
         assert HOSTILE not in page and "&lt;script&gt;" in page
         assert "geheim lassen" not in page and "Bert" not in page
         assert "geheim lassen" not in str(view)

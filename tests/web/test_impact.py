@@ -1,7 +1,7 @@
 """Impact over HTTP: the node's page and an initiative's, each chart an SVG image with a title,
 a description and a table of the same numbers; the open data (CSV, JSON) in its shape, under
 CC0, and without any personal data of the demo village; reported figures refused with the form
-kept; an alliance's overview with a hostile village name escaped."""
+kept; an alliance's overview (only chosen skills, a search) and its JSON."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ from node.demo.people import IN_ALLIANCE, PEOPLE
 from node.projection.models import PersonRow
 from node.runtime import Node
 
-from .builders import Browser, page_problems, post_form, post_initiative, register, repeated_ids, run
+from .builders import (
+    Browser,
+    page_problems,
+    post_form,
+    post_initiative,
+    register,
+    repeated_ids,
+    run,
+)
 
 
 def _demo(client: TestClient[Litestar]) -> tuple[Node, list[str]]:
@@ -111,9 +119,12 @@ def test_initiators_report_figures_and_a_refusal_keeps_the_form(
     assert saved.status_code == 303
     shown = client.get(f"/initiatieven/{garden}/impact").text
     assert ">1.200<" in shown and "40,00" in shown
-    assert client.get(f"/initiatieven/{garden}/impact.json").json()["initiative"]["figures"][
-        "people_reached"
-    ] == 1200
+    assert (
+        client.get(f"/initiatieven/{garden}/impact.json").json()["initiative"]["figures"][
+            "people_reached"
+        ]
+        == 1200
+    )
     with Browser(client) as bert:
         register(bert, "Bert")
         assert 'name="people_reached"' not in bert.get(f"/initiatieven/{garden}/impact").text
