@@ -75,7 +75,7 @@ async def node_page(node: NodeDep, db: Db, acting: ActingDep) -> Template:
     )
 
 
-@get("/impact.json", summary="This node's impact figures as open data (CC0, no personal data)")
+@get("/impact.json", include_in_schema=False)
 async def node_json(node: NodeDep, db: Db) -> Response[dict[str, Any]]:
     impact = await node_impact(db, node.identity.node_id, node.identity.name)
     return Response(opendata.node_json(impact, node.clock()), headers=OPEN)
@@ -117,10 +117,7 @@ async def report(
     return see_other(f"/initiatieven/{initiative_id}/impact")
 
 
-@get(
-    "/initiatieven/{initiative_id:str}/impact.json",
-    summary="One initiative's impact figures as open data (CC0, no personal data)",
-)
+@get("/initiatieven/{initiative_id:str}/impact.json", include_in_schema=False)
 async def initiative_json(
     node: NodeDep, db: Db, initiative_id: InitiativeId
 ) -> Response[dict[str, Any]]:

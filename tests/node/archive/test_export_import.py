@@ -205,7 +205,7 @@ def test_damaged_files_are_named_and_skipped_and_the_rest_imported(tmp_path: Pat
     assert f"{tampered}.automerge: het controlegetal (sha256) klopt niet" in lines
     assert f"{truncated}.automerge: het bestand is {len(cut) // 2} bytes" in lines
     assert f"{missing}.automerge: het bestand ontbreekt" in lines
-    assert "35 documenten toegevoegd" in imported.output
+    assert "36 documenten toegevoegd" in imported.output
     stored = heads(tmp_path / "b")
     assert all(doc_id in stored for doc_id in ids[3:])
     assert not {tampered, truncated, missing} & set(stored)
