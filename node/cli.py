@@ -1,5 +1,5 @@
 """The `mekaar` command: init, serve (the default), demo, reindex, export/import, backup/restore,
-peer and follow.
+peer, follow and alliance.
 
 Every command builds its settings once with `Settings.from_env(**flags)`: environment variables
 (MEKAAR_DATA, DATABASE_URL, ...) first, flags win. The web app is found through the `mekaar.app`
@@ -634,6 +634,53 @@ def follow(ctx: click.Context, url: str) -> None:
         f"Deze node vraagt buur-nodes voortaan om automerge:{doc_id} "
         "(een draaiende node bij de volgende verbinding)."
     )
+
+
+@main.group()
+def alliance() -> None:
+    """Allianties van dorpen: cijfers en vaardighedengids samen (docs/dialogue.md)."""
+
+
+@alliance.command("create")
+@click.argument("name")
+@click.pass_context
+def alliance_create(ctx: click.Context, name: str) -> None:
+    """Begin een alliantie met naam NAME; geef het id aan de beheerders van de andere dorpen."""
+    from .alliance import service as alliances
+
+    settings = _settings(ctx)
+    alliance_id = _with_session(settings, lambda session: alliances.found(session, name))
+    console.print(f"Alliantie {escape(name)}: {alliance_id}")
+    console.print(
+        "De draaiende node maakt haar en zet er de cijfers van dit dorp in. Andere dorpen: "
+        f"`mekaar alliance join {alliance_id}`."
+    )
+
+
+@alliance.command("join")
+@click.argument("alliance_id")
+@click.pass_context
+def alliance_join(ctx: click.Context, alliance_id: str) -> None:
+    """Word lid van alliantie ALLIANCE_ID: de node vraagt haar aan de buur-nodes en zet er dan
+    de cijfers en vaardighedengids van dit dorp in."""
+    from .alliance import service as alliances
+
+    settings = _settings(ctx)
+    joined = _with_session(settings, lambda session: alliances.join(session, alliance_id))
+    console.print(f"Lid van alliantie {joined} (de draaiende node werkt haar bij).")
+
+
+@alliance.command("leave")
+@click.argument("alliance_id", required=False)
+@click.pass_context
+def alliance_leave(ctx: click.Context, alliance_id: str | None) -> None:
+    """Verlaat de alliantie (ALLIANCE_ID, als deze node lid is van meer dan één): de node haalt
+    de gegevens van dit dorp eruit."""
+    from .alliance import service as alliances
+
+    settings = _settings(ctx)
+    left = _with_session(settings, lambda session: alliances.leave(session, alliance_id))
+    console.print(f"Alliantie {left} wordt verlaten (de draaiende node haalt dit dorp eruit).")
 
 
 @main.group()

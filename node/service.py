@@ -43,6 +43,7 @@ NOUNS = {
     "poll": N_("peiling"),
     "place": N_("plek"),
     "event": N_("activiteit"),
+    "alliance": N_("alliantie"),
 }
 """What a NotFound calls each document type: Dutch msgids, translated where it is shown."""
 

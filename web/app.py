@@ -22,6 +22,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.file import FileStore
 from litestar.template.config import TemplateConfig
 
+from node.alliance.keeper import AllianceKeeper
 from node.identity import load_node
 from node.ledger.clerk import LedgerClerk
 from node.logs import formatter_config
@@ -57,9 +58,12 @@ def create_app(settings: Settings, node: Node | None = None) -> Litestar:
         postman = Postman(opened, catalogs) if settings.sends_mail else None
         if postman is not None:
             postman.start()
+        keeper = AllianceKeeper(opened)
+        keeper.start()
         try:
             yield
         finally:
+            await keeper.stop()
             if postman is not None:
                 await postman.stop()
             await clerk.stop()

@@ -216,18 +216,18 @@ def _local(value: datetime | None) -> datetime | None:
 
 
 @pass_context
-def _number(context: Context, value: int | float | None) -> str:
-    """A count as people read it in their language (5.000 in Dutch, 5,000 in English)."""
-    if value is None:
-        return ""
-    return format_decimal(value, locale=_locale(_current_lang(context)))
-
-
-@pass_context
 def _euros(context: Context, cents: int | None) -> str:
     if cents is None:
         return ""
     return format_currency(cents / 100, "EUR", locale=_locale(_current_lang(context)))
+
+
+@pass_context
+def _number(context: Context, value: float | None, pattern: str = "#,##0.#") -> str:
+    """A figure as people read it in their language: 1.234,5 in Dutch, 1,234.5 in English."""
+    if value is None:
+        return ""
+    return format_decimal(value, pattern, locale=_locale(_current_lang(context)))
 
 
 def build_environment(

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from ..accounts import models as _accounts  # noqa: F401  (their tables join the metadata)
+from ..alliance import models as _alliance  # noqa: F401
 from ..db import Base
 from ..notifications import models as _notices  # noqa: F401
 from ..peers import models as _peers  # noqa: F401

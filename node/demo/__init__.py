@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..impact.reporting import ReportForm, report_figures
 from ..runtime import Node
+from .alliance import add_alliance
 from .discussions import add_discussions
 from .events import add_event
 from .grants import add_grant_call
@@ -34,6 +36,7 @@ class DemoResult:
     jobs: int = 0
     places: int = 0
     events: int = 0
+    alliances: int = 0
     accounts: list[DemoAccount] = field(default_factory=list)
 
 
@@ -51,10 +54,15 @@ async def fill_demo(node: Node) -> DemoResult:
         initiatives = await add_initiatives(node, session, people, organisations)
         discussions = await add_discussions(node, session, people)
         await add_grant_call(node, session, people, organisations, initiatives)
-        await add_job(node, session, people, organisations)
+        await add_job(node, session, people, organisations, initiatives["doe_plek"])
         await add_poll(node, session, people, discussions)
         brink, *_others = await add_places(node, session, people, initiatives)
         await add_event(node, session, people, initiatives, brink)
+        await report_figures(
+            node, session, people["henk"], initiatives["repair_cafe"],
+            ReportForm(people_reached="140", money_raised="312,50"),
+        )  # fmt: skip
+        await add_alliance(node, session)
         await session.commit()
     made = Counter(node.documents.read(doc_id)["type"] for doc_id in node.documents.store.ids())
     return DemoResult(
@@ -66,5 +74,6 @@ async def fill_demo(node: Node) -> DemoResult:
         jobs=made["job"],
         places=made["place"],
         events=made["event"],
+        alliances=made["alliance"],
         accounts=accounts,
     )

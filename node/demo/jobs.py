@@ -18,8 +18,13 @@ from ..runtime import Node
 
 
 async def add_job(
-    node: Node, session: AsyncSession, people: dict[str, Acting], organisations: dict[str, str]
+    node: Node,
+    session: AsyncSession,
+    people: dict[str, Acting],
+    organisations: dict[str, str],
+    initiative: str | None = None,
 ) -> str:
+    """The bakery's folding job, for the Doe-plek initiative (its hours count there)."""
     today = datetime.now(UTC)
     last_week = (today - timedelta(days=7)).date().isoformat()
     real_clock = node.clock
@@ -43,6 +48,7 @@ async def add_job(
                 start="09:30",
                 end="12:00",
                 hands=8,
+                initiative=initiative or "",
             ),
         )
         shift = (await get_job(node, job)).shifts[0].id

@@ -30,6 +30,9 @@ class Resident(NamedTuple):
     about: str
 
 
+IN_ALLIANCE = {"anna", "henk"}
+"""Demo residents who chose to show their skills in the alliance's skills directory."""
+
 PEOPLE = [
     Resident("anna", "Anna de Vries", "Oldebroek", "Centrum", "host",
              "koken, organiseren, buurtmaaltijd",
@@ -142,6 +145,7 @@ async def add_people(
             skills=person.skills,
             offers=person.offers,
             about=person.about,
+            in_alliance_directory=person.key in IN_ALLIANCE,
         )
         await edit_profile(node, session, acting, acting.person_id, profile)
         people[person.key] = acting

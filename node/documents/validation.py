@@ -26,6 +26,7 @@ DOCUMENT_TYPES = (
     "poll",
     "place",
     "event",
+    "alliance",
 )
 
 

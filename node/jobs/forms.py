@@ -18,7 +18,8 @@ class ShiftForm(msgspec.Struct, kw_only=True):
 class JobForm(msgspec.Struct, kw_only=True):
     """A job with its first shift. organisation: ask on behalf of an organisation one is a
     member of (a shop, an association, the municipality); support: what a social organisation
-    offers those who help (transport, a coach, coffee)."""
+    offers those who help (transport, a coach, coffee). initiative: the initiative the job is
+    for (its confirmed hours count as hours given to it)."""
 
     title: str
     about: str = ""
@@ -32,6 +33,7 @@ class JobForm(msgspec.Struct, kw_only=True):
     start: str = ""
     end: str = ""
     hands: str | int = 4
+    initiative: str = ""
 
 
 class SignupForm(msgspec.Struct, kw_only=True):

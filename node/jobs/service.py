@@ -110,10 +110,16 @@ async def post_job(node: Node, session: AsyncSession, acting: Acting | None, for
         "place": clean_place(form.village, form.neighbourhood),
     }
     first = _shift(node, form)
+    initiative = None
+    if form.initiative:
+        initiative = document_id(form.initiative, N_("initiatief"))
+        await read_document(node, initiative, "initiative")
 
     def fill(tx: Transaction, doc: Document) -> None:
         tx.put(ROOT, "title", values["title"])
         set_text(tx, doc, ROOT, "about", values["about"])
+        if initiative:
+            tx.put(ROOT, "initiative", initiative)
         if organisation:
             tx.put(ROOT, "organisation", organisation)
         owners = tx.put_object(ROOT, "owners", ObjType.MAP)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 
 from node.accounts import models as _accounts  # noqa: F401 - registers the tables
+from node.alliance import models as _alliance  # noqa: F401
 from node.db import Base
 from node.migrations import include_name
 from node.notifications import models as _notices  # noqa: F401

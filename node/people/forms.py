@@ -10,6 +10,8 @@ class ProfileForm(msgspec.Struct, kw_only=True):
 
     skills: separated by commas or line breaks ("fietsen maken, koken");
     offers: one per line ("Ik kan op dinsdag koken voor de buurt").
+    in_alliance_directory: "on" shows one's name and skills in the skills directory of the
+    alliances this node is a member of (docs/dialogue.md, Alliance); off unless chosen.
     """
 
     display_name: str
@@ -18,3 +20,4 @@ class ProfileForm(msgspec.Struct, kw_only=True):
     skills: list[str] | str = ""
     offers: list[str] | str = ""
     about: str = ""
+    in_alliance_directory: str | bool = ""

@@ -52,6 +52,7 @@ def _clean(form: ProfileForm) -> dict[str, Any]:
         "about": clean_text(
             "about", form.about, label=N_("Over jou"), max_len=MEDIUM_TEXT, multiline=True
         ),
+        "in_alliance_directory": form.in_alliance_directory in (True, "on", "true", "1"),
     }
 
 
@@ -73,6 +74,8 @@ async def create_profile(
         put_list(tx, ROOT, "skills", values["skills"])
         put_list(tx, ROOT, "offers", values["offers"])
         tx.put(ROOT, "about", values["about"])
+        if values["in_alliance_directory"]:
+            tx.put(ROOT, "in_alliance_directory", True)
 
     author = Author(person_id="", actor=actor)  # self_authored: the profile's id is the person id
     return await create_document(
@@ -91,7 +94,10 @@ async def edit_profile(
         if content["id"] != me.person_id:
             raise PermissionDenied(N_("Je kunt alleen je eigen profiel aanpassen."))
 
-    def edit(tx: Transaction, _doc: Document) -> None:
+    def edit(tx: Transaction, doc: Document) -> None:
+        shown = values["in_alliance_directory"]
+        if shown or doc.get(ROOT, "in_alliance_directory") is not None:
+            put_new(tx, ROOT, "in_alliance_directory", shown)
         put_new(tx, ROOT, "display_name", values["display_name"])
         set_place(tx, ROOT, values["place"])
         replace_list(tx, tx.get(ROOT, "skills"), values["skills"])

@@ -27,6 +27,8 @@ class PersonView(msgspec.Struct, frozen=True, kw_only=True):
     about: str
     origin_node: str
     created_at: datetime
+    in_alliance_directory: bool = False
+    """They chose to show their name and skills in the alliances' skills directory."""
 
 
 def person_view(content: dict[str, Any]) -> PersonView:
@@ -39,6 +41,7 @@ def person_view(content: dict[str, Any]) -> PersonView:
         skills=list(content.get("skills", [])),
         offers=list(content.get("offers", [])),
         about=content.get("about", ""),
+        in_alliance_directory=content.get("in_alliance_directory") is True,
         origin_node=content["origin_node"],
         created_at=content["created_at"],
     )

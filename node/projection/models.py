@@ -226,6 +226,8 @@ class PersonRow(Base):
     about: Mapped[str] = mapped_column(Text)
     origin_node: Mapped[str] = mapped_column(String(ID))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    in_alliance: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    """The person chose to show their skills in the alliances' skills directory."""
 
     __table_args__ = (Index("ix_people_place", "village_key", "neighbourhood_key"),)
 
@@ -365,6 +367,33 @@ class EventRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     origin_node: Mapped[str] = mapped_column(String(ID))
     created_by: Mapped[str] = mapped_column(String(ID))
+
+
+class ContributionRow(Base):
+    """One figure an initiative's impact is made of, from whichever document holds it: hours a
+    job's helpers gave (confirmed), a grant decided, what the initiators report (people reached,
+    money raised). `initiative_id` is None for what counts only for the node as a whole (hours of
+    a job for no initiative). Amounts: minutes, euro cents or people, as `kind` says."""
+
+    __tablename__ = "impact_contributions"
+
+    doc_id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(ITEM_ID), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    initiative_id: Mapped[str | None] = mapped_column(String(ID), index=True)
+    amount: Mapped[int] = mapped_column(Integer)
+
+
+class AllianceRow(Base):
+    """An alliance of villages this node holds, for the list of alliances."""
+
+    __tablename__ = "alliances"
+
+    id: Mapped[str] = mapped_column(String(ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    member_count: Mapped[int] = mapped_column(Integer)
+    origin_node: Mapped[str] = mapped_column(String(ID))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -475,6 +504,8 @@ PROJECTION_TABLES: tuple[Table, ...] = tuple(
         PlaceRow,
         PlaceBookingRow,
         EventRow,
+        ContributionRow,
+        AllianceRow,
         VillageRow,
         SearchEntryRow,
     )

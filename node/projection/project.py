@@ -20,11 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..events import rules as event_rules
 from . import content as c
+from . import contributions
 from .catalog_id import catalog_id_of
 from .generation import bump
 from .models import (
     ID,
+    AllianceRow,
     CommentRow,
+    ContributionRow,
     DiscussionRow,
     DiscussionTagRow,
     EventRow,
@@ -320,6 +323,7 @@ def _initiative(doc_id: str, content: dict[str, Any]) -> Rows:
         (InitiativeAllyRow, allies),
         (InitiativeNeedRow, needs),
         (InitiativeTaskRow, tasks),
+        (ContributionRow, contributions.of_initiative(doc_id, content)),
         (SearchEntryRow, _search(doc_id, "initiative", title, search_parts)),
     ]
 
@@ -386,6 +390,7 @@ def _person(doc_id: str, content: dict[str, Any]) -> Rows:
         "skills": skills,
         "offers": offers,
         "about": about,
+        "in_alliance": content.get("in_alliance_directory") is True,
         **_envelope(content),
     }
     terms = [
@@ -456,6 +461,7 @@ def _grant_call(doc_id: str, content: dict[str, Any]) -> Rows:
     }
     return [
         (GrantCallRow, [row]),
+        (ContributionRow, contributions.of_grant_call(doc_id, content)),
         (SearchEntryRow, _search(doc_id, "grant_call", title, [about, *neighbourhoods])),
     ]
 
@@ -495,6 +501,7 @@ def _job(doc_id: str, content: dict[str, Any]) -> Rows:
     search_parts = [about, c.line(content.get("support"), 2000), place["village"]]
     return [
         (JobRow, [row]),
+        (ContributionRow, contributions.of_job(doc_id, content)),
         (SearchEntryRow, _search(doc_id, "job", title, search_parts)),
     ]
 
@@ -594,6 +601,22 @@ def _row_place(row: dict[str, Any]) -> list[str]:
     return [row["village"], row["neighbourhood"]]
 
 
+def _alliance(doc_id: str, content: dict[str, Any]) -> Rows:
+    name = c.line(content.get("name"), 200)
+    description = c.text(content.get("description"), 2000)
+    row = {
+        "id": doc_id,
+        "name": name,
+        "description": description,
+        "member_count": len(c.mapping(content.get("members"))),
+        **_envelope(content),
+    }
+    return [
+        (AllianceRow, [row]),
+        (SearchEntryRow, _search(doc_id, "alliance", name, [description])),
+    ]
+
+
 def _catalog(doc_id: str, content: dict[str, Any]) -> Rows:
     """Only a catalog at the id its node's id gives counts: another document cannot name a
     village for a node it does not belong to."""
@@ -621,6 +644,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, Any]], Rows]] = {
     "poll": _poll,
     "place": _place_doc,
     "event": _event,
+    "alliance": _alliance,
 }
 
 _OWNED: dict[str, tuple[Any, ...]] = {
@@ -630,15 +654,17 @@ _OWNED: dict[str, tuple[Any, ...]] = {
         InitiativeAllyRow.initiative_id,
         InitiativeNeedRow.initiative_id,
         InitiativeTaskRow.initiative_id,
+        ContributionRow.doc_id,
         InitiativeRow.id,
     ),
     "discussion": (DiscussionTagRow.discussion_id, CommentRow.discussion_id, DiscussionRow.id),
     "person": (PersonTermRow.person_id, PersonRow.id),
     "organisation": (OrganisationMemberRow.organisation_id, OrganisationRow.id),
-    "grant_call": (GrantCallRow.id,),
-    "job": (JobRow.id,),
+    "grant_call": (ContributionRow.doc_id, GrantCallRow.id),
+    "job": (ContributionRow.doc_id, JobRow.id),
     "poll": (PollRow.id,),
     "place": (PlaceBookingRow.place_id, PlaceRow.id),
     "event": (EventRow.id,),
+    "alliance": (AllianceRow.id,),
 }
 """The key column of every table a document type fills, children before parents."""

@@ -13,5 +13,6 @@ JUDGED = frozenset(
         "poll",
         "place",
         "event",
+        "alliance",
     }
 )

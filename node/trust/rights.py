@@ -7,8 +7,9 @@ The rules are the ones the services apply when a resident edits here. Initiative
 moderation; allies who joined work on the plan and post updates; anyone vouched for may support,
 join or leave (their own entry in `allies`); only initiators make coordinators. Discussions: the
 starter words the topic, anyone comments, a comment is its author's alone. Profiles: only the
-person. Organisations: their admins; a member may leave. For all: the envelope is written by the
-first change only; each writer names only itself in `contributors`.
+person. Organisations: their admins; a member may leave. Alliances (written by nodes, as their
+catalog id): the founding node words it; a member node writes only its own entry. For all: the
+envelope is written by the first change only; each writer names only itself in `contributors`.
 
 Who wrote a change: the person the actor's binding names (node/trust/vouchers.py), when the
 binding's node is that person's home (their profile's origin_node, where the profile is known).
@@ -30,6 +31,7 @@ from sync.automerge.values import DEL, MAKE_MAP, SET
 
 from ..initiatives.rights import EDITORS, WORKERS
 from ..phrases import N_
+from ..projection.catalog_id import catalog_id_of
 from .judged import JUDGED
 from .vouchers import Vouchers
 
@@ -186,6 +188,8 @@ class _Evaluation:
             return self._place_rule(op, path, person, role)
         if self.kind == "event":
             return self._event_rule(path, person, role)
+        if self.kind == "alliance":
+            return self._alliance_rule(op, path, person)
         if self.kind == "poll":
             if path[0] == "votes":
                 ok = len(path) >= 2 and path[1] == person
@@ -292,6 +296,19 @@ class _Evaluation:
                 return None
             return self._own_item(op, path, person, "by")
         return None if role == "owner" else N_("alleen wie de klus vraagt")
+
+    def _alliance_rule(self, op: Op, path: Path, person: str) -> str | None:
+        """docs/dialogue.md, Alliance: written by nodes, each with its own node actor (bound to
+        its catalog id in its own catalog). The founding node words the alliance; each member
+        node writes only its own entry, `members/<its node id>`."""
+        node = self.node_of(op.id[1])
+        if node is None or catalog_id_of(node) != person:
+            return N_("alleen een node zelf schrijft in een alliantie")
+        if path[0] != "members":
+            return None if person == self.starter else N_("alleen de node die de alliantie begon")
+        if len(path) < 2:
+            return N_("de lijst van leden vervangt niemand")
+        return None if path[1] == node else N_("alleen de node zelf schrijft haar gegevens")
 
     def _discussion_rule(self, op: Op, path: Path, person: str) -> str | None:
         """The starter words the topic; anyone comments; a comment is its author's alone."""

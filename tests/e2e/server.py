@@ -58,6 +58,8 @@ class Site:
     """Its meeting room."""
     event: str = ""
     """The demo's event (the Repair Café in the large hall)."""
+    alliance: str = ""
+    """The alliance the demo node founded."""
 
 
 def _mekaar() -> list[str]:
@@ -109,6 +111,8 @@ async def _fill(site: Site) -> None:
                 site.poll = doc_id
             elif content["type"] == "event":
                 site.event = doc_id
+            elif content["type"] == "alliance":
+                site.alliance = doc_id
             elif content["type"] == "organisation":
                 site.organisations[content["name"]] = doc_id
             elif content["type"] == "place" and content["name"] == "Dorpshuis De Brink":

@@ -75,6 +75,11 @@ PAGES = {
     "event-organiser": ("henk", "/activiteiten/{event}"),
     "event-form": ("henk", "/activiteiten/nieuw"),
     "event-edit": ("henk", "/activiteiten/{event}/bewerken"),
+    "impact": (None, "/impact"),
+    "initiative-impact-initiator": ("henk", "/initiatieven/{repair_cafe}/impact"),
+    "alliances": (None, "/allianties"),
+    "alliance": (None, "/alliantie/{alliance}"),
+    "alliances-host": ("anna", "/beheer/allianties"),
 }
 DUPLICATE_TITLE_ID = ("initiative-ally", "initiative-initiator")
 """Pages with both the task and the news form, whose title fields once shared an id: their label
@@ -116,6 +121,7 @@ def places(site: Site) -> dict[str, str]:
         "place": site.place,
         "room": site.room,
         "event": site.event,
+        "alliance": site.alliance,
     }
 
 

@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from node import projection
 from node.acting import require_login
+from node.alliance.views import AllianceView, get_alliance
 from node.discussions import service as discussions
 from node.discussions.forms import CommentForm, DiscussionForm
 from node.discussions.pages import COMMENTS_PER_PAGE, comment_page
@@ -490,6 +491,16 @@ async def charge(
 
 
 @get(
+    "/alliances/{alliance_id:str}",
+    summary="An alliance of villages: each member's figures, the totals, the skills directory",
+)
+async def read_alliance(
+    node: NodeDep, alliance_id: FromPath[str], q: FromQuery[str] = ""
+) -> AllianceView:
+    return await get_alliance(node, alliance_id, q)
+
+
+@get(
     "/polls/{poll_id:str}",
     summary="A poll: options, tally and votes (hidden until the close if it says so)",
 )
@@ -700,6 +711,7 @@ HANDLERS: list[Any] = [
     my_credits,
     join_as_partner,
     charge,
+    read_alliance,
     read_poll,
     start_poll,
     vote_in_poll,

@@ -67,10 +67,13 @@ async def job_page(node: NodeDep, acting: ActingDep, job_id: JobId) -> Template:
 
 
 @get("/klussen/nieuw", include_in_schema=False)
-async def new_job_page(request: Request[Any, Any, Any], acting: ActingDep) -> Template | Redirect:
+async def new_job_page(
+    request: Request[Any, Any, Any], acting: ActingDep, voor: FromQuery[str] = ""
+) -> Template | Redirect:
+    """`voor`: the initiative the job is for (linked from its impact page)."""
     if acting is None:
         return login_first(request)
-    return form_page(JOB_FORM, JobForm(title=""), action="/klussen")
+    return form_page(JOB_FORM, JobForm(title="", initiative=voor), action="/klussen")
 
 
 @post("/klussen", include_in_schema=False)

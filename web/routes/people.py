@@ -54,6 +54,7 @@ async def edit_profile_page(
         skills=", ".join(person.skills),
         offers="\n".join(person.offers),
         about=person.about,
+        in_alliance_directory=person.in_alliance_directory,
     )
     return form_page(FORM_PAGE, form, person_id=person.id)
 

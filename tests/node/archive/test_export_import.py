@@ -45,7 +45,7 @@ def test_an_export_holds_every_document_readable_and_nothing_personal(tmp_path: 
     settings = demo_node(tmp_path / "a")
     exported = mekaar("--data", settings.data_dir, "export", str(tmp_path / "export"))
     assert exported.exit_code == 0, exported.output
-    assert "39 documenten geëxporteerd" in exported.output
+    assert "40 documenten geëxporteerd" in exported.output
     folder = tmp_path / "export"
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["node"]["name"] == "Oldebroek" and manifest["version"] == 1
@@ -88,7 +88,7 @@ def test_an_export_imported_into_an_empty_node_shows_the_same_pages(
         "--data", str(tmp_path / "b"), "import", str(tmp_path / "export"), database_url=database_url
     )
     assert imported.exit_code == 0, imported.output
-    assert "39 documenten toegevoegd" in imported.output
+    assert "40 documenten toegevoegd" in imported.output
     target = Settings(data_dir=str(tmp_path / "b"), database_url=database_url)
 
     assert heads(tmp_path / "b") == heads(tmp_path / "a")
@@ -205,7 +205,7 @@ def test_damaged_files_are_named_and_skipped_and_the_rest_imported(tmp_path: Pat
     assert f"{tampered}.automerge: het controlegetal (sha256) klopt niet" in lines
     assert f"{truncated}.automerge: het bestand is {len(cut) // 2} bytes" in lines
     assert f"{missing}.automerge: het bestand ontbreekt" in lines
-    assert "36 documenten toegevoegd" in imported.output
+    assert "37 documenten toegevoegd" in imported.output
     stored = heads(tmp_path / "b")
     assert all(doc_id in stored for doc_id in ids[3:])
     assert not {tampered, truncated, missing} & set(stored)

@@ -180,15 +180,15 @@ def test_reindex_rebuilds_the_projection_from_the_documents(tmp_path: Path) -> N
     assert on_node(settings, forget_all) == 0
     rebuilt = mekaar("--data", str(data), "reindex")
     assert rebuilt.exit_code == 0, rebuilt.output
-    # 38 documents of demo content (a job, a poll, three places, an event and the node's ledger
-    # among them) and the node's catalog, which lists those 38; the ledger has no rows to project
-    assert "38 documenten opnieuw geïndexeerd" in rebuilt.output
+    # 39 documents of demo content (a job, a poll, three places, an event, an alliance and the
+    # node's ledger among them) and the node's catalog, which lists those 39; the ledger has no rows
+    assert "39 documenten opnieuw geïndexeerd" in rebuilt.output
 
     async def count(node: Node, session: Any) -> tuple[int, list[tuple[str, int]]]:
         villages = await session.execute(select(VillageRow.name, VillageRow.documents))
         return int((await list_initiatives(session)).total), [tuple(v) for v in villages]
 
-    assert on_node(settings, count) == (7, [("Oldebroek", 38)])
+    assert on_node(settings, count) == (7, [("Oldebroek", 39)])
 
 
 def test_serve_is_the_default_and_runs_the_installed_web_app(

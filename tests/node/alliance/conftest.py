@@ -1,0 +1,3 @@
+from tests.node.residents import town
+
+__all__ = ["town"]
