@@ -367,6 +367,7 @@ class EventRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     origin_node: Mapped[str] = mapped_column(String(ID))
     created_by: Mapped[str] = mapped_column(String(ID))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ContributionRow(Base):
