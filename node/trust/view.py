@@ -22,7 +22,7 @@ from sync.automerge.effective import Path as OpPath
 from sync.automerge.op import Op
 
 from ..projection.catalog_id import catalog_id_of
-from .rights import JUDGED, Refusal, initiative_effective, initiative_view, person_lookup
+from .rights import JUDGED, Evaluation, Refusal, evaluate, person_lookup, view_of
 from .vouchers import Vouchers
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("mekaar.trust")
 CATALOGS_FILE = "catalogs.json"
 CACHED = 256
+EVALUATIONS = 64
+"""Documents whose judgement is kept to carry on (a judgement is about as big as its document)."""
 
 
 class RightsView:
@@ -53,6 +55,9 @@ class RightsView:
         )
         self.refusals: dict[str, list[Refusal]] = {}
         """Per document, what its current view leaves out (for the host)."""
+        self._evaluations: OrderedDict[str, tuple[int, Evaluation]] = OrderedDict()
+        """Per document, its latest judgement (and the generation of bindings it was made
+        with): a document that grew is judged on from there, not from its first change."""
 
     # ------------------------------------------------------------------ catalogs
 
@@ -170,9 +175,7 @@ class RightsView:
                 self._cache.move_to_end(key)
             generation = self._generation
         if cached is None:
-            cached = initiative_view(
-                doc, person_lookup(self.vouchers, self._home_of), self._node_of
-            )
+            cached = view_of(self._evaluate(document_id, doc, generation))
             with self._lock:
                 if generation == self._generation:  # not judged with bindings since forgotten
                     self._cache[key] = cached
@@ -199,15 +202,28 @@ class RightsView:
             found = self._counts.get(key)
             generation = self._generation
         if found is None:
-            found = initiative_effective(
-                doc, person_lookup(self.vouchers, self._home_of), self._node_of
-            )
+            effective = dict(self._evaluate(document_id, doc, generation).effective)
+            found = lambda op, path: effective.get(op.id, True)  # noqa: E731
             with self._lock:
                 if generation == self._generation:
                     self._counts[key] = found
                     while len(self._counts) > CACHED:
                         self._counts.popitem(last=False)
         return found
+
+    def _evaluate(self, document_id: str, doc: Document, generation: int) -> Evaluation:
+        """The judgement of `doc` at its heads, carried on from the last one of this document
+        when that was made with the same bindings; under the document's lock."""
+        with self._lock:  # taken out while it grows: a failure halfway leaves nothing to reuse
+            kept = self._evaluations.pop(document_id, None)
+        previous = kept[1] if kept is not None and kept[0] == generation else None
+        judged = evaluate(doc, person_lookup(self.vouchers, self._home_of), self._node_of, previous)
+        with self._lock:
+            self._evaluations[document_id] = (generation, judged)
+            self._evaluations.move_to_end(document_id)
+            while len(self._evaluations) > EVALUATIONS:
+                self._evaluations.popitem(last=False)
+        return judged
 
     def refused(self) -> dict[str, list[Refusal]]:
         """A snapshot of what the current views leave out, per document (any thread)."""
@@ -220,6 +236,7 @@ class RightsView:
             self._generation += 1
             self._cache.clear()
             self._counts.clear()
+            self._evaluations.clear()
             self._homes.clear()
             self._tried.clear()
 
