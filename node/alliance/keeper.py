@@ -6,10 +6,10 @@ takes the entry out when the host leaves."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from ..rounds import Rounds
 from . import service
 from .entry import own_entry
 from .models import LEAVING
@@ -43,26 +43,14 @@ async def keep(node: Node) -> None:
         await session.commit()
 
 
-class AllianceKeeper:
+class AllianceKeeper(Rounds):
+    name = "alliance-keeper"
+    failure = "keeping the alliances failed; trying again"
+    log = log
+
     def __init__(self, node: Node, interval: float = INTERVAL) -> None:
+        super().__init__(interval)
         self.node = node
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await keep(self.node)
-            except Exception:  # one bad round must not stop the keeper; logged and retried
-                log.exception("keeping the alliances failed; trying again")
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="alliance-keeper")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+    async def once(self) -> None:
+        await keep(self.node)

@@ -46,6 +46,9 @@ class ContentView(Protocol):
         self, document_id: str, doc: Document, *, shared: bool = False
     ) -> dict[str, Any]: ...
 
+    def stored(self, document_id: str) -> None:
+        """A document was written here (made, changed, or arrived)."""
+
 
 class DocumentRepository:
     def __init__(
@@ -250,6 +253,8 @@ class DocumentRepository:
         document's lock, the only writer, so nothing else lands between the write and the stat."""
         if self.heads is not None:
             self.heads.note(document_id, self.heads.stamp(document_id), doc.get_heads())
+        if self.view is not None:
+            self.view.stored(document_id)
 
     def _tell(self, document_id: str) -> None:
         for listener in self.listeners:

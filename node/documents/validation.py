@@ -91,10 +91,9 @@ def validate_document(content: dict[str, Any], memo: ItemMemo | None = None) -> 
 
     With `memo` (kept per document by the caller), the items of a large id-keyed map that were
     accepted before, unchanged, are not checked again, and what is accepted now is remembered:
-    a comment added to a thread of 5,000 checks one comment, not 5,000. Leaving accepted items
-    out cannot change the verdict, since our schemas judge each item on its own (no
-    minProperties, maxProperties or unevaluatedProperties on item maps; a test holds them
-    to that)."""
+    a comment added to a thread of 5,000 checks one comment, not 5,000. Only maps whose schema
+    judges each item on its own are treated so (`_per_item`): one that counts its entries
+    (an alliance's members) is always checked whole."""
     doc_type = content.get("type")
     version = content.get("schema_version")
     if doc_type not in DOCUMENT_TYPES or not isinstance(version, int):
@@ -119,8 +118,26 @@ def validate_document(content: dict[str, Any], memo: ItemMemo | None = None) -> 
         raise Invalid(field, error.message)
     if memo is not None:
         memo.clear()
-        memo.update((key, value) for key, value in ready.items() if _is_item_map(value))
+        memo.update(
+            (key, value)
+            for key, value in ready.items()
+            if _is_item_map(value) and _per_item(validator.schema, key)
+        )
         memo[_SCHEMA] = {"type": doc_type, "version": version}
+
+
+WHOLE_MAP = frozenset(
+    {"minProperties", "maxProperties", "unevaluatedProperties", "dependentSchemas",
+     "dependentRequired", "allOf", "anyOf", "oneOf", "if", "not", "$ref"}
+)  # fmt: skip
+"""Keywords with which a map's schema may judge its entries together (or hide how it does)."""
+
+
+def _per_item(schema: Any, key: str) -> bool:
+    """Whether the schema judges the entries of the map at `key` each on its own, so that
+    leaving accepted ones out cannot change the verdict."""
+    found = schema.get("properties", {}).get(key) if isinstance(schema, dict) else None
+    return isinstance(found, dict) and not WHOLE_MAP & found.keys()
 
 
 def _is_item_map(value: Any) -> bool:

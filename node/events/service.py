@@ -295,12 +295,18 @@ async def unregister(
     no change at all."""
     me = require_login(acting)
 
+    def check(content: dict[str, Any]) -> None:
+        if content["starts_at"] <= node.clock():  # who came is history by then
+            raise Invalid("guests", N_("Deze activiteit is al begonnen."))
+
     def edit(tx: Transaction, _doc: Document) -> None:
         registrations = tx.get(ROOT, "registrations")
         if tx.get(registrations, me.person_id) is not None:
             tx.delete(registrations, me.person_id)
 
-    await change_document(node, session, event_id, "event", me.author, "Afgemeld", edit)
+    await change_document(
+        node, session, event_id, "event", me.author, "Afgemeld", edit, check=check
+    )
 
 
 async def read_event(node: Node, event_id: str) -> dict[str, Any]:

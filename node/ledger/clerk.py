@@ -5,10 +5,10 @@ at most). Spends written on this node itself are answered at once by `charge`.""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from ..rounds import Rounds
 from .book import known_ledgers
 from .service import confirm_pending
 
@@ -19,12 +19,18 @@ log = logging.getLogger("mekaar.ledger")
 INTERVAL = 5.0
 
 
-class LedgerClerk:
+class LedgerClerk(Rounds):
+    name = "ledger-clerk"
+    failure = "the ledger clerk failed; trying again"
+    log = log
+
     def __init__(self, node: Node, interval: float = INTERVAL) -> None:
+        super().__init__(interval)
         self.node = node
-        self.interval = interval
         self._seen: dict[str, list[bytes] | None] = {}
-        self._task: asyncio.Task[None] | None = None
+
+    async def once(self) -> int:
+        return await asyncio.to_thread(self.round)
 
     def _changed(self) -> bool:
         heads = {
@@ -39,21 +45,3 @@ class LedgerClerk:
         if not self._changed():
             return 0
         return len(confirm_pending(self.node))
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await asyncio.to_thread(self.round)
-            except Exception:  # a bad ledger must not stop the clerk; it is logged and retried
-                log.exception("the ledger clerk failed; trying again")
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="ledger-clerk")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None

@@ -32,6 +32,13 @@ PAGE = 200
 UNREAD_SHOWN = 99
 """The header counts unread notices up to this; more show as 99+."""
 
+SUBJECT_PAGES = {
+    "initiative": "/initiatieven/",
+    "discussion": "/gesprekken/",
+    "event": "/activiteiten/",
+}
+"""Where the page of what news is grouped under lives, per kind of subject."""
+
 
 @dataclass(frozen=True, slots=True)
 class News:
@@ -204,7 +211,7 @@ async def group(session: AsyncSession, rows: Sequence[Notice]) -> list[Group]:
     for row in rows:
         found = groups.get(row.subject_id)
         if found is None:
-            base = "/initiatieven/" if row.subject_kind == "initiative" else "/gesprekken/"
+            base = SUBJECT_PAGES.get(row.subject_kind, "/gesprekken/")
             found = Group(
                 row.subject_id, row.subject_kind, row.subject_title, base + row.subject_id, []
             )

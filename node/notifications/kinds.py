@@ -33,6 +33,10 @@ def _poll(doc_id: str, _item: str) -> str:
     return f"/peilingen/{doc_id}"
 
 
+def _event(doc_id: str, _item: str) -> str:
+    return f"/activiteiten/{doc_id}"
+
+
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
@@ -72,6 +76,18 @@ KINDS: dict[str, Kind] = {
             N_("Een besluit in wat ik volg"),
             N_("%(who)s sloot een peiling"),
             _poll,
+        ),
+        Kind(
+            "event_planned",
+            N_("Nieuwe activiteiten van wat ik volg"),
+            N_("%(who)s plant een activiteit"),
+            _event,
+        ),
+        Kind(
+            "event_cancelled",
+            N_("Een activiteit waarvoor ik me aanmeldde gaat niet door"),
+            N_("%(who)s gelastte een activiteit af"),
+            _event,
         ),
     )
 }

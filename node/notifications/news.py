@@ -28,6 +28,7 @@ from ..projection import content as c
 from ..projection.models import (
     CommentRow,
     DiscussionRow,
+    EventRow,
     InitiativeAllyRow,
     InitiativeRow,
     InitiativeTaskRow,
@@ -37,7 +38,7 @@ from ..projection.project import rows_of
 from .inbox import News, record
 
 CHUNK = 500
-WATCHED = frozenset({"discussion", "initiative", "poll"})
+WATCHED = frozenset({"discussion", "initiative", "poll", "event"})
 LEADS = frozenset({"initiator", "coordinator"})
 
 
@@ -52,6 +53,7 @@ class Snapshot:
     owners: dict[str, dict[str, str | None]] = field(default_factory=dict)
     """initiative id → task id → who has it"""
     closed: dict[str, bool] = field(default_factory=dict)
+    """poll or event id → whether it was closed (a poll) or cancelled (an event)"""
 
 
 async def snapshot(session: AsyncSession, documents: Iterable[tuple[str, str]]) -> Snapshot:
@@ -95,6 +97,13 @@ async def snapshot(session: AsyncSession, documents: Iterable[tuple[str, str]]) 
         for poll_id, closed in polls:
             before.known.add(poll_id)
             before.closed[poll_id] = closed
+    for ids in _chunks(by_type.get("event", [])):
+        events = await session.execute(
+            select(EventRow.id, EventRow.cancelled).where(EventRow.id.in_(ids))
+        )
+        for event_id, cancelled in events:
+            before.known.add(event_id)
+            before.closed[event_id] = cancelled
     return before
 
 
@@ -141,6 +150,8 @@ async def find(
         elif content["type"] == "initiative":
             happenings += _allies(doc_id, tables.get(InitiativeAllyRow, []), before, now)
             happenings += _tasks(doc_id, tables.get(InitiativeTaskRow, []), before, actor, now)
+        elif content["type"] == "event":
+            happenings += _events(doc_id, content, tables.get(EventRow, []), before, now)
         else:
             happenings += _polls(doc_id, content, tables.get(PollRow, []), before, now)
     if not happenings:
@@ -255,6 +266,53 @@ def _polls(
     return []
 
 
+def _events(
+    doc_id: str,
+    content: dict[str, Any],
+    events: list[dict[str, Any]],
+    before: Snapshot,
+    now: datetime,
+) -> list[Happening]:
+    """A new event of a followed initiative (for its followers); a cancelled one (for whoever
+    registered for it, and only them: they planned to come)."""
+    if not events:
+        return []
+    event = events[0]
+    about = event["organiser_id"] if event["organiser_type"] == "initiative" else ""
+    if doc_id not in before.known:
+        if not about or event["cancelled"]:
+            return []
+        return [
+            Happening(
+                "event_planned",
+                doc_id,
+                doc_id,
+                about,
+                event["created_by"],
+                event["created_at"],
+                event["title"],
+            )
+        ]
+    if event["cancelled"] and not before.closed.get(doc_id, False):
+        registered = c.mapping(content.get("registrations"))
+        cancelled = content.get("cancelled")
+        cancelled = cancelled if isinstance(cancelled, dict) else {}
+        by = cancelled.get("by")
+        return [
+            Happening(
+                "event_cancelled",
+                doc_id,
+                doc_id,
+                about or doc_id,
+                by if isinstance(by, str) else "",
+                c.moment(cancelled.get("at")) or now,
+                event["title"],
+                only=tuple(sorted(registered)),
+            )
+        ]
+    return []
+
+
 # ----------------------------------------------------------------------------- followers
 
 
@@ -276,11 +334,14 @@ async def _address(
             subjects[happening.about] = await _subject(session, happening.about)
         subject = subjects[happening.about]
         if subject is not None:
-            wanted |= subject.followers | set(happening.also) | set(happening.only or ())
+            wanted |= subject.followers | set(happening.also)
+        wanted |= set(happening.only or ())
     local = await _with_account(session, wanted)
     news = []
     for happening in happenings:
         subject = subjects[happening.about]
+        if subject is None and happening.only is not None:  # an organisation's event: its own
+            subject = Subject(happening.doc_id, "event", happening.summary, frozenset())
         if subject is None:
             continue
         if happening.only is not None:

@@ -3,11 +3,10 @@ MEKAAR_SMTP_HOST is set). `mekaar digest send` does one round by hand."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from typing import TYPE_CHECKING
 
+from ..rounds import Rounds
 from .digest import send_digests
 from .language import Catalogs
 from .postbox import Postbox, SmtpPostbox
@@ -25,7 +24,11 @@ def base_url(settings: Settings) -> str:
     return settings.public_url or f"http://{settings.host}:{settings.port}"
 
 
-class Postman:
+class Postman(Rounds):
+    name = "digest-postman"
+    failure = "sending digests failed; trying again"
+    log = log
+
     def __init__(
         self,
         node: Node,
@@ -33,11 +36,13 @@ class Postman:
         postbox: Postbox | None = None,
         interval: float = INTERVAL,
     ) -> None:
+        super().__init__(interval)
         self.node = node
         self.catalogs = catalogs
         self.postbox = postbox or SmtpPostbox(node.settings)
-        self.interval = interval
-        self._task: asyncio.Task[None] | None = None
+
+    async def once(self) -> int:
+        return await self.round()
 
     async def round(self) -> int:
         """One look: how many digests were sent."""
@@ -45,21 +50,3 @@ class Postman:
             self.node, self.postbox, self.catalogs, base_url=base_url(self.node.settings)
         )
         return sum(letter.sent for letter in letters)
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.round()
-            except Exception:  # a bad round must not stop the postman; logged and tried again
-                log.exception("sending digests failed; trying again")
-            await asyncio.sleep(self.interval)
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="digest-postman")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None

@@ -35,7 +35,16 @@ from ..projection.catalog_id import catalog_id_of
 from .judged import JUDGED
 from .vouchers import Vouchers
 
-__all__ = ["JUDGED", "Refusal", "document_view", "initiative_view", "person_lookup"]
+__all__ = [
+    "JUDGED",
+    "Evaluation",
+    "Refusal",
+    "document_view",
+    "evaluate",
+    "initiative_view",
+    "person_lookup",
+    "view_of",
+]
 
 ENVELOPE = frozenset({"type", "schema_version", "id", "origin_node", "created_at", "created_by"})
 Clock = dict[bytes, int]
@@ -67,7 +76,7 @@ def _within(op: Op, clock: Clock) -> bool:
     return op.id[0] <= clock.get(op.id[1], 0)
 
 
-class _Evaluation:
+class Evaluation:
     def __init__(
         self,
         doc: Document,
@@ -87,6 +96,11 @@ class _Evaluation:
         """Who wrote the change that made the document."""
         self.item_authors: dict[tuple[str, str], str] = {}
         self.containers: set[tuple[str, str]] = set()
+        self.after: dict[bytes, Clock] = {}
+        """Each judged change's clock (its ops and everything it depends on)."""
+        self.genuine: bytes | None = None
+        self.last: tuple[int, bytes] = (0, b"")
+        """The `_order` key of the last change judged: what comes later can be judged on."""
 
     # ------------------------------------------------------------------ structure
 
@@ -375,8 +389,8 @@ class _Evaluation:
         return first
 
     def run(self) -> None:
-        after: dict[bytes, Clock] = {}
-        changes = self.doc.changes_since([])
+        """Judge every change, in the order `_order` gives."""
+        changes = _order(self.doc.changes_since([]))
         genuine = self._genuine_first(changes)
         for change in changes:
             if change.hash == genuine:
@@ -384,14 +398,29 @@ class _Evaluation:
                 for op in change.ops:
                     if op.obj == ROOT_ID and op.key == "type" and isinstance(op.value, str):
                         self.kind = op.value
-        roster = {
-            "organisation": "members",
-            "grant_call": "owners",
-            "job": "owners",
-            "poll": "owners",
-            "place": "hosts",
-            "event": "owners",
-        }.get(self.kind, "allies")
+        self.genuine = genuine
+        self._judge(changes)
+
+    def extend(self, doc: Document) -> bool:
+        """Judge what `doc` has beyond what was judged (the same document, grown): True when
+        that gives what `run` would; False when only a new run can (history replaced, a new
+        root, or a change that `_order` puts before one judged already)."""
+        changes = doc.changes_since([])
+        new = [c for c in changes if c.hash not in self.after]
+        if len(changes) - len(new) != len(self.after):
+            return False  # a change judged before is gone: the history was rebased
+        if not new:
+            return True
+        new = _order(new)
+        if any(not c.deps for c in new) or _key(new[0]) < self.last:
+            return False
+        self.doc, self.objects = doc, doc._opset.objects
+        self._judge(new)
+        return True
+
+    def _judge(self, changes: list[Any]) -> None:
+        roster = ROSTERS.get(self.kind, "allies")
+        after = self.after
         for change in changes:  # a causal order
             causal = _merge([after[d] for d in change.deps]) if change.deps else {}
             clock = dict(causal)
@@ -399,13 +428,53 @@ class _Evaluation:
             after[change.hash] = clock
             person = self.person_of(change.actor)
             role = self.role_at(person, causal, roster) if person is not None else None
-            first = change.hash == genuine
+            first = change.hash == self.genuine
             for op in change.ops:
                 path = self.op_path(op)
                 reason = self.refuse(op, path, person, role, first)
                 self.effective[op.id] = reason is None
                 if reason is not None:
                     self.refusals.append(Refusal(change.hash.hex(), person, "/".join(path), reason))
+            self.last = max(self.last, _key(change))
+
+
+ROSTERS = {
+    "organisation": "members",
+    "grant_call": "owners",
+    "job": "owners",
+    "poll": "owners",
+    "place": "hosts",
+    "event": "owners",
+}
+"""The map that holds each type's roles (allies for initiatives and any other)."""
+
+
+def _key(change: Any) -> tuple[int, bytes]:
+    return (change.start_op, change.actor)
+
+
+def _order(changes: list[Any]) -> list[Any]:
+    """The changes by their first op id: a causal order (a change's ops come after every op it
+    depends on) that every replica makes alike, whatever order changes arrived in. The rules
+    that let the first of two writers win (an item's author, a shared container) then pick the
+    same one everywhere."""
+    return sorted(changes, key=_key)
+
+
+def evaluate(
+    doc: Document,
+    person_of: Callable[[bytes], str | None],
+    node_of: Callable[[bytes], str | None] | None = None,
+    previous: Evaluation | None = None,
+) -> Evaluation:
+    """The judgement of every change of `doc`: `previous` (of this document, judged with the
+    same bindings) carried on when the document only grew, else made anew. A thread of 5,000
+    comments is judged again for one new comment in a few milliseconds instead of a second."""
+    if previous is not None and previous.extend(doc):
+        return previous
+    evaluation = Evaluation(doc, person_of, node_of)
+    evaluation.run()
+    return evaluation
 
 
 def initiative_view(
@@ -415,11 +484,14 @@ def initiative_view(
 ) -> tuple[dict[str, Any], list[Refusal]]:
     """The initiative as every honest node shows it, and the ops left out. `node_of(actor)`:
     the node that vouches for an actor (to tell the change that made the document)."""
-    evaluation = _Evaluation(doc, person_of, node_of)
-    evaluation.run()
+    return view_of(evaluate(doc, person_of, node_of))
+
+
+def view_of(evaluation: Evaluation) -> tuple[dict[str, Any], list[Refusal]]:
+    """The document as the evaluation lets it be shown, and what it leaves out."""
     effective = evaluation.effective
-    view = effective_to_py(doc, lambda op, path: effective.get(op.id, True))
-    return view, evaluation.refusals
+    view = effective_to_py(evaluation.doc, lambda op, path: effective.get(op.id, True))
+    return view, list(evaluation.refusals)
 
 
 def document_view(
@@ -439,9 +511,7 @@ def initiative_effective(
 ) -> Callable[[Op, tuple[str, ...]], bool]:
     """The predicate behind `initiative_view`: whether an op counts (for an erasure's rebase,
     which adds its own condition to it)."""
-    evaluation = _Evaluation(doc, person_of, node_of)
-    evaluation.run()
-    effective = evaluation.effective
+    effective = evaluate(doc, person_of, node_of).effective
     return lambda op, path: effective.get(op.id, True)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from sync.automerge.effective import Path as OpPath
 from sync.automerge.op import Op
 
 from ..projection.catalog_id import catalog_id_of
-from .rights import JUDGED, Refusal, initiative_effective, initiative_view, person_lookup
+from .rights import JUDGED, Evaluation, Refusal, evaluate, person_lookup, view_of
 from .vouchers import Vouchers
 
 if TYPE_CHECKING:
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("mekaar.trust")
 CATALOGS_FILE = "catalogs.json"
 CACHED = 256
+MISS_KEPT = 60.0
+"""Seconds a profile found missing is not looked for again."""
+MISSING_KEPT = 10_000
+EVALUATIONS = 64
+"""Documents whose judgement is kept to carry on (a judgement is about as big as its document)."""
 
 
 class RightsView:
@@ -43,6 +49,10 @@ class RightsView:
         self._lock = threading.RLock()
         self._generation = 0
         self._homes: dict[str, str | None] = {}
+        self._missing: dict[str, float] = {}
+        """Person id → when their profile was last looked for and not found here."""
+        self._homes_learned = 0
+        """How often a profile that was missing turned up (judgements made before it are stale)."""
         self._tried: set[bytes] = set()  # actors whose catalog was looked for and not found
         self._cache: OrderedDict[
             tuple[str, tuple[bytes, ...]], tuple[dict[str, Any], list[Refusal]]
@@ -53,6 +63,9 @@ class RightsView:
         )
         self.refusals: dict[str, list[Refusal]] = {}
         """Per document, what its current view leaves out (for the host)."""
+        self._evaluations: OrderedDict[str, tuple[tuple[int, int], Evaluation]] = OrderedDict()
+        """Per document, its latest judgement (and the generation of bindings it was made
+        with): a document that grew is judged on from there, not from its first change."""
 
     # ------------------------------------------------------------------ catalogs
 
@@ -135,24 +148,44 @@ class RightsView:
         binding = self.vouchers.binding(actor)
         return binding.node if binding is not None else None
 
+    def stored(self, document_id: str) -> None:
+        """The repository wrote a document: if it is a profile found missing, look again."""
+        self._missing.pop(document_id, None)
+
     def _home_of(self, person_id: str) -> str | None:
-        if person_id not in self._homes:
+        """The node a person's profile names as their home; None while this node does not hold
+        the profile. A miss is remembered until the profile is stored here (`stored`), or
+        MISS_KEPT seconds (another process may store it): a village full of writers whose
+        profiles live elsewhere would otherwise cost a file lookup per change judged.
+        When a profile that was missing turns up, judgements made without it are not carried
+        on (`_homes_learned`)."""
+        known = self._homes.get(person_id)
+        if known is not None:
+            return known
+        missed = self._missing.get(person_id)
+        if missed is not None and time.monotonic() - missed < MISS_KEPT:
+            return None
+        home = None
+        try:
+            doc = self.documents.open(person_id)
+            with self.documents.lock(person_id):
+                if doc.get(ROOT, "type") == "person":
+                    # as the profile's first change set it: a later change cannot move
+                    # someone's home to the node that would then vouch for them
+                    roots = [c.hash for c in doc.changes_since([]) if not c.deps]
+                    found = doc.get(ROOT, "origin_node", heads=[min(roots)]) if roots else None
+                    home = found if isinstance(found, str) else None
+        except Exception:  # unknown here (yet): the binding decides alone
             home = None
-            try:
-                doc = self.documents.open(person_id)
-                with self.documents.lock(person_id):
-                    if doc.get(ROOT, "type") == "person":
-                        # as the profile's first change set it: a later change cannot move
-                        # someone's home to the node that would then vouch for them
-                        roots = [c.hash for c in doc.changes_since([]) if not c.deps]
-                        found = doc.get(ROOT, "origin_node", heads=[min(roots)]) if roots else None
-                        home = found if isinstance(found, str) else None
-            except Exception:  # unknown here (yet): the binding decides alone
-                home = None
-            if home is None:
-                return None  # not cached: the profile may arrive
-            self._homes[person_id] = home
-        return self._homes[person_id]
+        if home is None:
+            if len(self._missing) >= MISSING_KEPT:
+                self._missing.clear()
+            self._missing[person_id] = time.monotonic()
+            return None
+        if self._missing.pop(person_id, None) is not None:
+            self._homes_learned += 1
+        self._homes[person_id] = home
+        return home
 
     # ------------------------------------------------------------------ the view
 
@@ -170,9 +203,7 @@ class RightsView:
                 self._cache.move_to_end(key)
             generation = self._generation
         if cached is None:
-            cached = initiative_view(
-                doc, person_lookup(self.vouchers, self._home_of), self._node_of
-            )
+            cached = view_of(self._evaluate(document_id, doc, generation))
             with self._lock:
                 if generation == self._generation:  # not judged with bindings since forgotten
                     self._cache[key] = cached
@@ -199,15 +230,29 @@ class RightsView:
             found = self._counts.get(key)
             generation = self._generation
         if found is None:
-            found = initiative_effective(
-                doc, person_lookup(self.vouchers, self._home_of), self._node_of
-            )
+            effective = dict(self._evaluate(document_id, doc, generation).effective)
+            found = lambda op, path: effective.get(op.id, True)  # noqa: E731
             with self._lock:
                 if generation == self._generation:
                     self._counts[key] = found
                     while len(self._counts) > CACHED:
                         self._counts.popitem(last=False)
         return found
+
+    def _evaluate(self, document_id: str, doc: Document, generation: int) -> Evaluation:
+        """The judgement of `doc` at its heads, carried on from the last one of this document
+        when that was made with the same bindings; under the document's lock."""
+        with self._lock:  # taken out while it grows: a failure halfway leaves nothing to reuse
+            kept = self._evaluations.pop(document_id, None)
+        made_with = (generation, self._homes_learned)
+        previous = kept[1] if kept is not None and kept[0] == made_with else None
+        judged = evaluate(doc, person_lookup(self.vouchers, self._home_of), self._node_of, previous)
+        with self._lock:
+            self._evaluations[document_id] = (made_with, judged)
+            self._evaluations.move_to_end(document_id)
+            while len(self._evaluations) > EVALUATIONS:
+                self._evaluations.popitem(last=False)
+        return judged
 
     def refused(self) -> dict[str, list[Refusal]]:
         """A snapshot of what the current views leave out, per document (any thread)."""
@@ -220,7 +265,9 @@ class RightsView:
             self._generation += 1
             self._cache.clear()
             self._counts.clear()
+            self._evaluations.clear()
             self._homes.clear()
+            self._missing.clear()
             self._tried.clear()
 
 

@@ -123,9 +123,14 @@ def test_only_organisers_edit_or_cancel_and_a_cancelled_event_says_why(
         register(bert, "Bert")
         assert post_form(bert, "/activiteiten", evening(cafe)).status_code == 403
         assert post_form(bert, f"/activiteiten/{event}/bewerken", evening(cafe)).status_code == 403
+        bert_edit = evening(cafe, title="Bert zijn feest")
+        assert post_form(bert, f"/activiteiten/{event}/bewerken", bert_edit).status_code == 403
         refused = post_form(bert, f"/activiteiten/{event}/afgelasten", {"reason": "Weg"})
         assert refused.status_code == 403
-        assert "Bewerken" not in bert.get(f"/activiteiten/{event}").text
+        unchanged = bert.get(f"/activiteiten/{event}").text
+        assert "Bewerken" not in unchanged
+        assert "Repair Café in de bieb" in unchanged and "Bert zijn feest" not in unchanged
+        assert "Afgelast." not in unchanged and "Weg" not in unchanged
     edit = client.get(f"/activiteiten/{event}/bewerken").text
     assert page_problems(edit) == [] and f'value="{DAY}T19:00"' in edit
     changed = evening(cafe, title="Repair Café, nu in de kerk", capacity="30")
@@ -176,3 +181,20 @@ def test_events_are_timed_calendar_entries_that_link_back(client: TestClient[Lit
     assert str(cancelled["status"]) == "CANCELLED"
     assert cancelled.decoded("dtstamp") >= entry.decoded("dtstamp")
     assert client.get("/activiteiten/onbekend/agenda.ics").status_code == 404
+
+
+def test_once_an_event_began_nobody_registers_or_takes_a_registration_back(
+    client: TestClient[Litestar],
+) -> None:
+    register(client, "Anna")
+    cafe = post_initiative(client, "Repair Café")
+    event = _created(post_form(client, "/activiteiten", evening(cafe)))
+    assert post_form(client, f"/activiteiten/{event}/aanmelden", {"guests": "0"}).status_code == 303
+    node = client.app.state.node
+    node.clock = lambda: datetime.now(UTC) + timedelta(days=11)  # the evening has begun
+    page = client.get(f"/activiteiten/{event}").text
+    assert "al begonnen" in page and f"/activiteiten/{event}/afmelden" not in page
+    assert "U bent aangemeld." in page
+    late = post_form(client, f"/activiteiten/{event}/afmelden", {})
+    assert late.status_code == 400 and "al begonnen" in late.text
+    assert "U bent aangemeld." in client.get(f"/activiteiten/{event}").text

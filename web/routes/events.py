@@ -86,6 +86,7 @@ async def _detail(
         "is_organiser": event.is_organiser(acting.person_id if acting else None),
         "local": event.origin_node == node.identity.node_id,
         "home_village": await home_village(node, event.origin_node),
+        "started": event.starts_at <= node.clock(),
         "errors": {},
         **extra,
     }
@@ -151,8 +152,14 @@ async def register(
 
 
 @post("/activiteiten/{event_id:str}/afmelden", include_in_schema=False)
-async def unregister(node: NodeDep, db: Db, acting: ActingDep, event_id: EventId) -> Redirect:
-    await service.unregister(node, db, acting, event_id)
+async def unregister(
+    node: NodeDep, db: Db, acting: ActingDep, event_id: EventId
+) -> Template | Redirect:
+    try:
+        await service.unregister(node, db, acting, event_id)
+    except Invalid as exc:
+        await db.rollback()
+        return await _detail(node, acting, event_id, 400, errors={exc.field: exc.phrase})
     return see_other(f"/activiteiten/{event_id}")
 
 

@@ -4,6 +4,8 @@ its starter), and people without an account here hear nothing."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 
 from node.accounts.service import RegisterForm, register
@@ -58,3 +60,32 @@ def test_tasks_and_polls_are_news_for_the_right_people(town: Town) -> None:
     town.act(allies.support_initiative, stranger, garden)
     assert ("ally", stranger.person_id) in news(town, anna)  # a supporter without account
     assert all(kind != "ally" for kind, _a in news(town, carla))  # only for the initiator
+
+
+def test_an_event_is_news_for_followers_and_its_cancellation_for_who_registered(
+    town: Town,
+) -> None:
+    from node.events.forms import CancelForm, EventForm, RegistrationForm
+    from node.events.service import cancel_event, plan_event
+    from node.events.service import register as register_for
+
+    anna, bert, carla = resident(town, "Anna"), resident(town, "Bert"), resident(town, "Carla")
+    garden = town.initiative(anna, "Moestuin")
+    town.act(allies.support_initiative, bert, garden)
+    soon = datetime.now(UTC) + timedelta(days=30)
+    form = EventForm(
+        title="Zaaidag",
+        organiser=garden,
+        starts=f"{soon:%Y-%m-%d}T10:00",
+        ends=f"{soon:%Y-%m-%d}T12:00",
+        location="De tuin",
+    )
+    event = town.act(plan_event, anna, form)
+    assert ("event_planned", anna.person_id) in news(town, bert)  # he follows the garden
+    assert not [k for k, _ in news(town, carla) if k.startswith("event")]  # she does not
+    town.act(register_for, carla, event, RegistrationForm())
+    town.act(register_for, anna, event, RegistrationForm())
+    town.act(cancel_event, anna, event, CancelForm(reason="Regen"))
+    assert ("event_cancelled", anna.person_id) in news(town, carla)  # she registered
+    assert not [k for k, _ in news(town, bert) if k == "event_cancelled"]  # he did not
+    assert not [k for k, _ in news(town, anna) if k.startswith("event")]  # her own doing

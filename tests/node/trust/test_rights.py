@@ -3,7 +3,12 @@ change's causal point, with the same outcome on every replica."""
 
 from __future__ import annotations
 
-from node.trust.rights import initiative_effective, initiative_view
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from node.trust.rights import evaluate, initiative_effective, initiative_view, view_of
 from sync.automerge import ROOT, Document, ObjType
 
 ANNA, BERT, CARLA, BERTS_PHONE = (bytes.fromhex(c * 32) for c in "abcd")
@@ -367,3 +372,67 @@ def test_only_a_places_hosts_decide_on_bookings() -> None:
         tx.counts = lambda op: counts(op, ())
         put_in("bookings", "b1", "status", value="confirmed")(tx, doc)  # type: ignore[operator]
     assert initiative_view(doc, person_of)[0]["bookings"]["b1"]["status"] == "confirmed"
+
+
+EDITS = st.sampled_from(
+    [join("joiner", "bert"), join("coordinator", "carla"), join("initiator", "bert"), task("a"),
+     task("b"), title("Tuin"), title("Moestuin!"), join("joiner", "carla")]
+)  # fmt: skip
+WRITERS = st.sampled_from([ANNA, BERT, CARLA, BERTS_PHONE, bytes.fromhex("ee" * 16)])
+OTHER_DEVICE = {
+    actor: bytes([0x10 + n]) * 16
+    for n, actor in enumerate((ANNA, BERT, CARLA, BERTS_PHONE, bytes.fromhex("ee" * 16)))
+}
+PEOPLE.update({OTHER_DEVICE[actor]: PEOPLE[actor] for actor in (ANNA, BERT, CARLA, BERTS_PHONE)})
+# (the stranger's other device is a stranger too)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(WRITERS, EDITS, st.booleans()), min_size=1, max_size=12))
+def test_a_judgement_carried_on_equals_one_made_anew(steps: list[Any]) -> None:
+    """`evaluate` with the previous judgement (what a node does as a document grows, including
+    merges of concurrent edits made apart) gives what judging every change anew gives, and
+    every replica orders concurrent changes the same way."""
+    doc = created()
+    side = Document.load(doc.save())  # a village cut off, editing apart
+    judged = evaluate(doc, person_of)
+    for writer, edit, apart in steps:
+        if apart:  # the same people on their other device: one actor never writes on two sides
+            as_(side, OTHER_DEVICE[writer], edit)
+        else:
+            as_(doc, writer, edit)
+        if not apart:
+            judged = evaluate(doc, person_of, previous=judged)
+            fresh = evaluate(Document.load(doc.save()), person_of)
+            assert judged.effective == fresh.effective
+            assert sorted(map(repr, judged.refusals)) == sorted(map(repr, fresh.refusals))
+    doc.merge(side)
+    judged = evaluate(doc, person_of, previous=judged)
+    fresh = evaluate(Document.load(doc.save()), person_of)
+    assert view_of(judged)[0] == view_of(fresh)[0]
+    assert judged.effective == fresh.effective
+    other = Document.load(side.save())
+    other.merge(doc)
+    assert view_of(evaluate(other, person_of))[0] == view_of(fresh)[0]
+
+
+def test_two_writers_of_one_comment_made_apart_get_the_same_author_on_every_replica() -> None:
+    """A copied comment id (an id is no secret) used by two people while their villages were
+    apart: the first maker wins, and every replica agrees which was first (the judging order is
+    the changes' first op ids, not the order they arrived in), also when judged on from before."""
+    doc = discussion()
+    bert_side, carla_side = Document.load(doc.save()), Document.load(doc.save())
+    as_(bert_side, BERT, comment("c1", "bert", "Van Bert"))
+    as_(carla_side, CARLA, comment("c1", "carla", "Van Carla"))
+    one, two = Document.load(doc.save()), Document.load(doc.save())
+    judged = evaluate(one, person_of)
+    one.merge(bert_side)
+    judged = evaluate(one, person_of, previous=judged)
+    one.merge(carla_side)
+    judged = evaluate(one, person_of, previous=judged)
+    two.merge(carla_side)
+    two.merge(bert_side)
+    views = [view_of(judged)[0], view_of(evaluate(two, person_of))[0]]
+    views.append(view_of(evaluate(Document.load(one.save()), person_of))[0])
+    assert views[0] == views[1] == views[2]
+    assert views[0]["comments"]["c1"]["by"] in ("bert", "carla")
