@@ -42,8 +42,9 @@ async def projected_kinds(session: AsyncSession, doc_ids: Sequence[str]) -> dict
 async def project_all(
     session: AsyncSession, contents: Iterable[dict[str, Any]], fresh: set[str]
 ) -> None:
-    """`project(session, content, fresh=id in fresh)` for every content, as one batch: the rows
-    of the documents not in `fresh` are cleared per table, then each table gets one insert.
+    """`project(session, content)` for every content, as one batch: the rows of every document
+    are cleared per table, then each table gets one insert. `fresh`: the documents the caller
+    found unprojected (they skip the one-by-one path of long threads).
 
     Tables are filled in the order their builders list them, parents before children, so a
     child row never precedes its parent even with foreign keys enforced. Ids must be distinct.
@@ -59,8 +60,10 @@ async def project_all(
         if content["id"] not in fresh and has_many_children(content, rows):
             await project(session, content)  # keeps a long thread's unchanged rows
             continue
-        if content["id"] not in fresh:
-            clear.setdefault(content["type"], []).append(content["id"])
+        # cleared even when `fresh`: a resident's edit on this node may have projected it since
+        # the caller looked (a page answers from the document, so one can edit it before its
+        # first projection); a few deletes per batch cost little
+        clear.setdefault(content["type"], []).append(content["id"])
         for model, values in rows:
             tables.setdefault(model, []).extend(values)
     if not projected:

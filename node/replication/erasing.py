@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from ..errors import NotFound
+from ..notifications.forgetting import forget_erased
 from ..projection import remove
 from ..trust.erasure import Settled, settle
 from ..trust.held import HeldChanges
@@ -55,6 +56,8 @@ async def apply_erasures(
             await remove(session, document_id)
         for document_id, content in contents.items():
             await admit(session, document_id, content, SOURCE)
+        # notices keep words too: the erased people's, and titles of what was rewritten
+        await forget_erased(session, node.erasures.erasures, result.changed | result.removed)
         await session.commit()
     await scrub_database(node)
     return result

@@ -477,7 +477,7 @@ class Replicator:
                 self._settle = True  # after this round: the catalog may bring records
             batch = list(project_now.items())
             for start in range(0, len(batch), PROJECT_BATCH):
-                await self._project(batch[start : start + PROJECT_BATCH])
+                await self._project_or_each(batch[start : start + PROJECT_BATCH])
             announce.update(project_now)  # relay to the other peers
             for document_id in announce:
                 messages = await asyncio.to_thread(self.synchronizer.document_changed, document_id)
@@ -507,8 +507,24 @@ class Replicator:
                     )
                     self.router.dispatch(messages)
 
+    async def _project_or_each(self, batch: list[tuple[str, str]]) -> None:
+        """A batch in one transaction; should that fail, each document in its own, so that one
+        that cannot be projected neither holds the others back nor keeps them from being passed
+        on to the other peers (its pending marker stays: it is tried again at the next start)."""
+        try:
+            await self._project(batch)
+        except Exception:
+            if len(batch) == 1:
+                log.exception("document %s could not be projected", batch[0][0])
+                return
+            log.exception("a batch of %d documents failed; projecting them one by one", len(batch))
+            for item in batch:
+                await self._project_or_each([item])
+
     async def _project(self, batch: list[tuple[str, str]]) -> None:
         """Project (or quarantine) documents peers changed, in one transaction."""
+
+        read_at: dict[str, list[bytes]] = {}
 
         def read() -> list[dict[str, Any] | None]:
             contents: list[dict[str, Any] | None] = []
@@ -519,7 +535,8 @@ class Replicator:
                     contents.append(None)
                     continue
                 with self.node.documents.lock(document_id):
-                    contents.append(self.node.documents.content(document_id, doc))
+                    contents.append(self.node.documents.content(document_id, doc, shared=True))
+                    read_at[document_id] = doc.get_heads()
             return contents
 
         contents = await asyncio.to_thread(read)
@@ -540,12 +557,23 @@ class Replicator:
                     reasons[arrival.document_id],
                 )
 
-        def clear() -> None:
-            for document_id, _peer in batch:
-                if document_id not in self._to_project:  # not changed again meanwhile
+        def clear() -> list[str]:
+            """Markers of what is projected now; returns the documents a resident changed here
+            while they were read and written (their rows may be older than a page's edit that
+            committed in between: projected once more)."""
+            again = []
+            for document_id, peer in batch:
+                if self.node.documents.known_heads(document_id) not in (
+                    None,
+                    read_at.get(document_id),
+                ):
+                    again.append((document_id, peer))
+                elif document_id not in self._to_project:  # not changed again meanwhile
                     self.host.pending.done(document_id)
+            return [document_id for document_id, _peer in again]
 
-        await asyncio.to_thread(clear)
+        for document_id in await asyncio.to_thread(clear):
+            self._to_project.setdefault(document_id, dict(batch)[document_id])
         now = _now()
         for peer_name in {peer for _doc, peer in batch}:
             if peer_name in self.states:

@@ -89,3 +89,30 @@ def test_an_event_is_news_for_followers_and_its_cancellation_for_who_registered(
     assert ("event_cancelled", anna.person_id) in news(town, carla)  # she registered
     assert not [k for k, _ in news(town, bert) if k == "event_cancelled"]  # he did not
     assert not [k for k, _ in news(town, anna) if k.startswith("event")]  # her own doing
+
+
+def test_an_erasure_takes_the_persons_words_out_of_the_notices(town: Town) -> None:
+    """A notice keeps the first words of a comment: when its writer is erased, the notice goes
+    (node/notifications/forgetting.py), and other people's notices stay."""
+    from node.discussions.forms import CommentForm, DiscussionForm
+    from node.discussions.service import comment, start_discussion
+    from node.notifications.forgetting import forget_erased
+
+    anna, bert, carla = resident(town, "Anna"), resident(town, "Bert"), resident(town, "Carla")
+    topic = town.act(start_discussion, anna, DiscussionForm(title="Het plein", intro="Ideeën?"))
+    town.act(comment, bert, topic, CommentForm(body="QZWX een vijver"))
+    town.act(comment, carla, topic, CommentForm(body="Bankjes"))
+    assert [a for _k, a in news(town, anna)] == [bert.person_id, carla.person_id]
+
+    async def erase(session: object) -> int:
+        deleted = await forget_erased(session, {bert.person_id}, {topic})  # type: ignore[arg-type]
+        await session.commit()  # type: ignore[attr-defined]
+        return deleted
+
+    assert town.query(erase) == 1
+    assert [a for _k, a in news(town, anna)] == [carla.person_id]
+
+    async def summaries(session: object) -> list[str]:
+        return list(await session.scalars(select(Notice.summary)))  # type: ignore[attr-defined]
+
+    assert not any("QZWX" in s for s in town.query(summaries))

@@ -177,3 +177,26 @@ def test_a_long_thread_keeps_its_unchanged_comment_rows_and_ends_as_if_rewritten
         assert kept_in_place == ["comments", "comments"]
 
     asyncio.run(check())
+
+
+def test_a_document_projected_by_a_local_edit_after_the_batch_looked_is_replaced_not_doubled(
+    node: Node,
+) -> None:
+    """A page answers from the document, so a resident can edit one that just arrived before the
+    replicator's batch projects it: the edit projects it first, and the batch, which found it
+    unprojected a moment earlier, must replace those rows (a CI run failed on a UNIQUE error)."""
+    ids = _village(node)
+
+    async def check() -> None:
+        contents = [node.documents.read(i) for i in ids]
+        async with node.sessions() as session:
+            for content in contents:  # the resident's edits, committed first
+                await project(session, content, fresh=True)
+            await session.commit()
+        expected = await _dump(node)
+        async with node.sessions() as session:
+            await project_all(session, contents, fresh=set(ids))  # as found before the edits
+            await session.commit()
+        assert await _dump(node) == expected
+
+    asyncio.run(check())
