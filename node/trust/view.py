@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("mekaar.trust")
 CATALOGS_FILE = "catalogs.json"
-CACHED = 256
+CACHED = 2048
+"""Views kept by heads, as many as documents the repository keeps loaded: a page of a popular
+initiative reads its allies' profiles too, and a smaller cache was emptied by a few page views."""
 MISS_KEPT = 60.0
 """Seconds a profile found missing is not looked for again."""
 MISSING_KEPT = 10_000
