@@ -35,6 +35,10 @@ class DocStore(Protocol):
     def replace(self, document_id: str, data: bytes) -> None:
         """Swap everything stored for a full save (compaction); atomic."""
 
+    def keep(self, document_id: str, data: bytes) -> None:
+        """`replace`, for bytes that can be had again (from a peer): need not wait for the
+        disk."""
+
     def ids(self) -> Iterator[str]:
         """Every stored document id."""
 

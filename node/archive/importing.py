@@ -135,20 +135,23 @@ async def import_export(node: Node, folder: Path, progress: Progress | None = No
     entries: list[Any] = manifest["documents"]
     result = ImportResult()
     stored: list[str] = []
-    for done, entry in enumerate(entries, start=1):
-        name = f"{entry.get('id')}.automerge" if isinstance(entry, dict) else f"regel {done}"
-        try:
-            document_id, outcome = await _bring_in(node, folder, entry, source, pending)
-        except Skip as exc:
-            result.problems.append(Problem(name, str(exc)))
-        else:
-            setattr(result, outcome, getattr(result, outcome) + 1)
-            stored.append(document_id)
-        if len(stored) >= BATCH or done == len(entries):
-            await _project(node, stored, source, result, pending)
-            stored = []
-        if progress is not None:
-            progress(done, len(entries))
+    try:
+        for done, entry in enumerate(entries, start=1):
+            name = f"{entry.get('id')}.automerge" if isinstance(entry, dict) else f"regel {done}"
+            try:
+                document_id, outcome = await _bring_in(node, folder, entry, source, pending)
+            except Skip as exc:
+                result.problems.append(Problem(name, str(exc)))
+            else:
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                stored.append(document_id)
+            if len(stored) >= BATCH or done == len(entries):
+                await _project(node, stored, source, result, pending)
+                stored = []
+            if progress is not None:
+                progress(done, len(entries))
+    finally:
+        pending.close()
     return result
 
 

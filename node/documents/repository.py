@@ -91,6 +91,8 @@ class DocumentRepository:
                 return doc
         # the stamp before the read: should the file change in between, the entry is stale
         stamp = self.heads.stamp(document_id) if self.heads is not None else None
+        if self.heads is not None and stamp is None:
+            raise NotFound(N_("document"))  # no file (most documents a peer offers are new)
         try:
             data = self.store.load(document_id)
         except ValueError:
@@ -262,13 +264,16 @@ class DocumentRepository:
 
     # ------------------------------------------------------------------ from peers
 
-    def adopt(self, document_id: str, doc: Document) -> None:
+    def adopt(self, document_id: str, doc: Document, *, from_peer: bool = False) -> None:
         """Store a document that arrived from a peer and was not here before. Call under the
         document's lock. Validation is the caller's: an invalid document is still kept (the
         quarantine lists it), since refusing it would only make the peer send it again.
         What is stored are the bytes the document arrived as, when it arrived whole: encoding
         it again would cost more than the rest of taking it in."""
-        self.store.replace(document_id, doc.stored_bytes())
+        if from_peer:  # the peer still has it and sends it again when asked: no fsync
+            self.store.keep(document_id, doc.stored_bytes())
+        else:
+            self.store.replace(document_id, doc.stored_bytes())
         self._noted(document_id, doc)
         with self._guard:
             self._cache[document_id] = doc

@@ -198,7 +198,7 @@ class NodeHost:
         if heads_before:
             self.documents.persist_received(document_id, doc)
         else:
-            self.documents.adopt(document_id, doc)
+            self.documents.adopt(document_id, doc, from_peer=True)
             log.info("new document %s from %s", document_id, name)
         learned = (
             self.vouchers is not None

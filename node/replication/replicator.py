@@ -295,6 +295,7 @@ class Replicator:
         self._tasks.clear()
         await self._drain()  # what arrived before the stop is projected
         await asyncio.to_thread(self._save_states)
+        self.host.pending.close()
 
     # ------------------------------------------------------------------ inbound connections
 

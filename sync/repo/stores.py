@@ -29,6 +29,9 @@ class MemoryDocStore:
         with self._lock:
             self._docs[checked_id(document_id)] = bytes(data)
 
+    def keep(self, document_id: str, data: bytes) -> None:
+        self.replace(document_id, data)
+
     def ids(self) -> Iterator[str]:
         with self._lock:
             return iter(sorted(self._docs))

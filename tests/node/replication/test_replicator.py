@@ -90,6 +90,7 @@ def test_what_was_stored_but_not_projected_is_projected_at_the_next_start(node: 
     async def scenario() -> None:
         first = Replicator(node)
         first.host.pending.mark(doc_id, "Hattem")  # stored, then the node went down
+        first.host.pending.close()  # (the process ended: its file handle with it)
         assert await _listed(node) == set()
         second = Replicator(node)
         await second.start(dial=False)
