@@ -371,8 +371,10 @@ def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> lis
         with node.documents.lock(document_id):
             if doc.get(ROOT, "origin_node") != me or doc.get(ROOT, "type") in (None, "catalog"):
                 continue
-            touched = bool(actors & set(doc._by_actor)) or erasure.person in json.dumps(
-                doc.to_py(), default=str
+            touched = (
+                bool(actors & set(doc._by_actor))
+                or erasure.person in json.dumps(doc.to_py(), default=str)
+                or _mentioned(doc, erasure.person)
             )
             if not touched:
                 continue
@@ -403,6 +405,17 @@ def _rebase_home_documents(node: Node, erasure: Erasure, state: Erasures) -> lis
             ", removed" if not root else "",
         )
     return made
+
+
+def _mentioned(doc: Document, person_id: str) -> bool:
+    """Whether any change, now overwritten or not, names the person as a key or a value: a
+    node writes people's names under their id too (an alliance's skills directory), and a
+    node may have taken the entry out already, leaving the name in the history only."""
+    return any(
+        op.key == person_id or op.value == person_id
+        for change in doc.changes_since([])
+        for op in change.ops
+    )
 
 
 def _publish(node: Node, rebases: list[Rebase], acks: list[str]) -> None:

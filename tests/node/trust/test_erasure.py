@@ -272,3 +272,32 @@ def test_edits_the_home_had_not_seen_are_carried_over_by_their_authors_node(
     history = every_version(Document.load(town.stored(initiative)))
     for token in BERTS:
         assert token not in history
+
+
+def test_a_name_only_the_history_of_an_alliance_holds_is_erased_too(town: Town) -> None:
+    """A node writes the names of residents who show their skills in an alliance under their
+    id, with its own actor; its keeper may already have written the entry anew without an
+    erased resident, so only the history names them: the alliance is rewritten all the same."""
+    from node.alliance import service as alliances
+    from sync.document_id import new_document_id
+
+    bert = town.act(
+        register,
+        RegisterForm(email="bert@example.org", password="een lang wachtwoord", display_name="B"),
+    )
+    alliance = new_document_id()
+    alliances.make(town.node, alliance, "Salland")
+    figures = {"initiatives": 1}
+    shown = {bert.person_id: {"name": "QZWXNAAM", "skills": ["QZWXKUNDE"]}}
+    entry = {"village": "Wezep", "figures": figures, "skills": shown}
+    alliances.publish(town.node, alliance, entry)
+    alliances.publish(town.node, alliance, {**entry, "skills": {}})  # the keeper's next round
+    assert "QZWXNAAM" not in json.dumps(town.content(alliance), default=str)
+    assert "QZWXNAAM" in every_version(Document.load(town.stored(alliance)))
+    town.act(erase_resident, bert.person_id)
+    result = asyncio.run(apply_erasures(town.node))
+    assert alliance in result.changed
+    rewritten = Document.load(town.stored(alliance))
+    assert "QZWXNAAM" not in every_version(rewritten)
+    assert b"QZWXNAAM" not in town.stored(alliance)
+    assert town.content(alliance)["name"] == "Salland"
