@@ -14,6 +14,8 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..impact.figures import FIGURES as INITIATIVE_FIGURES
+from ..impact.figures import PHASES
 from ..projection import content as c
 from ..projection.hidden import visible
 from ..projection.models import AllianceRow
@@ -23,23 +25,7 @@ from .models import AllianceMembershipRow
 if TYPE_CHECKING:
     from ..runtime import Node
 
-FIGURES = (
-    "initiatives",
-    "initiatives_idea",
-    "initiatives_looking_for_allies",
-    "initiatives_active",
-    "initiatives_done",
-    "initiatives_paused",
-    "allies",
-    "supporters",
-    "joined",
-    "minutes_given",
-    "people_reached",
-    "money_raised_cents",
-    "granted_cents",
-    "tasks_done",
-    "tasks_total",
-)
+FIGURES = ("initiatives", *(f"initiatives_{phase}" for phase in PHASES), *INITIATIVE_FIGURES)
 MAX_FIGURE = 100_000_000_000
 MAX_SHOWN = 500
 """Skills directory entries shown at once (a search narrows them)."""

@@ -22,6 +22,18 @@ from ..projection.hidden import visible
 from ..projection.models import ContributionRow, InitiativeAllyRow, InitiativeRow, JobRow
 
 PHASES = ("idea", "looking_for_allies", "active", "done", "paused")
+FIGURES = (
+    "allies",
+    "supporters",
+    "joined",
+    "minutes_given",
+    "people_reached",
+    "money_raised_cents",
+    "granted_cents",
+    "tasks_done",
+    "tasks_total",
+)
+"""The figures of an initiative (and, added up, of a node), by name: open data, alliances."""
 JOINED = ("initiator", "coordinator", "joiner")
 MAX_LISTED = 200
 """Initiatives listed one by one on the node's page and in its open data (the largest first)."""

@@ -10,24 +10,13 @@ import io
 from datetime import datetime
 from typing import Any
 
-from .figures import PHASES, Figures, InitiativeImpact, NodeImpact
+from .figures import FIGURES, PHASES, Figures, InitiativeImpact, NodeImpact
 
 LICENCE = {
     "name": "CC0 1.0 Universal",
     "url": "https://creativecommons.org/publicdomain/zero/1.0/",
     "note": "Geaggregeerde cijfers zonder persoonsgegevens; vrij te hergebruiken.",
 }
-FIGURES = (
-    "allies",
-    "supporters",
-    "joined",
-    "minutes_given",
-    "people_reached",
-    "money_raised_cents",
-    "granted_cents",
-    "tasks_done",
-    "tasks_total",
-)
 COLUMNS = ("scope", "id", "title", "status", *FIGURES, *(f"initiatives_{p}" for p in PHASES))
 
 

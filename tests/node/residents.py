@@ -112,3 +112,29 @@ def town(tmp_path: Path) -> Iterator[Town]:
     node = open_town(tmp_path / "data")
     yield Town(node)
     asyncio.run(node.close())
+
+
+def carry(source: Town, target: Town, doc_id: str) -> None:
+    """What a peer's sync does: the target holds everything the source holds of the document,
+    and of the source's catalog first (its bindings say who wrote what: the rights across nodes
+    count a change only when a node vouches for its writer). Then the target projects it."""
+    from node.projection import project
+
+    catalog = catalog_id_of(source.node.identity.node_id)
+    for carried in (catalog, doc_id):
+        arrived = Document.load(source.stored(carried))
+        documents = target.node.documents
+        with documents.lock(carried):
+            if documents.known_heads(carried) is None:
+                documents.adopt(carried, arrived)
+            else:
+                live = documents.open(carried)
+                live.merge(arrived)
+                documents.persist_received(carried, live)
+        if carried == catalog:
+            target.node.rights.learn_catalog(catalog)
+
+    async def reproject(node: Node, session: Any) -> None:
+        await project(session, node.documents.read(doc_id))
+
+    target.act(reproject)

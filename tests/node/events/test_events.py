@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from node.acting import Acting
 from node.errors import Invalid, PermissionDenied
@@ -17,13 +16,11 @@ from node.events.forms import CancelForm, EventForm, RegistrationForm
 from node.events.service import cancel_event, edit_event, plan_event, register, unregister
 from node.events.views import EventView, get_event
 from node.places import PlaceForm, RoomForm, open_place, save_room
-from node.projection import project
-from node.projection.catalog_id import catalog_id_of
 from node.projection.events import events_of, list_events, organisers_for
 from node.runtime import Node
 from node.service import now as real_now
-from sync.automerge import ROOT, Document, ObjType
-from tests.node.residents import Town, open_town
+from sync.automerge import ROOT, ObjType
+from tests.node.residents import Town, carry, open_town
 
 NOW = datetime(2031, 3, 1, 9, tzinfo=UTC)
 
@@ -230,29 +227,6 @@ def test_an_event_in_a_room_names_it_and_fits_in_it(world: World, town: Town) ->
     assert view.where() == "Grote zaal, Dorpshuis De Brink, Brink 4"
 
 
-def _carry(source: Town, target: Town, doc_id: str) -> None:
-    """What a peer's sync does: the target holds everything the source holds of the document,
-    and of the source's catalog first (its bindings say who wrote what)."""
-    catalog = catalog_id_of(source.node.identity.node_id)
-    for carried in (catalog, doc_id):
-        arrived = Document.load(source.stored(carried))
-        documents = target.node.documents
-        with documents.lock(carried):
-            if documents.known_heads(carried) is None:
-                documents.adopt(carried, arrived)
-            else:
-                live = documents.open(carried)
-                live.merge(arrived)
-                documents.persist_received(carried, live)
-        if carried == catalog:
-            target.node.rights.learn_catalog(catalog)
-
-    async def reproject(node: Node, session: AsyncSession) -> None:
-        await project(session, node.documents.read(doc_id))
-
-    target.act(reproject)
-
-
 def test_the_last_seats_taken_apart_line_up_the_same_after_the_merge(
     world: World, town: Town, tmp_path: Path, clock: Clock
 ) -> None:
@@ -262,8 +236,8 @@ def test_the_last_seats_taken_apart_line_up_the_same_after_the_merge(
     other = Town(open_town(tmp_path / "other"))
     try:
         other.node.clock = clock.now
-        _carry(town, other, world.event)
-        _carry(town, other, world.initiative)
+        carry(town, other, world.event)
+        carry(town, other, world.initiative)
         eva, fred = other.resident("Eva"), other.resident("Fred")
         world.register(eva, on=other)  # T+1
         world.register(world.bert, guests=1)  # T+2, two seats
@@ -271,9 +245,9 @@ def test_the_last_seats_taken_apart_line_up_the_same_after_the_merge(
         world.register(world.cora)  # T+4: the last seat, as this node sees it apart
         assert line(world.view(world.anna)) == [("Bert", False), ("Cora", False)]
         for profile in (eva.person_id, fred.person_id):
-            _carry(other, town, profile)
-        _carry(other, town, world.event)
-        _carry(town, other, world.event)
+            carry(other, town, profile)
+        carry(other, town, world.event)
+        carry(town, other, world.event)
         expected = [("Eva", False), ("Bert", False), ("Fred", True), ("Cora", True)]
         assert line(world.view(world.anna)) == expected
         assert [(e.position, e.waiting) for e in world.view(on=other).line] == [
@@ -283,7 +257,7 @@ def test_the_last_seats_taken_apart_line_up_the_same_after_the_merge(
         assert town.query(list_events, NOW).items[0].waiting_count == 2
         assert other.query(list_events, NOW).items[0].waiting_count == 2
         other.act(unregister, eva, world.event)
-        _carry(other, town, world.event)
+        carry(other, town, world.event)
         assert line(world.view(world.anna)) == [("Bert", False), ("Fred", False), ("Cora", True)]
     finally:
         asyncio.run(other.node.close())

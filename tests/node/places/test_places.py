@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from node.acting import Acting
 from node.errors import Invalid, NotFound, PermissionDenied
@@ -29,13 +28,10 @@ from node.places import (
     room_week,
     save_room,
 )
-from node.projection import project
-from node.projection.catalog_id import catalog_id_of
 from node.projection.places import list_places, places_booked_by
 from node.runtime import Node
 from node.service import now as real_now
-from sync.automerge import Document
-from tests.node.residents import Town, open_town
+from tests.node.residents import Town, carry, open_town
 
 NOW = datetime(2031, 3, 1, 9, tzinfo=UTC)
 
@@ -248,30 +244,6 @@ def test_overlapping_requests_wait_in_line_and_confirmed_wins(
     assert seen[jonas].conflicts == [] and seen[amira].state == "declined"
 
 
-def _carry(source: Town, target: Town, doc_id: str) -> None:
-    """What a peer's sync does: the target holds everything the source holds of the document,
-    and of the source's catalog first (its bindings say who wrote what: the rights across
-    nodes count a host's changes only when the host's node vouches for them)."""
-    catalog = catalog_id_of(source.node.identity.node_id)
-    for carried in (catalog, doc_id):
-        arrived = Document.load(source.stored(carried))
-        documents = target.node.documents
-        with documents.lock(carried):
-            if documents.known_heads(carried) is None:
-                documents.adopt(carried, arrived)
-            else:
-                live = documents.open(carried)
-                live.merge(arrived)
-                documents.persist_received(carried, live)
-        if carried == catalog:
-            target.node.rights.learn_catalog(catalog)
-
-    async def reproject(node: Node, session: AsyncSession) -> None:
-        await project(session, node.documents.read(doc_id))
-
-    target.act(reproject)
-
-
 def test_requests_for_one_slot_made_apart_both_survive_the_merge(
     world: World, town: Town, tmp_path: Path, clock: Clock
 ) -> None:
@@ -281,14 +253,14 @@ def test_requests_for_one_slot_made_apart_both_survive_the_merge(
     other = Town(open_town(tmp_path / "other"))
     try:
         other.node.clock = clock.now
-        _carry(town, other, world.place)
+        carry(town, other, world.place)
         far = other.resident("Bert")
         clock.at = NOW + timedelta(minutes=1)
         bert = str(other.act(request_booking, far, world.place, slot(world.room)))
         clock.at = NOW + timedelta(minutes=2)
         amira = world.book(world.amira, start="2031-03-05T20:00", end="2031-03-05T23:00")
-        _carry(other, town, world.place)
-        _carry(town, other, world.place)
+        carry(other, town, world.place)
+        carry(town, other, world.place)
         for side in (town, other):
             seen = {b.id: b for b in side.read(get_place, world.place).bookings}
             assert set(seen) == {bert, amira}
@@ -312,13 +284,13 @@ def test_two_confirmations_made_apart_are_both_shown_until_one_is_declined(
     other = Town(open_town(tmp_path / "other"))
     try:
         other.node.clock = clock.now
-        _carry(town, other, world.place)
+        carry(town, other, world.place)
         town.act(add_host, world.henk, world.place, HostForm(person=world.jonas.person_id))
-        _carry(town, other, world.place)
+        carry(town, other, world.place)
         town.act(confirm_booking, world.henk, world.place, first)
         jonas_there = Acting(world.jonas.person_id, world.jonas.actor, "Jonas")
         other.act(confirm_booking, jonas_there, world.place, second)
-        _carry(other, town, world.place)
+        carry(other, town, world.place)
     finally:
         asyncio.run(other.node.close())
     seen = {b.id: b for b in world.view().bookings}
