@@ -15,10 +15,10 @@ from litestar.testing import TestClient
 from node.documents.repository import Author, DocumentRepository
 from node.projection import project
 from node.runtime import Node
-from node.service import now as real_now
 from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from sync.document_id import new_document_id
+from tests.clock import Clock
 
 from .builders import (
     Browser,
@@ -34,17 +34,6 @@ from .builders import (
 
 CLOSED = datetime(2031, 3, 2, 12, tzinfo=UTC)
 BEACON = "Lotto 8 maart 2031: 4 12 19 33 41 45"
-
-
-class Clock:
-    """The node's clock, moved by the test: None is the real time."""
-
-    def __init__(self, node: Node) -> None:
-        self.at: datetime | None = None
-        node.clock = self.now
-
-    def now(self) -> datetime:
-        return self.at or real_now()
 
 
 @pytest.fixture

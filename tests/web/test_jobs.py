@@ -15,10 +15,10 @@ from litestar.testing import TestClient
 from node.documents.repository import Author, DocumentRepository
 from node.projection import project
 from node.runtime import Node
-from node.service import now as real_now
 from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from sync.document_id import new_document_id
+from tests.clock import Clock
 
 from .builders import Browser, csrf_of, page_problems, post_form, register, repeated_ids, run
 
@@ -28,18 +28,9 @@ DURING = datetime(2031, 5, 3, 12, tzinfo=UTC)
 DURING is just after its end; BEFORE two days earlier."""
 
 
-class Clock:
-    def __init__(self, node: Node) -> None:
-        self.at: datetime | None = BEFORE
-        node.clock = self.now
-
-    def now(self) -> datetime:
-        return self.at or real_now()
-
-
 @pytest.fixture
 def clock(client: TestClient[Litestar]) -> Clock:
-    return Clock(client.app.state.node)
+    return Clock(client.app.state.node, BEFORE)
 
 
 JOB = {

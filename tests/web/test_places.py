@@ -17,10 +17,10 @@ from litestar.testing import TestClient
 from node.documents.repository import Author, DocumentRepository
 from node.projection import project
 from node.runtime import Node
-from node.service import now as real_now
 from sync.automerge import ROOT, Document, ObjType
 from sync.automerge.transaction import Transaction
 from sync.document_id import new_document_id
+from tests.clock import Clock
 
 from .builders import (
     Browser,
@@ -36,20 +36,9 @@ from .builders import (
 NOW = datetime(2031, 3, 1, 9, tzinfo=UTC)
 
 
-class Clock:
-    """The node's clock, moved by the test: None is the real time."""
-
-    def __init__(self, node: Node) -> None:
-        self.at: datetime | None = NOW
-        node.clock = self.now
-
-    def now(self) -> datetime:
-        return self.at or real_now()
-
-
 @pytest.fixture
 def clock(client: TestClient[Litestar]) -> Clock:
-    return Clock(client.app.state.node)
+    return Clock(client.app.state.node, NOW)
 
 
 PLACE = {

@@ -5,7 +5,7 @@ copies of the event that took registrations while apart (docs/dialogue.md, Event
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,30 +17,16 @@ from node.events.service import cancel_event, edit_event, plan_event, register, 
 from node.events.views import EventView, get_event
 from node.places import PlaceForm, RoomForm, open_place, save_room
 from node.projection.events import events_of, list_events, organisers_for
-from node.runtime import Node
-from node.service import now as real_now
 from sync.automerge import ROOT, ObjType
+from tests.clock import Clock
 from tests.node.residents import Town, carry, open_town
 
 NOW = datetime(2031, 3, 1, 9, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, node: Node) -> None:
-        self.at: datetime | None = NOW
-        node.clock = self.now
-
-    def now(self) -> datetime:
-        return self.at or real_now()
-
-    def tick(self, minutes: int = 1) -> None:
-        assert self.at is not None
-        self.at += timedelta(minutes=minutes)
-
-
 @pytest.fixture
 def clock(town: Town) -> Clock:
-    return Clock(town.node)
+    return Clock(town.node, NOW)
 
 
 def evening(organiser: str, **fields: object) -> EventForm:

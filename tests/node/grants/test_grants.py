@@ -33,25 +33,14 @@ from node.grants import (
 from node.grants import views as grant_views
 from node.initiatives import JoinForm, join_initiative, support_initiative
 from node.projection.grants import list_grant_calls
-from node.runtime import Node
 from node.service import now as real_now
 from sync.automerge import ROOT, ObjType
+from tests.clock import Clock
 from tests.node.residents import Town
 
 DEADLINE = "2031-03-01"
 CLOSED = datetime(2031, 3, 2, 12, tzinfo=UTC)
 """A moment after the round's last day."""
-
-
-class Clock:
-    """The node's clock, moved by the test: None is the real time."""
-
-    def __init__(self, node: Node) -> None:
-        self.at: datetime | None = None
-        node.clock = self.now
-
-    def now(self) -> datetime:
-        return self.at or real_now()
 
 
 def wijk_aan_zet(**fields: object) -> CallForm:

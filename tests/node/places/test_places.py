@@ -29,25 +29,15 @@ from node.places import (
     save_room,
 )
 from node.projection.places import list_places, places_booked_by
-from node.runtime import Node
-from node.service import now as real_now
+from tests.clock import Clock
 from tests.node.residents import Town, carry, open_town
 
 NOW = datetime(2031, 3, 1, 9, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, node: Node) -> None:
-        self.at: datetime | None = NOW
-        node.clock = self.now
-
-    def now(self) -> datetime:
-        return self.at or real_now()
-
-
 @pytest.fixture
 def clock(town: Town) -> Clock:
-    return Clock(town.node)
+    return Clock(town.node, NOW)
 
 
 def buurthuis(**fields: object) -> PlaceForm:

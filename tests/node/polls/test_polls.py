@@ -11,22 +11,16 @@ from node.errors import Invalid, PermissionDenied
 from node.polls.forms import OutcomeForm, PollForm, VoteForm
 from node.polls.service import close_poll, start_poll, vote
 from node.polls.views import PollView, get_poll
-from node.service import now as real_now
 from sync.automerge import ROOT, ObjType
+from tests.clock import Clock
 from tests.node.residents import Town
 
 AFTER = datetime(2031, 6, 2, 12, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self, town: Town) -> None:
-        self.at: datetime | None = None
-        town.node.clock = lambda: self.at or real_now()
-
-
 @pytest.fixture
 def clock(town: Town) -> Clock:
-    return Clock(town)
+    return Clock(town.node)
 
 
 def poll(town: Town, by: object, **fields: object) -> str:
