@@ -100,9 +100,11 @@ async def create_document(
     from .notifications import news  # here: accounts (which notices read) import this module
 
     content, catalog = await asyncio.to_thread(create)
-    await project(session, content)
+    built = {content["id"]: await project(session, content)}
     await project(session, catalog)
-    await news.find(session, news.Snapshot(), [content], actor=author.person_id, now=node.clock())
+    await news.find(
+        session, news.Snapshot(), [content], actor=author.person_id, now=node.clock(), rows=built
+    )
     return str(content["id"])
 
 
@@ -141,8 +143,10 @@ async def change_document(
     changed = await asyncio.to_thread(apply)
     if changed is not None:
         before = await news.snapshot(session, [(doc_id, doc_type)])
-        await project(session, changed)
-        await news.find(session, before, [changed], actor=author.person_id, now=node.clock())
+        built = {changed["id"]: await project(session, changed)}
+        await news.find(
+            session, before, [changed], actor=author.person_id, now=node.clock(), rows=built
+        )
 
 
 def read_field(

@@ -32,16 +32,18 @@ async def forget_erased(
         done = await session.execute(delete(Notice).where(Notice.actor_id.in_(people)))
         deleted += int(getattr(done, "rowcount", 0) or 0)
     for ids in _chunks(documents):
+        held = await session.execute(
+            select(CommentRow.discussion_id, CommentRow.comment_id).where(
+                CommentRow.discussion_id.in_(ids)
+            )
+        )
+        still = {(doc_id, item_id) for doc_id, item_id in held}
         comments = await session.execute(
             select(Notice.id, Notice.doc_id, Notice.item_id).where(
                 Notice.doc_id.in_(ids), Notice.kind.in_(("comment", "reply"))
             )
         )
-        gone = []
-        for notice_id, doc_id, item_id in comments.all():
-            row = await session.get(CommentRow, (doc_id, item_id))
-            if row is None:
-                gone.append(notice_id)
+        gone = [n for n, doc_id, item_id in comments if (doc_id, item_id) not in still]
         if gone:
             await session.execute(delete(Notice).where(Notice.id.in_(gone)))
             deleted += len(gone)

@@ -15,7 +15,7 @@ author; a change from elsewhere names nobody here (people write through their ho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -34,7 +34,7 @@ from ..projection.models import (
     InitiativeTaskRow,
     PollRow,
 )
-from ..projection.project import rows_of
+from ..projection.project import Rows, rows_of
 from .inbox import News, record
 
 CHUNK = 500
@@ -132,19 +132,21 @@ async def find(
     *,
     actor: str | None,
     now: datetime | None = None,
+    rows: Mapping[str, Rows | None] | None = None,
 ) -> int:
     """Record the news the projected `contents` bring, against `before`; returns how many
-    notices were written. Call after projecting (followers are read from the new rows)."""
+    notices were written. Call after projecting (followers are read from the new rows);
+    `rows`: what the projection built per document id, when the caller has it."""
     now = now or datetime.now(UTC)
     happenings: list[Happening] = []
     for content in contents:
         if content.get("type") not in WATCHED:
             continue
-        rows = rows_of(content)
-        if rows is None:
-            continue
-        tables = {model: values for model, values in rows}
         doc_id = str(content["id"])
+        built = rows[doc_id] if rows is not None and doc_id in rows else rows_of(content)
+        if built is None:
+            continue
+        tables = {model: values for model, values in built}
         if content["type"] == "discussion":
             happenings += _comments(doc_id, tables.get(CommentRow, []), before, now)
         elif content["type"] == "initiative":

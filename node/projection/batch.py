@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .generation import bump
 from .models import SearchEntryRow, VillageRow
-from .project import _OWNED, has_many_children, project, rows_of
+from .project import _OWNED, Rows, has_many_children, rows_of, write_rows
 
 CHUNK = 500  # ids per IN (...) list, well below SQLite's limit on bound parameters
 
@@ -41,24 +41,25 @@ async def projected_kinds(session: AsyncSession, doc_ids: Sequence[str]) -> dict
 
 async def project_all(
     session: AsyncSession, contents: Iterable[dict[str, Any]], fresh: set[str]
-) -> None:
+) -> dict[str, Rows]:
     """`project(session, content)` for every content, as one batch: the rows of every document
     are cleared per table, then each table gets one insert. `fresh`: the documents the caller
-    found unprojected (they skip the one-by-one path of long threads).
+    found unprojected (they skip the one-by-one path of long threads). Returns the rows built
+    per document id (news reads them).
 
     Tables are filled in the order their builders list them, parents before children, so a
     child row never precedes its parent even with foreign keys enforced. Ids must be distinct.
     """
     clear: dict[str, list[str]] = {}
     tables: dict[Any, list[dict[str, Any]]] = {}
-    projected = False
+    built: dict[str, Rows] = {}
     for content in contents:
         rows = rows_of(content)
         if rows is None:
             continue  # as project(): an unknown type is ignored, its rows left alone
-        projected = True
+        built[content["id"]] = rows
         if content["id"] not in fresh and has_many_children(content, rows):
-            await project(session, content)  # keeps a long thread's unchanged rows
+            await write_rows(session, content, rows)  # keeps a long thread's unchanged rows
             continue
         # cleared even when `fresh`: a resident's edit on this node may have projected it since
         # the caller looked (a page answers from the document, so one can edit it before its
@@ -66,8 +67,8 @@ async def project_all(
         clear.setdefault(content["type"], []).append(content["id"])
         for model, values in rows:
             tables.setdefault(model, []).extend(values)
-    if not projected:
-        return
+    if not built:
+        return built
     for doc_type, doc_ids in clear.items():
         for ids in _chunks(doc_ids):
             for column in _OWNED[doc_type]:  # children first, as project._delete
@@ -77,6 +78,7 @@ async def project_all(
         if values:
             await session.execute(insert(model), values)
     await bump(session)
+    return built
 
 
 def _chunks(items: Sequence[str]) -> Iterable[list[str]]:

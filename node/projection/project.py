@@ -69,8 +69,12 @@ def rows_of(content: dict[str, Any]) -> Rows | None:
     return build(doc_id, content)
 
 
-async def project(session: AsyncSession, content: dict[str, Any], *, fresh: bool = False) -> None:
-    """Replace the rows of the document `content` describes. Unknown types are ignored.
+async def project(
+    session: AsyncSession, content: dict[str, Any], *, fresh: bool = False
+) -> Rows | None:
+    """Replace the rows of the document `content` describes, and return them (news reads them:
+    building a long thread's rows twice per comment would double the work). Unknown types are
+    ignored (None).
 
     A document keeps its type for life, so only the tables of its type are cleared first;
     `fresh`: the caller knows it has no rows yet (projected_kind said None), so nothing is.
@@ -79,14 +83,23 @@ async def project(session: AsyncSession, content: dict[str, Any], *, fresh: bool
     """
     rows = rows_of(content)
     if rows is None:
-        return
+        return None
+    await write_rows(session, content, rows, fresh=fresh)
+    await bump(session)
+    return rows
+
+
+async def write_rows(
+    session: AsyncSession, content: dict[str, Any], rows: Rows, *, fresh: bool = False
+) -> None:
+    """`project` with the rows already built (a batch builds them first), without the
+    generation bump (the caller bumps once)."""
     if not fresh:
         kept = await _refresh(session, content, rows)
         rows = [(model, values) for model, values in rows if model not in kept]
     for model, values in rows:
         if values:
             await session.execute(insert(model), values)
-    await bump(session)
 
 
 def has_many_children(content: dict[str, Any], rows: Rows) -> bool:

@@ -64,8 +64,8 @@ async def admit_all(session: AsyncSession, arrivals: list[Arrival]) -> dict[str,
     # a document arriving for the first time has no rows to clear
     fresh = {i for i in ids if i not in kinds}
     before = await news.snapshot(session, [(a.document_id, a.content["type"]) for a in valid])
-    await project_all(session, [a.content for a in valid], fresh)
+    built = await project_all(session, [a.content for a in valid], fresh)
     # nobody with an account here wrote what arrives from elsewhere: no actor to leave out
-    await news.find(session, before, [a.content for a in valid], actor=None)
+    await news.find(session, before, [a.content for a in valid], actor=None, rows=built)
     await peers.release_all(session, ids)
     return reasons

@@ -113,7 +113,7 @@ class Replicator:
             self._vouch,
             self._vouched,
             node.erasures,
-            lambda: self._hand_over(lambda: setattr(self, "_retry_held", True)),
+            self._ask_retry_held,
         )
         self.node_key = NodeKey(node.identity.signing_key)
         self.peer_id = f"mekaar-{node.identity.node_id}"
@@ -239,6 +239,10 @@ class Replicator:
         stale, and what is held may go through now."""
         self.node.rights.remember_catalog(catalog_id)
         self.node.rights.forget()
+        self._ask_retry_held()
+
+    def _ask_retry_held(self) -> None:
+        """Held changes may go through now (any thread): retried in the replication loop."""
         self._hand_over(lambda: setattr(self, "_retry_held", True))
 
     def _release_held(self) -> list[str]:
@@ -558,23 +562,21 @@ class Replicator:
                     reasons[arrival.document_id],
                 )
 
-        def clear() -> list[str]:
+        def clear() -> list[tuple[str, str]]:
             """Markers of what is projected now; returns the documents a resident changed here
             while they were read and written (their rows may be older than a page's edit that
             committed in between: projected once more)."""
             again = []
             for document_id, peer in batch:
-                if self.node.documents.known_heads(document_id) not in (
-                    None,
-                    read_at.get(document_id),
-                ):
+                now_at = self.node.documents.known_heads(document_id)
+                if now_at is not None and now_at != read_at.get(document_id, now_at):
                     again.append((document_id, peer))
                 elif document_id not in self._to_project:  # not changed again meanwhile
                     self.host.pending.done(document_id)
-            return [document_id for document_id, _peer in again]
+            return again
 
-        for document_id in await asyncio.to_thread(clear):
-            self._to_project.setdefault(document_id, dict(batch)[document_id])
+        for document_id, peer in await asyncio.to_thread(clear):
+            self._to_project.setdefault(document_id, peer)
         now = _now()
         for peer_name in {peer for _doc, peer in batch}:
             if peer_name in self.states:

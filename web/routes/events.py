@@ -5,6 +5,7 @@ and everything typed kept."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Annotated, Any
 
 from litestar import Request, get, post
@@ -135,6 +136,18 @@ async def edit_event(
     return see_other(f"/activiteiten/{event_id}")
 
 
+async def _acted(
+    node: Node, db: AsyncSession, acting: Acting | None, event_id: str, action: Awaitable[None]
+) -> Template | Redirect:
+    """An action on the event's page: back to the page, or the page again with the refusal."""
+    try:
+        await action
+    except Invalid as exc:
+        await db.rollback()
+        return await _detail(node, acting, event_id, 400, errors={exc.field: exc.phrase})
+    return see_other(f"/activiteiten/{event_id}")
+
+
 @post("/activiteiten/{event_id:str}/aanmelden", include_in_schema=False)
 async def register(
     node: NodeDep,
@@ -143,36 +156,25 @@ async def register(
     event_id: EventId,
     data: Annotated[RegistrationForm, FORM],
 ) -> Template | Redirect:
-    try:
-        await service.register(node, db, acting, event_id, data)
-    except Invalid as exc:
-        await db.rollback()
-        return await _detail(node, acting, event_id, 400, errors={exc.field: exc.phrase})
-    return see_other(f"/activiteiten/{event_id}")
+    return await _acted(
+        node, db, acting, event_id, service.register(node, db, acting, event_id, data)
+    )
 
 
 @post("/activiteiten/{event_id:str}/afmelden", include_in_schema=False)
 async def unregister(
     node: NodeDep, db: Db, acting: ActingDep, event_id: EventId
 ) -> Template | Redirect:
-    try:
-        await service.unregister(node, db, acting, event_id)
-    except Invalid as exc:
-        await db.rollback()
-        return await _detail(node, acting, event_id, 400, errors={exc.field: exc.phrase})
-    return see_other(f"/activiteiten/{event_id}")
+    return await _acted(node, db, acting, event_id, service.unregister(node, db, acting, event_id))
 
 
 @post("/activiteiten/{event_id:str}/afgelasten", include_in_schema=False)
 async def cancel_event(
     node: NodeDep, db: Db, acting: ActingDep, event_id: EventId, data: Annotated[CancelForm, FORM]
 ) -> Template | Redirect:
-    try:
-        await service.cancel_event(node, db, acting, event_id, data)
-    except Invalid as exc:
-        await db.rollback()
-        return await _detail(node, acting, event_id, 400, errors={exc.field: exc.phrase})
-    return see_other(f"/activiteiten/{event_id}")
+    return await _acted(
+        node, db, acting, event_id, service.cancel_event(node, db, acting, event_id, data)
+    )
 
 
 ROUTES = [
