@@ -5,6 +5,9 @@
     python benchmarks/replication.py --profile  # plus cProfile's top functions of the dialling
                                                 # node (every thread), for where the time goes
     python benchmarks/replication.py --no-js    # the Mekaar pair only
+    MEKAAR_PYSPY=$(which py-spy) python benchmarks/replication.py --profile --keep
+                                                # B sampled by py-spy instead (threads holding
+                                                # the GIL), raw stacks in node-b-<round>.txt
 
 Two real nodes (`mekaar serve` subprocesses, tests/federation/nodes.py): A holds N initiative
 documents with a history (posted, the description typed in three edits, two supports, two tasks),
@@ -383,7 +386,33 @@ def run_python(
     nodes.STARTUP = 600.0  # A opens every document to make its catalog on the first start
     a, b = RunningNode(root, "Aadorp"), RunningNode(root, "Bathmen")
 
+    spies: list[subprocess.Popen[bytes]] = []
+
+    def spied(round_name: str) -> None:
+        spy = os.environ.get("MEKAAR_PYSPY")  # a py-spy binary: sample B (GIL holders) instead
+        if spy and profile is not None and b.process is not None:
+            out = profile.with_name(f"{profile.stem}-{round_name}.txt")
+            spies.append(
+                subprocess.Popen(
+                    [
+                        spy,
+                        "record",
+                        "--gil",
+                        "-r",
+                        "200",
+                        "-f",
+                        "raw",
+                        "-o",
+                        str(out),
+                        "-p",
+                        str(b.process.pid),
+                    ]
+                )
+            )
+
     def profiled(round_name: str) -> None:
+        if os.environ.get("MEKAAR_PYSPY"):
+            return
         if profile is not None:
             out = profile.with_name(f"{profile.stem}-{round_name}.prof")
             b.serve_command = [sys.executable, __file__, "--profiled-serve", str(out), "--"]
@@ -414,6 +443,7 @@ def run_python(
         first = Round(raw=world.raw)
         profiled("initial")
         b.start()
+        spied("initial")
         listed = lambda: (b.api("/initiatives?per_page=1") or {}).get("total") == count  # noqa: E731
         wait_until(listed, TIMEOUT, f"{count} initiatives listed on B")
         done_listing = time.time()
@@ -441,11 +471,14 @@ def run_python(
         proxy.reset(a.port)
         profiled("incremental")
         b.start()
+        spied("incremental")
         wait_until(_holds(b, world.new_heads), TIMEOUT, "the changed documents on B")
         assert proxy.first is not None
         second.seconds = time.time() - proxy.first
         second.wire = proxy.quiet()
         b.stop()  # the profile (if any) is written as B exits
+        for spy in spies:
+            spy.wait(timeout=60)
         return world, first, second
     finally:
         if proxy is not None:

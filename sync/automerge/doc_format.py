@@ -66,6 +66,12 @@ def encode_document(doc: Document, deflate: bool) -> bytes:
 
 def decode_document(data: bytes, digest: bytes) -> list[ch.Change]:
     """Rebuild the changes a document chunk holds, in the order stored (topological)."""
+    return decode_document_ops(data, digest)[0]
+
+
+def decode_document_ops(data: bytes, digest: bytes) -> tuple[list[ch.Change], list[Op]]:
+    """The changes, and the ops in the order the document stored them (doc_load builds an op
+    set from that order)."""
     pos = 0
     nactors, pos = read_uleb(data, pos)
     if nactors > len(data):
@@ -99,7 +105,7 @@ def decode_document(data: bytes, digest: bytes) -> list[ch.Change]:
         computed.difference_update(c.deps)
     if sorted(computed) != sorted(heads):
         raise DecodeError("document heads do not match the changes it holds")
-    return changes
+    return changes, ops
 
 
 def _change_rows(
@@ -175,9 +181,9 @@ def _attach_ops(changes: list[ch.Change], max_ops: list[int], ops: list[Op]) -> 
             preds.setdefault(succ, []).append(op.id)
             if succ not in by_id and succ not in deletes:
                 key = op.id if op.insert else op.key
-                deletes[succ] = Op(succ, op.obj, key, False, DEL, 0, None, [])
+                deletes[succ] = Op(succ, op.obj, key, False, DEL, 0, None, ())
     for op in [*ops, *deletes.values()]:
-        op.pred = sorted(preds.get(op.id, ()))
+        op.pred = tuple(sorted(preds.get(op.id, ())))
     ranges: dict[bytes, tuple[list[int], list[ch.Change]]] = {}
     for change, max_op in zip(changes, max_ops, strict=True):
         maxes, owners = ranges.setdefault(change.actor, ([], []))
@@ -198,7 +204,7 @@ def _attach_ops(changes: list[ch.Change], max_ops: list[int], ops: list[Op]) -> 
         for k, op in enumerate(change.ops):
             if op.id[0] != change.start_op + k:
                 raise DecodeError("a change's ops are not consecutive")
-            op.succ = []
+            op.succ = ()
 
 
 def _counter(op: Op) -> int:

@@ -17,6 +17,7 @@ from .change import Change, encode_change, parse_change_body
 from .chunk import DOCUMENT, read_chunks
 from .columns import V_COUNTER, join_bytes
 from .doc_columns import ChangeRows
+from .doc_load import build_opset
 from .errors import DecodeError
 from .gc_pause import gc_paused
 from .op import Op
@@ -152,12 +153,50 @@ class Document:
         data = bytes(data)
         empty = not self._changes and not self._queue
         with gc_paused():
-            decoded, held = self._admitted(self._decode_chunks(data, True), admit)
-            self._apply_batch(decoded)
-        self._held.update(c.hash for c in held)
-        if empty and not held:
+            if empty:
+                held = self._load_whole(data, admit)
+            else:
+                decoded, held = self._admitted(self._decode_chunks(data, True), admit)
+                self._apply_batch(decoded)
+        if held:
+            self._held.update(c.hash for c in held)
+        elif empty:
             self._keep_stored(data)
         return held
+
+    def _load_whole(self, data: bytes, admit: Admit | None) -> list[Change]:
+        """Load into an empty document: a leading document chunk builds the op set in one pass
+        (doc_load) when nothing is held and its stored order is the one applying gives;
+        otherwise, and for any chunks after it, changes are applied one by one."""
+        first: list[tuple[list[Op], int]] = []
+        changes = self._decode_chunks(data, True, first)
+        decoded, held = self._admitted(changes, admit)
+        if first and not held:
+            stored_ops, count = first[0]
+            opset = build_opset(changes[:count], stored_ops)
+            if opset is not None:
+                self._opset = opset
+                for change in changes[:count]:
+                    self._record(change)
+                try:
+                    self._apply_batch(changes[count:])
+                except DecodeError:
+                    self._clear()  # as applying them all would have left it: empty
+                    raise
+                return held
+        self._apply_batch(decoded)
+        return held
+
+    def _clear(self) -> None:
+        self._opset = OpSet()
+        self._changes = []
+        self._rows = ChangeRows()
+        self._by_hash = {}
+        self._heads = set()
+        self._by_actor = {}
+        self._queue = []
+        self._saved = 0
+        self._stored, self._stored_count = None, 0
 
     def _keep_stored(self, data: bytes) -> None:
         """`data` was loaded into an empty document: remember it as what `stored_bytes` gives,
@@ -229,7 +268,10 @@ class Document:
         data = bytes(data)
         empty = not self._changes and not self._queue
         with gc_paused():
-            self._apply_batch(self._decode_chunks(data, allow_document=True))
+            if empty:
+                self._load_whole(data, None)
+            else:
+                self._apply_batch(self._decode_chunks(data, allow_document=True))
         if empty:
             self._keep_stored(data)
         return len(self._changes) - before
@@ -242,7 +284,14 @@ class Document:
         doc._saved = len(doc._changes)
         return doc
 
-    def _decode_chunks(self, data: bytes, allow_document: bool) -> list[Change]:
+    def _decode_chunks(
+        self,
+        data: bytes,
+        allow_document: bool,
+        first: list[tuple[list[Op], int]] | None = None,
+    ) -> list[Change]:
+        """The changes of every chunk in `data`. When `first` is given and the first chunk is a
+        document, it receives that chunk's ops as stored and how many changes it holds."""
         out: list[Change] = []
         try:
             for chunk in read_chunks(data):
@@ -251,7 +300,10 @@ class Document:
                         raise DecodeError(
                             "a document chunk where a change was expected", chunk.offset
                         )
-                    out.extend(doc_format.decode_document(chunk.data, chunk.hash))
+                    changes, stored_ops = doc_format.decode_document_ops(chunk.data, chunk.hash)
+                    if first is not None and not out:
+                        first.append((stored_ops, len(changes)))
+                    out.extend(changes)
                 else:
                     out.append(_canonical(parse_change_body(chunk.data, chunk.hash)))
         except DecodeError:

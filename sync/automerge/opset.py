@@ -131,7 +131,11 @@ class OpSet:
         touched: list[Element] = []
         for p in op.pred:
             pred_op = ops[p]
-            pred_op.succ.append(op)
+            succ = pred_op.succ
+            if type(succ) is list:
+                succ.append(op)
+            else:
+                pred_op.succ = [op]
             self.objects[pred_op.obj].overwritten = True
             if pred_op.elem is not None:
                 touched.append(pred_op.elem)
@@ -174,7 +178,9 @@ class OpSet:
         touched: list[Element] = []
         for p in op.pred:
             pred_op = self.ops[p]
-            pred_op.succ.remove(op)
+            succ = pred_op.succ
+            assert type(succ) is list
+            succ.remove(op)
             if pred_op.elem is not None:
                 touched.append(pred_op.elem)
         del self.ops[op.id]

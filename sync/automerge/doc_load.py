@@ -1,0 +1,212 @@
+"""Building an op set straight from a loaded document chunk, instead of applying its changes op
+by op (rust/automerge/src/storage/load/reconstruct_document.rs builds its op set the same way).
+
+A saved document already lists every op where it belongs: map ops by key, then id; list and text
+elements in document order, each element's insert op followed by the ops on it. Applying the
+changes one op at a time searched for every element's place again (RGA integration) and grew
+every sequence block by inserts in the middle; for a node taking in thousands of documents from
+a peer that was most of the work. Here each op is checked as `OpSet.check_change` checks it, in
+the order the changes would apply, and then put in place in one pass.
+
+The result must be exactly what applying the changes gives, so the stored element order is only
+taken when it is the order integration produces: a depth-first walk of the insert tree, each
+element's later siblings before its earlier ones (descending ids), every element's id above the
+element it was inserted after. Anything else, and any op that would not apply, answers None: the
+caller then applies the changes one by one, which gives the same document or the same error.
+"""
+
+from __future__ import annotations
+
+from .change import Change
+from .op import Op
+from .opset import ObjState, OpSet
+from .sequence import BLOCK_MAX, Block, Element, Sequence, value_row
+from .values import DEL, HEAD, MAKE_ACTIONS, MARK, OpId
+
+FILL = BLOCK_MAX // 2
+"""Elements per block when a sequence is built whole: room left for the inserts that follow."""
+
+
+def build_opset(changes: list[Change], stored_ops: list[Op]) -> OpSet | None:
+    """The op set of a document whose changes are `changes` (in stored order, each with its ops
+    and preds rebuilt) and whose document chunk listed `stored_ops` (deletes are not stored), or
+    None when it cannot be built directly (see the module docstring). On None, every op is as
+    it was decoded, ready to be applied."""
+    try:
+        opset = _build(changes, stored_ops)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        opset = None
+    if opset is None:
+        for change in changes:
+            for op in change.ops:
+                op.succ = ()
+                op.elem = None
+                op.vrow = None
+    return opset
+
+
+def _build(changes: list[Change], stored_ops: list[Op]) -> OpSet | None:
+    opset = OpSet()
+    objects = opset.objects
+    ops = opset.ops
+    max_op = 0
+    marks = False
+    unsorted: list[list[Op]] = []  # element op lists or map buckets to put in id order
+    for change in changes:
+        for op in change.ops:
+            op_id = op.id
+            if op_id in ops:
+                return None
+            state = objects.get(op.obj)
+            if state is None:
+                return None
+            key = op.key
+            action = op.action
+            seq = state.seq
+            if seq is None:
+                if type(key) is not str or op.insert or action == MARK:
+                    return None
+            else:
+                if type(key) is str:
+                    return None
+                if op.insert:
+                    if op.pred or (key != HEAD and key not in seq.by_id):
+                        return None
+                    if not key < op_id:
+                        return None  # integration would depend on the order of arrival
+                elif action == MARK or key == HEAD or key not in seq.by_id:
+                    return None
+            for p in op.pred:
+                target = ops.get(p)
+                if target is None:
+                    return None
+                if target.obj != op.obj or (target.id if target.insert else target.key) != key:
+                    return None
+                succ = target.succ
+                if type(succ) is list:
+                    succ.append(op)
+                else:
+                    target.succ = [op]
+                objects[target.obj].overwritten = True
+            ops[op_id] = op
+            if op_id[0] > max_op:
+                max_op = op_id[0]
+            if op.expand or op.mark_name is not None:
+                marks = True
+            if action == DEL:
+                continue
+            if seq is None:
+                op.vrow = value_row(op)
+                keys = state.keys
+                assert keys is not None
+                bucket = keys.get(key)  # type: ignore[arg-type]
+                if bucket is None:
+                    keys[key] = [op]  # type: ignore[index]
+                else:
+                    if bucket[-1].id > op_id:
+                        unsorted.append(bucket)
+                    bucket.append(op)
+            elif op.insert:
+                elem = Element(op)
+                op.elem = elem
+                seq.by_id[op_id] = elem
+            else:
+                elem = seq.by_id[key]  # type: ignore[index]
+                if not elem.id < op_id:
+                    return None  # it would sort before the insert op
+                op.elem = elem
+                if elem.ops[-1].id > op_id:
+                    unsorted.append(elem.ops)
+                elem.ops.append(op)
+            if action in MAKE_ACTIONS:
+                objects[op_id] = ObjState(op_id, action, op)
+    for bucket in unsorted:
+        bucket.sort(key=_op_id)
+    if not _place_elements(objects, stored_ops):
+        return None
+    opset.max_op = max_op
+    opset.has_mark_data = marks
+    return opset
+
+
+def _place_elements(objects: dict[OpId, ObjState], stored_ops: list[Op]) -> bool:
+    """Put every sequence's elements into blocks in stored order, if that order is the one
+    integration gives (a depth-first walk, later siblings first)."""
+    order: dict[OpId, list[Element]] = {}
+    for op in stored_ops:
+        if op.insert:
+            elems = order.get(op.obj)
+            if elems is None:
+                order[op.obj] = elems = []
+            elems.append(op.elem)
+    for obj_id, state in objects.items():
+        seq = state.seq
+        if seq is None:
+            continue
+        elems = order.get(obj_id, [])
+        if len(elems) != len(seq.by_id) or not _depth_first(elems):
+            return False
+        _fill(seq, elems)
+    # every stored insert belongs to a sequence (none hides under a map)
+    return all(
+        (found := objects.get(obj_id)) is not None and found.seq is not None for obj_id in order
+    )
+
+
+def _depth_first(elems: list[Element]) -> bool:
+    path: list[OpId] = []  # the element ids from the top of the insert tree down to the last
+    last_child: dict[OpId, OpId] = {}
+    for elem in elems:
+        parent = elem.ops[0].key
+        while path and path[-1] != parent:
+            path.pop()
+        if parent != HEAD and not path:
+            return False  # not inserted after an element on the current path
+        before = last_child.get(parent)  # type: ignore[arg-type]
+        if before is not None and not before > elem.id:
+            return False
+        last_child[parent] = elem.id  # type: ignore[index]
+        path.append(elem.id)
+    return True
+
+
+def _fill(seq: Sequence, elems: list[Element]) -> None:
+    width_of = seq.width_of
+    blocks: list[Block] = []
+    for start in range(0, len(elems), FILL):
+        block = Block(len(blocks))
+        block.elems = chunk = elems[start : start + FILL]
+        ctr, dctr, actor = block.ctr, block.dctr, block.actor
+        kctr, dkctr, kactor = block.kctr, block.dkctr, block.kactor
+        action, meta, raw = block.action, block.meta, block.raw
+        last_ctr = last_kctr = 0
+        width = 0
+        for elem in chunk:
+            elem.block = block
+            w = width_of(elem.winner())
+            elem.width = w
+            width += w
+            for op in elem.ops:
+                c, a = op.id
+                key: OpId = op.key  # type: ignore[assignment]  # the element it follows, or is on
+                kc, ka = key
+                ctr.append(c)
+                dctr.append(c - last_ctr)
+                actor.append(a)
+                kctr.append(kc)
+                dkctr.append(kc - last_kctr)
+                kactor.append(ka)
+                action.append(op.action)
+                m, r = value_row(op)
+                meta.append(m)
+                raw.append(r)
+                last_ctr, last_kctr = c, kc
+        block.width = width
+        block.nops = len(ctr)
+        blocks.append(block)
+    if blocks:
+        seq.blocks = blocks
+
+
+def _op_id(op: Op) -> OpId:
+    return op.id
