@@ -360,6 +360,18 @@ class World:
     new_heads: dict[str, list[str]] = field(default_factory=dict)
 
 
+def cpu_seconds(node: RunningNode) -> float:
+    """User and system CPU time of a node's process so far (Linux), 0 where unknown."""
+    process = node.process
+    if process is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _status(node: RunningNode) -> dict[str, Any]:
     with contextlib.suppress(OSError, ValueError):
         return dict(json.loads((node.data / "replication-status.json").read_text()))
@@ -444,9 +456,14 @@ def run_python(
         profiled("initial")
         b.start()
         spied("initial")
+        a_cpu = cpu_seconds(a)
         listed = lambda: (b.api("/initiatives?per_page=1") or {}).get("total") == count  # noqa: E731
         wait_until(listed, TIMEOUT, f"{count} initiatives listed on B")
         done_listing = time.time()
+        first.notes.append(
+            f"CPU while B started and took everything in: A {cpu_seconds(a) - a_cpu:.2f} s, "
+            f"B {cpu_seconds(b):.2f} s"
+        )
         holds = _holds(b, world.heads)
         if not holds():
             first.notes.append("heads differed when everything was listed; waited for them")

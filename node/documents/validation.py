@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 
 from ..errors import Invalid
@@ -65,6 +67,27 @@ def _validator(doc_type: str, version: int) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+@cache
+def _accepts(doc_type: str, version: int) -> Callable[[Any], bool]:
+    """A quick yes from jsonschema-rs, for the documents that pass (nearly all of them): asking
+    jsonschema took a node longer than anything else it does with a document from a peer. Any
+    no, or a document it cannot take, is asked of jsonschema, whose answer and messages stand;
+    formats are checked here, so this side is never the more lenient one."""
+    schema = _validator(doc_type, version).schema
+    try:
+        quick = jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    except Exception:  # a schema it cannot compile: jsonschema alone
+        return lambda _content: False
+
+    def accepts(content: Any) -> bool:
+        try:
+            return bool(quick.is_valid(content))
+        except Exception:  # a value it cannot take
+            return False
+
+    return accepts
+
+
 def json_ready(value: Any) -> Any:
     """to_py() output as the schemas see it: timestamps as ISO 8601 strings."""
     if isinstance(value, dict):
@@ -111,7 +134,10 @@ def validate_document(content: dict[str, Any], memo: ItemMemo | None = None) -> 
     if memo is not None and memo.get(_SCHEMA) != {"type": doc_type, "version": version}:
         memo.clear()  # accepted under another schema: judged again
     checked = ready if memo is None else _unseen(ready, memo)
-    errors = sorted(validator.iter_errors(checked), key=lambda e: list(e.path))
+    if _accepts(doc_type, version)(checked):
+        errors = []
+    else:
+        errors = sorted(validator.iter_errors(checked), key=lambda e: list(e.path))
     if errors:
         error = errors[0]
         field = ".".join(str(p) for p in error.path) or doc_type
