@@ -456,20 +456,20 @@ def run_python(
         profiled("initial")
         b.start()
         spied("initial")
-        a_cpu = cpu_seconds(a)
+        a_cpu, b_cpu = cpu_seconds(a), cpu_seconds(b)
         listed = lambda: (b.api("/initiatives?per_page=1") or {}).get("total") == count  # noqa: E731
         wait_until(listed, TIMEOUT, f"{count} initiatives listed on B")
         done_listing = time.time()
-        first.notes.append(
-            f"CPU while B started and took everything in: A {cpu_seconds(a) - a_cpu:.2f} s, "
-            f"B {cpu_seconds(b):.2f} s"
-        )
+        used = f"A {cpu_seconds(a) - a_cpu:.2f} s, B {cpu_seconds(b) - b_cpu:.2f} s"
         holds = _holds(b, world.heads)
+        done = done_listing
         if not holds():
             first.notes.append("heads differed when everything was listed; waited for them")
             wait_until(holds, TIMEOUT, "A's heads on B")
+            done = time.time()
+        first.notes.append(f"CPU from B's start until it listed everything: {used}")
         assert proxy.first is not None
-        first.seconds = max(done_listing, time.time() if first.notes else 0) - proxy.first
+        first.seconds = done - proxy.first
         first.wire = proxy.quiet()
         peers = _status(b).get("peers", [])
         first.notes += [
