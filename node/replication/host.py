@@ -12,6 +12,8 @@ vouches for its actor; others are held (node/trust/held.py), and retried when a 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -91,6 +93,8 @@ class NodeHost:
         """Records of erased people and rewritten histories: what they rule out is refused."""
         self.retry_held = retry_held
         """Held changes were kept although a node vouches for them by now: retry them."""
+        self._new: Counter[str] = Counter()
+        self._new_lock = threading.Lock()
 
     def open(self, document_id: str) -> Document | None:
         try:
@@ -199,7 +203,9 @@ class NodeHost:
             self.documents.persist_received(document_id, doc)
         else:
             self.documents.adopt(document_id, doc, from_peer=True)
-            log.info("new document %s from %s", document_id, name)
+            log.debug("new document %s from %s", document_id, name)
+            with self._new_lock:
+                self._new[name] += 1
         learned = (
             self.vouchers is not None
             and doc.get(ROOT, "type") == "catalog"
@@ -208,6 +214,14 @@ class NodeHost:
         if learned and self.on_vouched is not None:
             self.on_vouched(document_id)
         self.on_received(document_id, name)
+
+    def new_documents(self) -> dict[str, int]:
+        """How many documents each peer brought that were new here, since the last call: the
+        replicator logs that once per round rather than a line per document (thousands of
+        lines, and each one cost a first replication as much as projecting the document)."""
+        with self._new_lock:
+            counts, self._new = dict(self._new), Counter()
+        return counts
 
     def load_sync_state(self, storage_id: str, document_id: str) -> bytes | None:
         return self.sync_states.load(storage_id, document_id)

@@ -483,6 +483,8 @@ class Replicator:
             batch = list(project_now.items())
             for start in range(0, len(batch), PROJECT_BATCH):
                 await self._project_or_each(batch[start : start + PROJECT_BATCH])
+            for peer_name, count in self.host.new_documents().items():
+                log.info("%d new document(s) from %s", count, peer_name)
             announce.update(project_now)  # relay to the other peers
             for document_id in announce:
                 messages = await asyncio.to_thread(self.synchronizer.document_changed, document_id)
