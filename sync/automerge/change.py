@@ -117,9 +117,15 @@ def op_columns(ops: list[Op], index: dict[bytes, int], document: bool) -> list[t
     """The op columns of a change (implicit ids, preds) or a document (explicit ids, succs)."""
     objs = [op.obj for op in ops]
     keys = [op.key for op in ops]
-    raw = bytearray()
-    encode_value = col.encode_value
-    meta = [encode_value(op.vtype, op.value, raw) for op in ops]
+    vrows = [op.vrow for op in ops]
+    if None in vrows:
+        buffer = bytearray()
+        encode_value = col.encode_value
+        meta = [encode_value(op.vtype, op.value, buffer) for op in ops]
+        raw: bytes | bytearray = buffer
+    else:  # as decoded (or kept by the op set): the same bytes
+        meta = [row[0] for row in vrows]  # type: ignore[index]
+        raw = b"".join([row[1] for row in vrows])  # type: ignore[index]
     if document:
         links: list[Any] = [sorted(s.id for s in op.succ) if op.succ else () for op in ops]
     else:
@@ -312,7 +318,8 @@ def decode_ops(
     key_actor = col.decode_uleb_column(get(KEY_ACTOR, b""))
     key_ctr = col.decode_delta_column(get(KEY_CTR, b""))
     key_str = col.decode_string_column(get(KEY_STR, b""))
-    values = col.decode_values(get(VALUE_META, b""), get(VALUE_RAW, b""))
+    value_rows: list[tuple[int, bytes] | None] = []
+    values = col.decode_values(get(VALUE_META, b""), get(VALUE_RAW, b""), value_rows)
     link_group, link_actor, link_ctr = (
         (SUCC_GROUP, SUCC_ACTOR, SUCC_CTR) if is_document else (PRED_GROUP, PRED_ACTOR, PRED_CTR)
     )
@@ -405,6 +412,8 @@ def decode_ops(
             if act != SET and act != INC and act != MARK and vtype != col.V_NULL:
                 raise DecodeError(f"op {i}: object creation with a value")
             op = Op(op_id, obj, key, insert[i], act, vtype, value, links, expand[i], mark_name[i])
+            if i < len(value_rows):
+                op.vrow = value_rows[i]
             if not is_document and links != sorted(links):
                 raise DecodeError(f"op {i}: preds are not in order")
             ops.append(op)

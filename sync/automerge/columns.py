@@ -367,13 +367,25 @@ def encode_value(vtype: int, value: Any, raw: bytearray) -> int:
     return ((len(raw) - start) << 4) | vtype
 
 
-def decode_values(meta_data: bytes, raw: bytes) -> list[tuple[int, Any]]:
-    """Read a value-metadata column and its raw column into (type, value) pairs."""
+KEPT_AS_READ = frozenset((V_NULL, V_FALSE, V_TRUE, V_STR, V_BYTES))
+"""Types whose bytes as read are the bytes encode_value writes for what they decode to (UTF-8
+and verbatim bytes); numbers are left out, since a LEB number may be written longer than need be."""
+
+
+def decode_values(
+    meta_data: bytes, raw: bytes, rows: list[tuple[int, bytes] | None] | None = None
+) -> list[tuple[int, Any]]:
+    """Read a value-metadata column and its raw column into (type, value) pairs. With `rows`,
+    also the (metadata word, bytes) of each value whose bytes re-encode as read (KEPT_AS_READ),
+    None for the others: a change's hash is taken over those bytes again, and a saved document
+    writes them, without encoding each value anew."""
     pairs: list[tuple[int, Any]] = []
     pos = 0
     for meta in decode_uleb_column(meta_data):
         if meta is None:
             pairs.append((V_NULL, None))
+            if rows is not None:
+                rows.append((V_NULL, b""))
             continue
         vtype = meta & 0x0F
         length = meta >> 4
@@ -405,6 +417,8 @@ def decode_values(meta_data: bytes, raw: bytes) -> list[tuple[int, Any]]:
         else:
             value = bytes(chunk)
         pairs.append((vtype, value))
+        if rows is not None:
+            rows.append((meta, bytes(chunk)) if vtype in KEPT_AS_READ else None)
         pos = end
     if pos != len(raw):
         raise DecodeError("value column has bytes no metadata accounts for", pos)

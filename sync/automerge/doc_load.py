@@ -17,11 +17,14 @@ caller then applies the changes one by one, which gives the same document or the
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import sub
+
 from .change import Change
 from .op import Op
 from .opset import ObjState, OpSet
 from .sequence import BLOCK_MAX, Block, Element, Sequence, value_row
-from .values import DEL, HEAD, MAKE_ACTIONS, MARK, OpId
+from .values import DEL, HEAD, MAKE_ACTIONS, MARK, SET, OpId
 
 FILL = BLOCK_MAX // 2
 """Elements per block when a sequence is built whole: room left for the inserts that follow."""
@@ -96,7 +99,8 @@ def _build(changes: list[Change], stored_ops: list[Op]) -> OpSet | None:
             if action == DEL:
                 continue
             if seq is None:
-                op.vrow = value_row(op)
+                if op.vrow is None:
+                    op.vrow = value_row(op)
                 keys = state.keys
                 assert keys is not None
                 bucket = keys.get(key)  # type: ignore[arg-type]
@@ -171,38 +175,42 @@ def _depth_first(elems: list[Element]) -> bool:
 
 
 def _fill(seq: Sequence, elems: list[Element]) -> None:
+    """Blocks of FILL elements, each column taken out with one comprehension."""
     width_of = seq.width_of
+    text = seq.is_text
     blocks: list[Block] = []
     for start in range(0, len(elems), FILL):
         block = Block(len(blocks))
         block.elems = chunk = elems[start : start + FILL]
-        ctr, dctr, actor = block.ctr, block.dctr, block.actor
-        kctr, dkctr, kactor = block.kctr, block.dkctr, block.kactor
-        action, meta, raw = block.action, block.meta, block.raw
-        last_ctr = last_kctr = 0
+        if all(len(elem.ops) == 1 for elem in chunk):
+            rows = [elem.ops[0] for elem in chunk]
+        else:
+            rows = [op for elem in chunk for op in elem.ops]
         width = 0
         for elem in chunk:
             elem.block = block
-            w = width_of(elem.winner())
+            only = elem.ops[0] if len(elem.ops) == 1 else None
+            if only is not None and not only.succ and only.action == SET:  # nothing else on it
+                value = only.value
+                w = len(value) if text and type(value) is str else 1
+            else:
+                w = width_of(elem.winner())
             elem.width = w
             width += w
-            for op in elem.ops:
-                c, a = op.id
-                key: OpId = op.key  # type: ignore[assignment]  # the element it follows, or is on
-                kc, ka = key
-                ctr.append(c)
-                dctr.append(c - last_ctr)
-                actor.append(a)
-                kctr.append(kc)
-                dkctr.append(kc - last_kctr)
-                kactor.append(ka)
-                action.append(op.action)
-                m, r = value_row(op)
-                meta.append(m)
-                raw.append(r)
-                last_ctr, last_kctr = c, kc
+        ids = [op.id for op in rows]
+        keys: list[OpId] = [op.key for op in rows]  # type: ignore[misc]  # element ids
+        block.ctr = ctr = [i[0] for i in ids]
+        block.actor = [i[1] for i in ids]
+        block.kctr = kctr = [k[0] for k in keys]
+        block.kactor = [k[1] for k in keys]
+        block.dctr = list(map(sub, ctr, chain((0,), ctr)))
+        block.dkctr = list(map(sub, kctr, chain((0,), kctr)))
+        block.action = [op.action for op in rows]
+        values = [op.vrow or value_row(op) for op in rows]  # most as decoded
+        block.meta = [m for m, _ in values]
+        block.raw = [r for _, r in values]
         block.width = width
-        block.nops = len(ctr)
+        block.nops = len(rows)
         blocks.append(block)
     if blocks:
         seq.blocks = blocks

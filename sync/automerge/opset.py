@@ -146,7 +146,8 @@ class OpSet:
             self.max_op = op.id[0]
         if op.action != DEL:
             if obj.keys is not None:
-                op.vrow = value_row(op)
+                if op.vrow is None:  # else as decoded: the same bytes
+                    op.vrow = value_row(op)
                 bucket = obj.keys.get(op.key)  # type: ignore[arg-type]
                 if bucket is None:
                     obj.keys[op.key] = [op]  # type: ignore[index]

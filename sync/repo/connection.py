@@ -66,6 +66,8 @@ CLOSE_TOO_BIG = 1009
 MAX_BACKLOG = 10_000
 """Frames of one connection read but not yet handled (as many as an outbox holds, see Router)."""
 ANNOUNCE_BACKLOG = 256
+RECEIVE_BATCH = 32
+"""Messages that waited, handled in one worker-thread trip at most."""
 """Queued outgoing messages above which announcing more documents waits."""
 
 Receive = Callable[[], Awaitable[bytes | None]]
@@ -297,30 +299,45 @@ async def _run(
         announcer = asyncio.create_task(_announce(announcements, router, outbox))
         if on_ready is not None:
             on_ready()
-        while True:
-            frame = await inbox.get()
-            if frame is None:
-                break
-            if isinstance(frame, str):
-                reason = "text frame"
-                await _quietly(close(CLOSE_UNSUPPORTED, "text frames are not part of the protocol"))
-                break
-            try:
-                message = decode_message(frame, max_bytes=max_frame)
-            except ProtocolError as exc:
-                logger.warning("peer %s sent a bad frame: %s", peer_id, exc.reason)
-                reason = exc.reason
-                await _quietly(close(_close_code(exc), _close_reason(exc.reason)))
-                break
-            if isinstance(message, Join | Peer | Error | Auth):
-                logger.info("peer %s: unexpected %s ignored", peer_id, type(message).__name__)
-                continue
-            if check_sender and message.sender_id != peer_id:
-                # WebSocketServerAdapter.ts drops messages whose sender is not this socket's peer;
-                # the client adapter takes relayed ephemeral messages, which keep their author
-                logger.info("peer %s: message from %r ignored", peer_id, message.sender_id)
-                continue
-            router.dispatch(await asyncio.to_thread(synchronizer.receive, peer_id, message))
+        ended = False
+        while not ended:
+            frames = [await inbox.get()]
+            while len(frames) < RECEIVE_BATCH and not inbox.empty():
+                frames.append(inbox.get_nowait())
+            messages: list[Message] = []
+            for frame in frames:
+                if frame is None:
+                    ended = True
+                    break
+                if isinstance(frame, str):
+                    reason = "text frame"
+                    await _quietly(
+                        close(CLOSE_UNSUPPORTED, "text frames are not part of the protocol")
+                    )
+                    ended = True
+                    break
+                try:
+                    message = decode_message(frame, max_bytes=max_frame)
+                except ProtocolError as exc:
+                    logger.warning("peer %s sent a bad frame: %s", peer_id, exc.reason)
+                    reason = exc.reason
+                    await _quietly(close(_close_code(exc), _close_reason(exc.reason)))
+                    ended = True
+                    break
+                if isinstance(message, Join | Peer | Error | Auth):
+                    logger.info("peer %s: unexpected %s ignored", peer_id, type(message).__name__)
+                    continue
+                if check_sender and message.sender_id != peer_id:
+                    # WebSocketServerAdapter.ts drops messages whose sender is not this socket's
+                    # peer; the client adapter takes relayed ephemeral messages, which keep
+                    # their author
+                    logger.info("peer %s: message from %r ignored", peer_id, message.sender_id)
+                    continue
+                messages.append(message)
+            if messages:
+                router.dispatch(
+                    await asyncio.to_thread(_receive_all, synchronizer, peer_id, messages)
+                )
     finally:
         for task in (reader, writer, announcer):
             if task is None:
@@ -335,6 +352,17 @@ async def _run(
                 synchronizer.peer_disconnected(peer_id)
                 raise
     return reason
+
+
+def _receive_all(
+    synchronizer: Synchronizer, peer_id: str, messages: list[Message]
+) -> list[Message]:
+    """The messages that waited, handled in one trip to a worker thread: a trip per message
+    was a hand-over of the interpreter lock each way, which a busy node paid for in waiting."""
+    out: list[Message] = []
+    for message in messages:
+        out += synchronizer.receive(peer_id, message)
+    return out
 
 
 async def _announce(batches: Iterator[list[Message]], router: Router, outbox: Outbox) -> None:
