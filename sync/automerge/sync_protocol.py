@@ -269,6 +269,39 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     return message.encode()
 
 
+def announcement(heads: list[bytes], state: SyncState) -> bytes | None:
+    """The first message of a fresh sync state, made from our heads alone: what
+    generate_sync_message says first, but with `have: []` instead of a Bloom filter of every
+    change, so the document need not be loaded to say it. None when the state is not fresh.
+
+    A peer that lacks the document answers with empty heads (then the whole document goes, as
+    always); one that holds part of it answers with its heads and filter, from which the next
+    message finds what it lacks; one that holds changes we lack names them only after our next
+    message, which carries our filter: a round trip later, and only then. The reference reads
+    an empty `have` as "send only what I name" and names nothing yet (its own first message
+    with changes leaves the filter out likewise). A node announcing thousands of documents to a
+    new peer loaded each one for this message, and again when the peer asked for it."""
+    fresh = (
+        state.their_heads is None
+        and state.their_have is None
+        and not state.have_responded
+        and not state.shared_heads
+        and not state.last_sent_heads
+        and not state.sent_hashes
+        and not state.needs_reset
+    )
+    if not fresh or not heads:
+        return None
+    flags = FLAG_SUPPORTS_SYNC_RESET | (FLAG_READ_ONLY if state.read_only else 0)
+    version = MESSAGE_V2 if state.peer_supports_v2 else MESSAGE_V1
+    message = SyncMessage(version, list(heads), [], [], [], flags)
+    state.have_responded = True
+    state.omit_have = False
+    state.last_sent_heads = list(heads)
+    state.in_flight = True
+    return message.encode()
+
+
 def receive_sync_message(
     doc: Document, state: SyncState, data: bytes, admit: Admit | None = None
 ) -> list[Change]:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from sync.automerge import DecodeError, Document, SyncMessage, SyncState
 from sync.automerge.bloom import BloomFilter
-from sync.automerge.sync_protocol import Have
+from sync.automerge.sync_protocol import Have, announcement
 
 from .host import DocumentHost, PeerInfo
 from .messages import (
@@ -433,7 +433,9 @@ class Synchronizer:
         that peer shows it already holds our heads: then there is nothing to say, and the
         document is not even loaded when the host knows its heads without that. The entry
         stays, so a change on either side syncs as usual (the peer announces its own changes;
-        ours go out through document_changed)."""
+        ours go out through document_changed). To a peer new to the document, known heads are
+        announced without a load too (sync_protocol.announcement): it is loaded once, when the
+        peer answers."""
         with self.host.lock(document_id):
             heads = self.host.heads(document_id)
             doc = None
@@ -452,6 +454,12 @@ class Synchronizer:
                 with self._lock:
                     self._our_heads[document_id] = heads
                 return []
+            if doc is None and (data := announcement(heads, state)) is not None:
+                # a peer new to the document: our heads tell it, no load needed until it answers
+                entry.status = HAS
+                with self._lock:
+                    self._our_heads[document_id] = heads
+                return [Sync(self.peer_id, peer.info.peer_id, document_id, data)]
             if doc is None:
                 doc = self.host.open(document_id)
             if doc is None:

@@ -504,3 +504,76 @@ def test_a_peer_holding_less_than_its_saved_state_says_still_converges() -> None
     assert restored is not None
     assert (restored.get(ROOT, "second"), restored.get(ROOT, "third")) == (2, 3)
     assert restored.get_heads() == server.host.open(doc_id).get_heads()  # type: ignore[union-attr]
+
+
+class IndexedHost(CountingHost):
+    """Knows every stored document's heads without loading it (as a node's heads index does)
+    and keeps none loaded until asked: each `open` of a stored document is a load."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index: dict[str, list[bytes]] = {}
+
+    def add(self, document_id: str, doc: Document, *, announce: bool = False) -> None:
+        super().add(document_id, doc, announce=announce)
+        self.index[document_id] = doc.get_heads()
+        self._docs.pop(document_id)  # stored, not loaded
+
+    def heads(self, document_id: str) -> list[bytes] | None:
+        return self.index.get(document_id) or super().heads(document_id)
+
+    def open(self, document_id: str) -> Document | None:
+        if document_id not in self._docs and self.store.load(document_id) is not None:
+            self.loads += 1
+        return StoreHost.open(self, document_id)
+
+
+def test_documents_are_announced_to_a_new_peer_from_their_heads_and_loaded_once() -> None:
+    net = Network()
+    server = net.add(make_node("server", IndexedHost(), storage_id="server-storage"))
+    client = net.add(make_node("client", storage_id="client-storage"))
+    docs = dict(new_doc(n=n, title=f"Moestuin {n}") for n in range(5))
+    for doc_id, doc in docs.items():
+        server.host.add(doc_id, doc, announce=True)
+    net.connect("client", "server")
+    announced = [m for m in net.queue if isinstance(m[1], Sync) and m[1].sender_id == "server"]
+    assert len(announced) == 5
+    for _origin, message in announced:
+        first = SyncMessage.decode(message.data)  # type: ignore[union-attr]
+        assert first.heads == docs[message.document_id].get_heads()  # type: ignore[union-attr]
+        assert first.have == [] and first.changes == []
+    assert server.host.loads == 0  # type: ignore[attr-defined]
+    net.run()
+    for doc_id, doc in docs.items():
+        assert client.host.open(doc_id).to_py() == doc.to_py()  # type: ignore[union-attr]
+    assert server.host.loads == 5  # type: ignore[attr-defined]  # once each, when asked
+
+
+def test_a_new_peer_holding_its_own_changes_converges_after_a_heads_only_announcement() -> None:
+    """The peer had the document with edits of its own but no sync state: our first message
+    carries no filter, so what it has travels one round trip later, both ways."""
+    net = Network()
+    server = net.add(make_node("server", IndexedHost(), storage_id="server-storage"))
+    client = net.add(make_node("client", storage_id="client-storage"))
+    doc_id, doc = new_doc(title="Repair Café")
+    theirs = doc.fork()
+    with theirs.change() as tx:
+        tx.put(ROOT, "place", "Wezep")
+    with doc.change() as tx:
+        tx.put(ROOT, "when", "zaterdag")
+    server.host.add(doc_id, doc, announce=True)
+    client.host.add(doc_id, theirs)
+    net.connect("client", "server")
+    net.run()
+    ours, their = server.host.open(doc_id), client.host.open(doc_id)
+    assert ours is not None and their is not None
+    assert ours.get_heads() == their.get_heads()
+    assert (
+        ours.to_py()
+        == their.to_py()
+        == {
+            "title": "Repair Café",
+            "place": "Wezep",
+            "when": "zaterdag",
+        }
+    )
