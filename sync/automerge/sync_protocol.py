@@ -146,6 +146,11 @@ class SyncState:
     the reference itself sends while it needs changes): for a first message that presumes
     what the peer holds (sync/repo/synchronizer.py `_presume_saved_heads`). Cleared by the
     next message either way."""
+    spare_filter: bool = False
+    """Leave our Bloom filter out whenever the peer's last message named exactly our heads:
+    it then holds every change we hold, and a filter only tells a peer which of ours it lacks.
+    Off by default, where messages match the reference byte for byte; a node turns it on for
+    its peers (an acknowledgement was a third of a small round's bytes)."""
 
     def encode(self) -> bytes:
         out = bytearray((STATE_TYPE,))
@@ -232,6 +237,8 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
                 send_doc = True
     nothing_to_send = not send_doc and not hashes
     if state.omit_have and not nothing_to_send:
+        our_have = []
+    if state.spare_filter and their_heads is not None and sorted(their_heads) == our_heads:
         our_have = []
     if state.last_sent_heads == our_heads and state.have_responded:
         if (their_heads == our_heads or state.read_only) and nothing_to_send:

@@ -214,7 +214,7 @@ class Synchronizer:
             for peer in self._peers.values():
                 entry = peer.docs.get(document_id)
                 if entry is not None:
-                    entry.state = SyncState()
+                    entry.state = SyncState(spare_filter=True)
                     entry.status = UNKNOWN
                     entry.saved = None
             self._pending.pop(document_id, None)
@@ -252,7 +252,7 @@ class Synchronizer:
             entry = peer.docs.get(document_id)
             if entry is not None and entry.status == UNAVAILABLE:
                 # asking again after "unavailable": start over, as a fresh find() would
-                entry.state = SyncState()
+                entry.state = SyncState(spare_filter=True)
                 entry.status = UNKNOWN
         with self.host.lock(document_id):
             doc = self.host.open(document_id)
@@ -507,6 +507,7 @@ class Synchronizer:
                 for gone in [d for d, e in peer.docs.items() if e.status == UNAVAILABLE]:
                     del peer.docs[gone]
             loaded = list(state.shared_heads) if state.shared_heads else None
+            state.spare_filter = True
             return peer.docs.setdefault(document_id, _DocPeer(state, saved=loaded))
 
     def _generate(

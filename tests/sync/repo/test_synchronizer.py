@@ -416,8 +416,9 @@ def test_a_reconnect_syncs_exactly_the_documents_changed_meanwhile_on_either_sid
 
 def test_a_first_message_after_a_reconnect_carrying_changes_leaves_out_its_bloom_filter() -> None:
     """The change goes with the presumed heads but without `have`: the answer brings the peer's
-    heads and filter anyway, and a node sends its own changes in its own first message. When
-    both sides changed the document, they still converge in two messages each way at most."""
+    heads, and its filter when it holds changes of its own (a node also sends those in its own
+    first message). When both sides changed the document, they still converge in two messages
+    each way at most."""
     net, ids = _synced_pair(2)
     server, client = net.nodes["server"], net.nodes["client"]
     put(server, ids[0], "late", "from the server")
@@ -430,7 +431,8 @@ def test_a_first_message_after_a_reconnect_carrying_changes_leaves_out_its_bloom
     assert [m.sender_id for m in first] == ["server", "client"]
     opening = SyncMessage.decode(first[0].data)
     assert opening.changes and opening.have == []
-    assert SyncMessage.decode(first[1].data).have  # the answer keeps its filter
+    answer = SyncMessage.decode(first[1].data)
+    assert answer.heads == opening.heads and answer.have == []  # it holds just what we hold
     both = sync_messages(net.log, ids[1])
     assert len([m for m in both if m.sender_id == "server"]) <= 2
     assert len([m for m in both if m.sender_id == "client"]) <= 2
@@ -577,3 +579,25 @@ def test_a_new_peer_holding_its_own_changes_converges_after_a_heads_only_announc
             "when": "zaterdag",
         }
     )
+
+
+def test_an_acknowledgement_naming_the_peers_own_heads_carries_no_bloom_filter() -> None:
+    """The peer's last message named exactly our heads: it holds all we hold, so our answer
+    says our heads and leaves the filter out; both sides still settle in sync."""
+    net = Network()
+    server = net.add(make_node("server", storage_id="server-storage"))
+    client = net.add(make_node("client", storage_id="client-storage"))
+    doc_id, doc = new_doc(title="Geefkast")
+    server.host.add(doc_id, doc, announce=True)
+    net.connect("client", "server")
+    net.run()
+    from_client = [
+        SyncMessage.decode(m.data)  # type: ignore[union-attr]
+        for m in net.log
+        if isinstance(m, Sync | Request) and m.sender_id == "client"
+    ]
+    last = from_client[-1]
+    assert last.heads == doc.get_heads() and last.have == [] and last.changes == []
+    assert client.host.open(doc_id).get_heads() == doc.get_heads()  # type: ignore[union-attr]
+    status = server.sync.status("client")
+    assert (status.documents, status.behind) == (1, 0)
