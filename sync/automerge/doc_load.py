@@ -5,8 +5,8 @@ A saved document already lists every op where it belongs: map ops by key, then i
 elements in document order, each element's insert op followed by the ops on it. Applying the
 changes one op at a time searched for every element's place again (RGA integration) and grew
 every sequence block by inserts in the middle; for a node taking in thousands of documents from
-a peer that was most of the work. Here each op is checked as `OpSet.check_change` checks it, in
-the order the changes would apply, and then put in place in one pass.
+a peer that was most of the work. Here each change is checked by `OpSet.check_change`, in the
+order the changes would apply, and its ops are then put in place in one pass.
 
 The result must be exactly what applying the changes gives, so the stored element order is only
 taken when it is the order integration produces: a depth-first walk of the insert tree, each
@@ -21,10 +21,11 @@ from itertools import chain
 from operator import sub
 
 from .change import Change
+from .errors import DecodeError
 from .op import Op
 from .opset import ObjState, OpSet
 from .sequence import BLOCK_MAX, Block, Element, Sequence, value_row
-from .values import DEL, HEAD, MAKE_ACTIONS, MARK, SET, OpId
+from .values import DEL, HEAD, MAKE_ACTIONS, SET, OpId
 
 FILL = BLOCK_MAX // 2
 """Elements per block when a sequence is built whole: room left for the inserts that follow."""
@@ -44,7 +45,6 @@ def build_opset(changes: list[Change], stored_ops: list[Op]) -> OpSet | None:
             for op in change.ops:
                 op.succ = ()
                 op.elem = None
-                op.vrow = None
     return opset
 
 
@@ -56,40 +56,22 @@ def _build(changes: list[Change], stored_ops: list[Op]) -> OpSet | None:
     marks = False
     unsorted: list[list[Op]] = []  # element op lists or map buckets to put in id order
     for change in changes:
+        try:
+            opset.check_change(change)  # the rules every change is applied under
+        except DecodeError:
+            return None
         for op in change.ops:
             op_id = op.id
-            if op_id in ops:
-                return None
-            state = objects.get(op.obj)
-            if state is None:
-                return None
+            state = objects[op.obj]
             key = op.key
             action = op.action
             seq = state.seq
-            if seq is None:
-                if type(key) is not str or op.insert or action == MARK:
-                    return None
-            else:
-                if type(key) is str:
-                    return None
-                if op.insert:
-                    if op.pred or (key != HEAD and key not in seq.by_id):
-                        return None
-                    if not key < op_id:
-                        return None  # integration would depend on the order of arrival
-                elif action == MARK or key == HEAD or key not in seq.by_id:
-                    return None
+            placed = seq is not None and (op.insert or action != DEL)
+            if placed and not key < op_id:  # type: ignore[operator]  # an element id here
+                return None  # placement would depend on the order of arrival
             for p in op.pred:
-                target = ops.get(p)
-                if target is None:
-                    return None
-                if target.obj != op.obj or (target.id if target.insert else target.key) != key:
-                    return None
-                succ = target.succ
-                if type(succ) is list:
-                    succ.append(op)
-                else:
-                    target.succ = [op]
+                target = ops[p]
+                target.overwritten_by(op)
                 objects[target.obj].overwritten = True
             ops[op_id] = op
             if op_id[0] > max_op:
@@ -116,8 +98,6 @@ def _build(changes: list[Change], stored_ops: list[Op]) -> OpSet | None:
                 seq.by_id[op_id] = elem
             else:
                 elem = seq.by_id[key]  # type: ignore[index]
-                if not elem.id < op_id:
-                    return None  # it would sort before the insert op
                 op.elem = elem
                 if elem.ops[-1].id > op_id:
                     unsorted.append(elem.ops)

@@ -181,22 +181,11 @@ class Document:
                 try:
                     self._apply_batch(changes[count:])
                 except DecodeError:
-                    self._clear()  # as applying them all would have left it: empty
+                    self._rollback(0)  # as applying them all would have left it: empty
                     raise
                 return held
         self._apply_batch(decoded)
         return held
-
-    def _clear(self) -> None:
-        self._opset = OpSet()
-        self._changes = []
-        self._rows = ChangeRows()
-        self._by_hash = {}
-        self._heads = set()
-        self._by_actor = {}
-        self._queue = []
-        self._saved = 0
-        self._stored, self._stored_count = None, 0
 
     def _keep_stored(self, data: bytes) -> None:
         """`data` was loaded into an empty document: remember it as what `stored_bytes` gives,

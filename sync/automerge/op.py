@@ -66,6 +66,14 @@ class Op:
         """A map op's value as a saved document writes it (metadata word, bytes), kept when the
         op joins the op set, as sequence blocks keep theirs (sequence.Block.meta/raw)."""
 
+    def overwritten_by(self, op: Op) -> None:
+        """Note a successor (the first one makes the list)."""
+        succ = self.succ
+        if type(succ) is list:
+            succ.append(op)
+        else:
+            self.succ = [op]
+
     def is_visible(self) -> bool:
         if self.action == INC or self.action == MARK:
             return False

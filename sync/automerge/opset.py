@@ -131,11 +131,7 @@ class OpSet:
         touched: list[Element] = []
         for p in op.pred:
             pred_op = ops[p]
-            succ = pred_op.succ
-            if type(succ) is list:
-                succ.append(op)
-            else:
-                pred_op.succ = [op]
+            pred_op.overwritten_by(op)
             self.objects[pred_op.obj].overwritten = True
             if pred_op.elem is not None:
                 touched.append(pred_op.elem)
