@@ -102,7 +102,8 @@ class NodeHost:
         except (NotFound, ValueError):
             return None
         if self.held_changes is not None and self.held_changes.has(document_id):
-            doc.hold(self.held_changes.hashes(document_id))  # what sync must not ask for again
+            # what sync must not ask for again, and what it must ask for to let them in later
+            doc.hold(self.held_changes.hashes(document_id), self.held_changes.deps(document_id))
         return doc
 
     def heads(self, document_id: str) -> list[bytes] | None:

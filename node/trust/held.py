@@ -81,6 +81,16 @@ class HeldChanges:
         with self._lock:
             return [bytes.fromhex(h) for h in self._index.get(document_id, {})]
 
+    def deps(self, document_id: str) -> dict[bytes, list[bytes]]:
+        """What each held change depends on (for entries kept before this was noted: nothing),
+        so a reloaded document still asks for a dependency of theirs that never arrived."""
+        with self._lock:
+            entries = self._index.get(document_id, {})
+            return {
+                bytes.fromhex(h): [bytes.fromhex(d) for d in e.get("deps", [])]
+                for h, e in entries.items()
+            }
+
     def has(self, document_id: str) -> bool:
         return document_id in self._index
 
@@ -139,6 +149,7 @@ class HeldChanges:
                     "reason": reason[:300],
                     "at": now,
                     "size": len(change.raw),
+                    "deps": [d.hex() for d in change.deps],
                 }
                 self._bytes += len(change.raw)
                 new += 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time as _time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -67,7 +67,8 @@ class Document:
         self._heads: set[bytes] = set()
         self._by_actor: dict[bytes, list[Change]] = {}
         self._queue: list[Change] = []
-        self._held: set[bytes] = set()  # hashes refused by an Admit; see `held`
+        # hashes refused by an Admit (see `held`) → their deps, () when not known (`hold`)
+        self._held: dict[bytes, tuple[bytes, ...]] = {}
         self._saved = 0  # how many changes save()/save_incremental() have written out
         self._stored: bytes | None = None  # bytes that load as the first _stored_count changes
         self._stored_count = 0
@@ -118,7 +119,7 @@ class Document:
 
     def _record(self, change: Change) -> None:
         if self._held:
-            self._held.discard(change.hash)
+            self._held.pop(change.hash, None)
         self._changes.append(change)
         self._rows.append(change)
         self._by_hash[change.hash] = change
@@ -144,7 +145,7 @@ class Document:
                 decoded.extend(self._decode_chunks(bytes(data), allow_document=False))
             decoded, held = self._admitted(decoded, admit)
             self._apply_batch(decoded)
-        self._held.update(c.hash for c in held)
+        self._held.update((c.hash, tuple(c.deps)) for c in held)
         return held
 
     def _load_admitted(self, data: bytes, admit: Admit | None) -> list[Change]:
@@ -159,7 +160,7 @@ class Document:
                 decoded, held = self._admitted(self._decode_chunks(data, True), admit)
                 self._apply_batch(decoded)
         if held:
-            self._held.update(c.hash for c in held)
+            self._held.update((c.hash, tuple(c.deps)) for c in held)
         elif empty:
             self._keep_stored(data)
         return held
@@ -216,7 +217,11 @@ class Document:
         self, changes: list[Change], admit: Admit | None
     ) -> tuple[list[Change], list[Change]]:
         """Split arriving changes into those to apply and those to hold (refused by `admit`, or
-        depending on a held one). Known changes are let through: applying them is a no-op."""
+        depending on a held one). Known changes are let through: applying them is a no-op.
+
+        Changes already queued for a missing dependency are held too when that dependency turns
+        out held: a peer's Bloom filter can wrongly claim we have a change, so a change on top
+        of a forgery may come first and the forgery only when we ask for it."""
         if admit is None:
             return changes, []
         held: dict[bytes, Change] = {}
@@ -226,11 +231,12 @@ class Document:
         if not held and not self._held:
             return changes, []
         # held before and not let through now: still missing for what builds on it
-        still_held = self._held - {c.hash for c in changes if c.hash not in held}
+        still_held = self._held.keys() - {c.hash for c in changes if c.hash not in held}
+        waiting = changes + self._queue
         grew = True
         while grew:  # a change on top of a held one cannot be applied without it
             grew = False
-            for change in changes:
+            for change in waiting:
                 if (
                     change.hash not in held
                     and change.hash not in self._by_hash
@@ -238,6 +244,8 @@ class Document:
                 ):
                     held[change.hash] = change
                     grew = True
+        if self._queue:
+            self._queue = [c for c in self._queue if c.hash not in held]
         return [c for c in changes if c.hash not in held], list(held.values())
 
     @property
@@ -246,9 +254,15 @@ class Document:
         for them again (they are not "missing"). Gone from here once applied."""
         return frozenset(self._held)
 
-    def hold(self, hashes: Iterable[bytes]) -> None:
-        """Remember changes held before (by a caller that keeps them, across a reload)."""
-        self._held.update(h for h in hashes if h not in self._by_hash)
+    def hold(
+        self, hashes: Iterable[bytes], deps: Mapping[bytes, Iterable[bytes]] | None = None
+    ) -> None:
+        """Remember changes held before (by a caller that keeps them, across a reload). With
+        their `deps`, sync goes on asking for a dependency of theirs that never arrived."""
+        deps = deps or {}
+        for h in hashes:
+            if h not in self._by_hash:
+                self._held[h] = tuple(deps.get(h, ()))
 
     def load_incremental(self, data: bytes) -> int:
         """Apply a saved document and/or change chunks; returns how many changes were added."""
@@ -404,12 +418,18 @@ class Document:
         return change.raw if change else None
 
     def get_missing_deps(self, heads: list[bytes] | None = None) -> list[bytes]:
-        """Hashes we need before the queued changes (and the given heads) can be applied."""
+        """Hashes we need before the queued changes (and the given heads) can be applied, and
+        those held changes depend on: a held change is let in later only with its ancestry."""
         queued = {c.hash for c in self._queue}
+        held = self._held
         missing: set[bytes] = set()
         for change in self._queue:
             for dep in change.deps:
-                if dep not in self._by_hash and dep not in queued:
+                if dep not in self._by_hash and dep not in queued and dep not in held:
+                    missing.add(dep)
+        for held_deps in held.values():
+            for dep in held_deps:
+                if dep not in self._by_hash and dep not in queued and dep not in held:
                     missing.add(dep)
         for head in heads or []:
             if head not in self._by_hash and head not in queued and head not in self._held:

@@ -149,7 +149,12 @@ def test_an_app_connection_vouches_for_new_actors_but_never_in_a_catalog() -> No
 
 def test_held_changes_are_kept_listed_bounded_and_dropped(tmp_path: Path) -> None:
     held = HeldChanges(tmp_path / "held")
-    changes = [change_by(actor()) for _ in range(3)]
+    doc = Document(actor())
+    for title in ("iets", "iets anders"):
+        with doc.change() as tx:
+            tx.put(ROOT, "title", title)
+    on_top = doc.changes_since([])[-1]  # builds on the first
+    changes = [change_by(actor()), change_by(actor()), on_top]
     assert held.keep("2Ri8ThtHFdW1ebvALCjfZbS3PX9B", changes, "Bathmen", "niemand") == 3
     assert held.keep("2Ri8ThtHFdW1ebvALCjfZbS3PX9B", changes, "Bathmen", "niemand") == 0
     [row] = held.listing()
@@ -160,6 +165,8 @@ def test_held_changes_are_kept_listed_bounded_and_dropped(tmp_path: Path) -> Non
     assert {data for _, data in again.load("2Ri8ThtHFdW1ebvALCjfZbS3PX9B")} == {
         c.raw for c in changes
     }
+    # what they build on, so a reloaded document asks for a dependency that never came
+    assert again.deps("2Ri8ThtHFdW1ebvALCjfZbS3PX9B") == {c.hash: c.deps for c in changes}
     again.drop("2Ri8ThtHFdW1ebvALCjfZbS3PX9B", [c.hash for c in changes])
     assert (
         again.listing() == [] and not (tmp_path / "held" / "2Ri8ThtHFdW1ebvALCjfZbS3PX9B").exists()
