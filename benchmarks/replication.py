@@ -303,8 +303,11 @@ class Reference:
     """One `node replication_reference.mjs` process, spoken to in JSON lines."""
 
     def __init__(self) -> None:
+        # MEKAAR_JS_PROFILE=<folder>: each reference process writes a V8 CPU profile there
+        profile = os.environ.get("MEKAAR_JS_PROFILE")
+        flags = ["--cpu-prof", "--cpu-prof-dir", profile] if profile else []
         self.proc = subprocess.Popen(
-            ["node", str(REFERENCE)],
+            ["node", *flags, str(REFERENCE)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=sys.stderr,
@@ -316,10 +319,20 @@ class Reference:
         self._next += 1
         self.proc.stdin.write((json.dumps({"id": self._next, "cmd": cmd, **args}) + "\n").encode())
         self.proc.stdin.flush()
-        ready, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
-        if not ready:
-            raise RuntimeError(f"the reference gave no answer to {cmd} in {TIMEOUT:.0f} s")
-        answer = json.loads(self.proc.stdout.readline())
+        while True:
+            ready, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
+            if not ready:
+                raise RuntimeError(f"the reference gave no answer to {cmd} in {TIMEOUT:.0f} s")
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the reference exited during {cmd} ({self.proc.wait(10)})")
+            try:
+                answer = json.loads(line)
+            except ValueError:  # a line someone logged: not ours to read, but worth seeing
+                print(f"  reference: {line.decode(errors='replace').rstrip()}", file=sys.stderr)
+                continue
+            if isinstance(answer, dict) and answer.get("id") == self._next:
+                break
         if not answer["ok"]:
             raise RuntimeError(f"{cmd}: {answer['error']}")
         return answer["result"]
