@@ -23,6 +23,7 @@ from . import content as c
 from . import contributions
 from .catalog_id import catalog_id_of
 from .generation import bump
+from .locks import lock_documents
 from .models import (
     ID,
     AllianceRow,
@@ -84,6 +85,7 @@ async def project(
     rows = rows_of(content)
     if rows is None:
         return None
+    await lock_documents(session, [content["id"]])
     await write_rows(session, content, rows, fresh=fresh)
     await bump(session)
     return rows
@@ -179,6 +181,7 @@ async def projected_kind(session: AsyncSession, doc_id: str) -> str | None:
 
 async def remove(session: AsyncSession, doc_id: str) -> None:
     """Drop every projected row of one document, whatever its type."""
+    await lock_documents(session, [doc_id])
     await _delete(session, doc_id, tuple(_OWNED))
     await bump(session)
 

@@ -206,6 +206,12 @@ def _hashes_to_send(doc: Document, have: list[Have], need: list[bytes]) -> list[
     return out
 
 
+def _flags_and_version(state: SyncState) -> tuple[int, int]:
+    """What our next message says of us, and the format the peer reads."""
+    flags = FLAG_SUPPORTS_SYNC_RESET | (FLAG_READ_ONLY if state.read_only else 0)
+    return flags, MESSAGE_V2 if state.peer_supports_v2 else MESSAGE_V1
+
+
 def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     our_heads = doc.get_heads()
     their_heads = state.their_heads
@@ -215,8 +221,7 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
         [_bloom_since(doc, state.shared_heads)] if all(h in their_set for h in our_need) else []
     )
 
-    flags = FLAG_SUPPORTS_SYNC_RESET | (FLAG_READ_ONLY if state.read_only else 0)
-    version = MESSAGE_V2 if state.peer_supports_v2 else MESSAGE_V1
+    flags, version = _flags_and_version(state)
     if state.their_have:
         first = state.their_have[0]
         if not all(h in doc._by_hash for h in first.last_sync):
@@ -299,8 +304,7 @@ def announcement(heads: list[bytes], state: SyncState) -> bytes | None:
     )
     if not fresh or not heads:
         return None
-    flags = FLAG_SUPPORTS_SYNC_RESET | (FLAG_READ_ONLY if state.read_only else 0)
-    version = MESSAGE_V2 if state.peer_supports_v2 else MESSAGE_V1
+    flags, version = _flags_and_version(state)
     message = SyncMessage(version, list(heads), [], [], [], flags)
     state.have_responded = True
     state.omit_have = False

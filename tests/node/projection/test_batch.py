@@ -200,3 +200,36 @@ def test_a_document_projected_by_a_local_edit_after_the_batch_looked_is_replaced
         assert await _dump(node) == expected
 
     asyncio.run(check())
+
+
+def test_two_transactions_projecting_the_same_new_document_both_succeed(node: Node) -> None:
+    """A resident's edit and a peer's version of a document nobody projected yet, at once: the
+    second waits for the first (PostgreSQL: an advisory lock per document; SQLite: its write
+    lock) and then replaces its rows, instead of breaking the unique key with a duplicate."""
+    ids = _village(node)
+    contents = [node.documents.read(i) for i in ids]
+
+    async def check() -> None:
+        await _clear(node)
+        first = node.sessions()
+        second = node.sessions()
+        async with first, second:
+            await project(first, contents[0])  # uncommitted: the rows are not visible yet
+
+            async def batch() -> None:
+                await project_all(second, contents, fresh=set(ids))
+                await second.commit()
+
+            waiting = asyncio.create_task(batch())
+            await asyncio.sleep(0.3)  # the batch is under way (and must wait)
+            assert not waiting.done()
+            await first.commit()
+            await asyncio.wait_for(waiting, 30)
+        async with node.sessions() as session:
+            assert len(await projected_kinds(session, ids)) == len(ids)
+            rows = await session.scalars(
+                select(SearchEntryRow.doc_id).where(SearchEntryRow.doc_id == ids[0])
+            )
+            assert list(rows) == [ids[0]]
+
+    asyncio.run(check())
