@@ -8,6 +8,8 @@
     MEKAAR_PYSPY=$(which py-spy) python benchmarks/replication.py --profile --keep
                                                 # B sampled by py-spy instead (threads holding
                                                 # the GIL), raw stacks in node-b-<round>.txt
+    MEKAAR_JS_PROFILE=/tmp/js python benchmarks/replication.py
+                                                # V8 CPU profiles of both reference processes
 
 Two real nodes (`mekaar serve` subprocesses, tests/federation/nodes.py): A holds N initiative
 documents with a history (posted, the description typed in three edits, two supports, two tasks),
@@ -423,6 +425,7 @@ def run_python(
                         spy,
                         "record",
                         "--gil",
+                        "--nonblocking",  # never pauses B: a paused node hung at its stop
                         "-r",
                         "200",
                         "-f",
