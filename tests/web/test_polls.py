@@ -132,3 +132,32 @@ def test_the_same_vote_again_changes_nothing(client: TestClient[Litestar]) -> No
     assert post_form(client, f"/peilingen/{poll}/stem", changed).status_code == 303
     assert heads() != once
     assert client.get(f"/api/polls/{poll}").json()["voter_count"] == 1
+
+
+def test_the_list_of_decisions_shows_open_ones_then_closed_with_what_they_are_about(
+    client: TestClient[Litestar],
+) -> None:
+    register(client, "Anna")
+    thread = _created(
+        post_form(client, "/gesprekken", {"title": "Het <b>schoolgebouw</b>", "intro": "Wat nu?"})
+    )
+    assert client.get("/peilingen").status_code == 200  # nothing yet: a page, not 405
+    assert "Er staat nu geen besluit open." in client.get("/peilingen").text
+    hostile = "<script>alert('buurdorp')</script> Buurthuis?"
+    first = _created(
+        post_form(client, "/peilingen", {**PROPOSAL, "title": hostile, "about": thread})
+    )
+    second = _created(
+        post_form(client, "/peilingen", {**PROPOSAL, "title": "Een bankje", "about": thread})
+    )
+    assert (
+        post_form(client, f"/peilingen/{second}/sluiten", {"statement": "Ja."}).status_code == 303
+    )
+
+    page = client.get("/peilingen").text
+    assert page_problems(page) == [] and repeated_ids(page) == []
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "<b>schoolgebouw</b>" not in page and f'href="/gesprekken/{thread}"' in page
+    opened, closed = page.split("Onlangs gesloten")
+    assert f"/peilingen/{first}" in opened and f"/peilingen/{second}" in closed
+    assert 'href="/peilingen"' in client.get(f"/gesprekken/{thread}").text

@@ -15,6 +15,7 @@ from node.errors import Invalid
 from node.polls import service
 from node.polls.forms import OutcomeForm, PollForm, VoteForm
 from node.polls.views import get_poll
+from node.projection.polls import decisions
 from node.runtime import Node
 
 from ..deps import ActingDep, Db, NodeDep
@@ -35,6 +36,14 @@ async def _detail(
         **extra,
     }
     return Template("polls/detail.html", context=context, status_code=status_code)
+
+
+@get("/peilingen", include_in_schema=False)
+async def polls_page(node: NodeDep, db: Db) -> Template:
+    """Every open decision on this node and the latest closed: one place to see what is being
+    decided, whichever discussion or initiative it belongs to."""
+    opened, closed = await decisions(db, node.clock())
+    return Template("polls/list.html", context={"opened": opened, "closed": closed})
 
 
 @get("/peilingen/nieuw", include_in_schema=False)
@@ -87,4 +96,4 @@ async def close_poll(
     return see_other(f"/peilingen/{poll_id}")
 
 
-ROUTES = [new_poll_page, start_poll, poll_page, vote, close_poll]
+ROUTES = [polls_page, new_poll_page, start_poll, poll_page, vote, close_poll]
