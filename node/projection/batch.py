@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .generation import bump
-from .locks import lock_documents
+from .locks import lock_projection
 from .models import SearchEntryRow, VillageRow
 from .project import _OWNED, Rows, has_many_children, rows_of, write_rows
 
@@ -51,8 +51,7 @@ async def project_all(
     Tables are filled in the order their builders list them, parents before children, so a
     child row never precedes its parent even with foreign keys enforced. Ids must be distinct.
     """
-    contents = list(contents)
-    await lock_documents(session, [c["id"] for c in contents if isinstance(c.get("id"), str)])
+    await lock_projection(session)
     clear: dict[str, list[str]] = {}
     tables: dict[Any, list[dict[str, Any]]] = {}
     built: dict[str, Rows] = {}

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
+from .locks import lock_projection
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ class ProjectionState(Base):
 
 async def bump(session: AsyncSession) -> None:
     """Mark the projection as changed; takes effect when the session commits."""
+    await lock_projection(session)  # before this row's lock, as every projecting transaction
     session.info[BUMPED] = True
     result = await session.execute(
         update(ProjectionState)

@@ -23,7 +23,7 @@ from . import content as c
 from . import contributions
 from .catalog_id import catalog_id_of
 from .generation import bump
-from .locks import lock_documents
+from .locks import lock_projection
 from .models import (
     ID,
     AllianceRow,
@@ -85,7 +85,7 @@ async def project(
     rows = rows_of(content)
     if rows is None:
         return None
-    await lock_documents(session, [content["id"]])
+    await lock_projection(session)
     await write_rows(session, content, rows, fresh=fresh)
     await bump(session)
     return rows
@@ -181,7 +181,7 @@ async def projected_kind(session: AsyncSession, doc_id: str) -> str | None:
 
 async def remove(session: AsyncSession, doc_id: str) -> None:
     """Drop every projected row of one document, whatever its type."""
-    await lock_documents(session, [doc_id])
+    await lock_projection(session)
     await _delete(session, doc_id, tuple(_OWNED))
     await bump(session)
 

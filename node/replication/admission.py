@@ -17,6 +17,7 @@ from ..notifications import news
 from ..peers import service as peers
 from ..projection import remove
 from ..projection.batch import project_all, projected_kinds
+from ..projection.locks import lock_projection
 
 __all__ = ["Arrival", "admit", "admit_all", "problem_with"]
 
@@ -42,6 +43,7 @@ async def admit(
 async def admit_all(session: AsyncSession, arrivals: list[Arrival]) -> dict[str, str]:
     """`admit` for many documents (distinct ids) in a few statements per batch rather than per
     document; returns the reasons of those quarantined. The caller commits."""
+    await lock_projection(session)  # first: what is projected now is read under it
     reasons: dict[str, str] = {}
     valid: list[Arrival] = []
     for arrival in arrivals:

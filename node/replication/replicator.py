@@ -48,7 +48,7 @@ from ..trust.held import HeldChanges
 from .admission import Arrival, admit_all
 from .catalog import bind_actor, bind_actors, ensure_catalog
 from .erasing import apply_erasures
-from .host import Grant, NodeHost
+from .host import NOT_VOUCHED, Grant, NodeHost
 from .pending import PendingProjections
 from .sync_states import SyncStateFiles
 
@@ -262,12 +262,16 @@ class Replicator:
                     doc.hold(h for h, _ in stored)
                 before = doc.get_heads()
                 try:
-                    doc.apply_changes([data for _, data in stored], admit)
+                    still_held = doc.apply_changes([data for _, data in stored], admit)
                 except DecodeError as exc:
                     log.warning("held changes of %s unreadable, dropped: %s", document_id, exc)
                     self.held.drop(document_id, [h for h, _ in stored])
                     continue
                 applied = [h for h, _ in stored if doc.get_change_by_hash(h) is not None]
+                kept = {h for h, _ in stored}
+                waiting = [c for c in still_held if c.hash not in kept]  # they built on one
+                if waiting:
+                    self.held.keep(document_id, waiting, HELD_PEER, NOT_VOUCHED)
                 if doc.get_heads() != before:
                     self.host.pending.mark(document_id, HELD_PEER)
                     if fresh:

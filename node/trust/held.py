@@ -135,9 +135,13 @@ class HeldChanges:
         new = 0
         with self._lock:
             entries = self._index.setdefault(document_id, {})
+            refreshed = False
             for change in changes:
                 key = change.hash.hex()
                 if key in entries:
+                    if "deps" not in entries[key]:  # kept before deps were noted
+                        entries[key]["deps"] = [d.hex() for d in change.deps]
+                        refreshed = True
                     continue
                 folder.mkdir(parents=True, exist_ok=True)
                 # no fsync per change: the index is written (and synced) last, and an entry
@@ -155,6 +159,8 @@ class HeldChanges:
                 new += 1
             if not entries:
                 del self._index[document_id]
+                return 0
+            if not new and not refreshed:
                 return 0
             self._bound(document_id)
             if document_id in self._index:

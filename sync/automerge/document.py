@@ -145,7 +145,7 @@ class Document:
                 decoded.extend(self._decode_chunks(bytes(data), allow_document=False))
             decoded, held = self._admitted(decoded, admit)
             self._apply_batch(decoded)
-        self._held.update((c.hash, tuple(c.deps)) for c in held)
+        self._settle_held(decoded, held)
         return held
 
     def _load_admitted(self, data: bytes, admit: Admit | None) -> list[Change]:
@@ -159,9 +159,8 @@ class Document:
             else:
                 decoded, held = self._admitted(self._decode_chunks(data, True), admit)
                 self._apply_batch(decoded)
-        if held:
-            self._held.update((c.hash, tuple(c.deps)) for c in held)
-        elif empty:
+                self._settle_held(decoded, held)
+        if empty and not held:
             self._keep_stored(data)
         return held
 
@@ -184,8 +183,10 @@ class Document:
                 except DecodeError:
                     self._rollback(0)  # as applying them all would have left it: empty
                     raise
+                self._settle_held(decoded, held)
                 return held
         self._apply_batch(decoded)
+        self._settle_held(decoded, held)
         return held
 
     def _keep_stored(self, data: bytes) -> None:
@@ -244,9 +245,22 @@ class Document:
                 ):
                     held[change.hash] = change
                     grew = True
-        if self._queue:
-            self._queue = [c for c in self._queue if c.hash not in held]
         return [c for c in changes if c.hash not in held], list(held.values())
+
+    def _settle_held(self, admitted: list[Change], held: list[Change]) -> None:
+        """After a batch went in whole: note what was held (and take queued changes that now
+        wait on a held one out of the queue: they are the caller's to keep), and forget as held
+        what was let through but still waits for a dependency."""
+        if self._held:
+            for change in admitted:
+                self._held.pop(change.hash, None)
+        if not held:
+            return
+        hashes = {c.hash for c in held}
+        if self._queue:
+            self._queue = [c for c in self._queue if c.hash not in hashes]
+        for change in held:
+            self._held[change.hash] = tuple(change.deps)
 
     @property
     def held(self) -> frozenset[bytes]:
@@ -261,7 +275,7 @@ class Document:
         their `deps`, sync goes on asking for a dependency of theirs that never arrived."""
         deps = deps or {}
         for h in hashes:
-            if h not in self._by_hash:
+            if h not in self._by_hash and (deps.get(h) or h not in self._held):
                 self._held[h] = tuple(deps.get(h, ()))
 
     def load_incremental(self, data: bytes) -> int:
@@ -418,8 +432,7 @@ class Document:
         return change.raw if change else None
 
     def get_missing_deps(self, heads: list[bytes] | None = None) -> list[bytes]:
-        """Hashes we need before the queued changes (and the given heads) can be applied, and
-        those held changes depend on: a held change is let in later only with its ancestry."""
+        """Hashes we need before the queued changes (and the given heads) can be applied."""
         queued = {c.hash for c in self._queue}
         held = self._held
         missing: set[bytes] = set()
@@ -427,14 +440,26 @@ class Document:
             for dep in change.deps:
                 if dep not in self._by_hash and dep not in queued and dep not in held:
                     missing.add(dep)
-        for held_deps in held.values():
-            for dep in held_deps:
-                if dep not in self._by_hash and dep not in queued and dep not in held:
-                    missing.add(dep)
         for head in heads or []:
             if head not in self._by_hash and head not in queued and head not in self._held:
                 missing.add(head)
         return sorted(missing)
+
+    def missing_for_held(self) -> list[bytes]:
+        """Hashes held changes depend on that are neither here, queued nor held: a held change
+        can only be let in later with its ancestry. Kept apart from get_missing_deps: sync asks
+        for these once per peer and goes quiet either way, as the peer may never have them
+        (a held change whose dependency the holder dropped)."""
+        queued = {c.hash for c in self._queue}
+        held = self._held
+        return sorted(
+            {
+                dep
+                for deps in held.values()
+                for dep in deps
+                if dep not in self._by_hash and dep not in queued and dep not in held
+            }
+        )
 
     def _clock(self, heads: Iterable[bytes]) -> Clock:
         heads = list(heads)

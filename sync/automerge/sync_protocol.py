@@ -146,6 +146,9 @@ class SyncState:
     the reference itself sends while it needs changes): for a first message that presumes
     what the peer holds (sync/repo/synchronizer.py `_presume_saved_heads`). Cleared by the
     next message either way."""
+    asked_for_held: set[bytes] = field(default_factory=set)
+    """What held changes depend on that we asked this peer for already (Document.
+    missing_for_held): asked once, so that sync goes quiet even if the peer never sends it."""
     spare_filter: bool = False
     """Leave our Bloom filter out whenever the peer's last message named exactly our heads:
     it then holds every change we hold, and a filter only tells a peer which of ours it lacks.
@@ -216,6 +219,7 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     our_heads = doc.get_heads()
     their_heads = state.their_heads
     our_need = doc.get_missing_deps(their_heads or [])
+    held_need = [h for h in doc.missing_for_held() if h not in state.asked_for_held]
     their_set = set(their_heads or [])
     our_have = (
         [_bloom_since(doc, state.shared_heads)] if all(h in their_set for h in our_need) else []
@@ -246,9 +250,10 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     if state.spare_filter and their_heads is not None and sorted(their_heads) == our_heads:
         our_have = []
     if state.last_sent_heads == our_heads and state.have_responded:
-        if (their_heads == our_heads or state.read_only) and nothing_to_send:
+        quiet = nothing_to_send and not held_need
+        if (their_heads == our_heads or state.read_only) and quiet:
             return None
-        if nothing_to_send and not our_need and _only_held_differ(doc, their_heads):
+        if quiet and not our_need and _only_held_differ(doc, their_heads):
             return None  # they hold changes we held on purpose: asking again would never end
         if state.in_flight:
             return None
@@ -272,7 +277,9 @@ def generate_sync_message(doc: Document, state: SyncState) -> bytes | None:
     else:
         changes = [doc._by_hash[h].raw for h in hashes]
         sent = hashes
-    message = SyncMessage(version, heads, our_need, our_have, changes, flags)
+    need = sorted(set(our_need) | set(held_need)) if held_need else our_need
+    message = SyncMessage(version, heads, need, our_have, changes, flags)
+    state.asked_for_held.update(held_need)
     state.have_responded = True
     state.omit_have = False
     state.last_sent_heads = our_heads

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from sync.automerge import ROOT, Document, ObjType, SyncState
 from sync.automerge.bloom import BloomFilter
 from sync.automerge.change import Change, decode_change
+from sync.automerge.errors import DecodeError
+from sync.automerge.sync_protocol import SyncMessage
 
 TRUSTED = bytes.fromhex("aa" * 16)
 ALSO_TRUSTED = bytes.fromhex("cc" * 16)
@@ -165,8 +167,8 @@ def test_a_forgery_that_comes_after_what_builds_on_it_holds_both() -> None:
     assert receiver.get_missing_deps() == [forgery_hash]
     held = receiver.apply_changes(forgery, trusted)
     assert {c.actor for c in held} == {FORGER, TRUSTED}
-    assert receiver.get_missing_deps() == []  # nothing left to ask for
-    assert receiver.held == {c.hash for c in held}
+    assert receiver.get_missing_deps() == [] and receiver.missing_for_held() == []
+    assert receiver.held == {c.hash for c in held} and receiver._queue == []
     assert receiver.to_py() == {"title": "Moestuin", "tasks": []}
 
 
@@ -182,14 +184,17 @@ def test_a_held_change_asks_for_its_missing_ancestry() -> None:
     second = sender.get_changes([first_hash])
 
     assert len(receiver.apply_changes(second, trusted)) == 1
-    assert receiver.get_missing_deps() == [first_hash]
+    assert receiver.missing_for_held() == [first_hash]
+    assert receiver.get_missing_deps() == []  # what queued changes need: none wait
     assert len(receiver.apply_changes(first, trusted)) == 1
-    assert receiver.get_missing_deps() == []
+    assert receiver.missing_for_held() == []
 
     reloaded = Document.load(receiver.save())  # a caller that kept the second change only
     (second_change,) = map(decode_change, second)
     reloaded.hold([second_change.hash], {second_change.hash: second_change.deps})
-    assert reloaded.get_missing_deps() == [first_hash]
+    assert reloaded.missing_for_held() == [first_hash]
+    reloaded.hold([second_change.hash])  # told again without deps: what it knew stays
+    assert reloaded.missing_for_held() == [first_hash]
     reloaded.apply_changes(first + second)
     assert reloaded.get_heads() == sender.get_heads()
 
@@ -216,3 +221,86 @@ def test_sync_with_a_false_bloom_positive_still_holds_exactly_the_forgeries(
     assert receiver.get_missing_deps(sender.get_heads()) == []
     receiver.apply_changes([c.raw for c in held])
     assert receiver.get_heads() == sender.get_heads()
+
+
+def test_a_held_change_whose_dependency_was_dropped_asks_once_and_sync_goes_quiet() -> None:
+    """The holder may drop a held change and keep what builds on it (an erased writer, the
+    bound on held changes). A peer that sent it already does not send it again: asking on
+    would never end."""
+    sender = shared_start()
+    receiver = Document.load(sender.save())
+    edit(sender, FORGER, "title", "Vervalst")
+    (dropped,) = sender.get_heads()
+    edit(sender, OTHER_FORGER, "place", "Vervalste dijk")
+    (kept,) = sender.get_heads()
+    s_state, r_state = SyncState(), SyncState()
+    for _ in range(10):
+        m1 = sender.generate_sync_message(s_state)
+        if m1 is not None:
+            receiver.receive_sync_message(r_state, m1, trusted)
+        m2 = receiver.generate_sync_message(r_state)
+        if m2 is not None:
+            sender.receive_sync_message(s_state, m2)
+        if m1 is None and m2 is None:
+            break
+    assert receiver.held == {dropped, kept}
+
+    reopened = Document.load(receiver.save())  # the store kept only the second forgery
+    reopened.hold([kept], {kept: [dropped]})
+    asked, quiet_after = 0, None
+    for rounds in range(10):
+        m1 = sender.generate_sync_message(s_state)  # the same peer: it sent `dropped` before
+        if m1 is not None:
+            reopened.receive_sync_message(r_state, m1, trusted)
+        m2 = reopened.generate_sync_message(r_state)
+        if m2 is not None:
+            asked += dropped in SyncMessage.decode(m2).need
+            sender.receive_sync_message(s_state, m2)
+        if m1 is None and m2 is None:
+            quiet_after = rounds
+            break
+    assert quiet_after is not None and quiet_after < 5 and asked == 1
+
+
+def test_a_held_change_with_a_missing_dependency_does_not_slow_other_changes() -> None:
+    """What held changes need is asked for beside the Bloom filter, not instead of it: an
+    honest peer's changes still come in one exchange."""
+    base = shared_start().save()
+    peer = Document.load(base)
+    for i in range(12):
+        edit(peer, TRUSTED, "title", f"Moestuin {i}")
+    forger = Document.load(base)
+    edit(forger, FORGER, "title", "Vervalst")
+    (missing,) = forger.get_heads()
+    edit(forger, OTHER_FORGER, "place", "Vervalste dijk")
+    (held,) = forger.get_heads()
+
+    receiver = Document.load(base)
+    receiver.hold([held], {held: [missing]})
+    rounds, _ = sync_with_admit(peer, receiver)
+    assert rounds <= 3 and receiver.get_heads() == peer.get_heads()
+
+
+def test_a_batch_refused_whole_leaves_the_queue_as_it_was() -> None:
+    """A change on top of a forgery waits; a batch that brings the forgery along with a broken
+    change is refused whole: the waiting change is still waiting (not lost between queue and
+    held), and the forgery still asked for."""
+    sender = shared_start()
+    base = sender.save()
+    receiver = Document.load(base)
+    edit(sender, FORGER, "title", "Vervalst")
+    forgery = sender.get_changes(receiver.get_heads())
+    (forgery_hash,) = sender.get_heads()
+    edit(sender, TRUSTED, "summary", "bouwt op de vervalsing")
+    on_top = sender.get_changes([forgery_hash])
+    one_fork, other_fork = Document.load(base), Document.load(base)
+    edit(one_fork, ALSO_TRUSTED, "place", "Dijk")
+    edit(other_fork, ALSO_TRUSTED, "place", "Dorp")
+    receiver.apply_changes(one_fork.get_changes(receiver.get_heads()), trusted)
+    broken = other_fork.get_changes(Document.load(base).get_heads())  # a second seq 1
+
+    assert receiver.apply_changes(on_top, trusted) == []
+    with pytest.raises(DecodeError):
+        receiver.apply_changes(forgery + broken, trusted)
+    assert [c.hash for c in receiver._queue] == [decode_change(on_top[0]).hash]
+    assert receiver.held == frozenset() and receiver.get_missing_deps() == [forgery_hash]

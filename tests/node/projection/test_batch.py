@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from node.projection import project
+from node.projection import project, remove
 from node.projection.batch import project_all, projected_kinds
 from node.projection.models import (
     CommentRow,
@@ -231,5 +231,54 @@ def test_two_transactions_projecting_the_same_new_document_both_succeed(node: No
                 select(SearchEntryRow.doc_id).where(SearchEntryRow.doc_id == ids[0])
             )
             assert list(rows) == [ids[0]]
+
+    asyncio.run(check())
+
+
+def test_transactions_projecting_several_documents_in_turn_do_not_deadlock(node: Node) -> None:
+    """An import projects documents one by one, a batch all at once, the replicator removes a
+    quarantined document before its batch: each waits for the other's commit, none is aborted
+    as a deadlock (one lock for the whole projection, taken before anything is written)."""
+    ids = _village(node)
+    contents = {i: node.documents.read(i) for i in ids}
+
+    async def both(one: Any, other: Any) -> None:
+        first, second = node.sessions(), node.sessions()
+        async with first, second:
+
+            async def run(work: Any, session: Any, delay: float) -> None:
+                await asyncio.sleep(delay)
+                await work(session)
+                await session.commit()
+
+            await asyncio.wait_for(
+                asyncio.gather(run(one, first, 0.0), run(other, second, 0.2)), 30
+            )
+
+    async def check() -> None:
+        await _clear(node)
+        a, b = ids[0], ids[1]
+
+        async def one_by_one(session: Any) -> None:
+            await project(session, contents[b])
+            await asyncio.sleep(0.5)  # the batch starts meanwhile
+            await project(session, contents[a])
+
+        async def batch(session: Any) -> None:
+            await project_all(session, [contents[a], contents[b]], fresh=set())
+
+        await both(one_by_one, batch)
+
+        async def remove_then_batch(session: Any) -> None:
+            await remove(session, ids[2])
+            await asyncio.sleep(0.5)  # a resident's edit starts meanwhile
+            await project_all(session, [contents[a]], fresh=set())
+
+        async def edit(session: Any) -> None:
+            await project(session, contents[a])
+
+        await both(remove_then_batch, edit)
+        async with node.sessions() as session:
+            assert set(await projected_kinds(session, ids[:2])) == {a, b}
 
     asyncio.run(check())

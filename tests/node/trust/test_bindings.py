@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -167,6 +168,18 @@ def test_held_changes_are_kept_listed_bounded_and_dropped(tmp_path: Path) -> Non
     }
     # what they build on, so a reloaded document asks for a dependency that never came
     assert again.deps("2Ri8ThtHFdW1ebvALCjfZbS3PX9B") == {c.hash: c.deps for c in changes}
+    # an index written before deps were noted gets them when the change is held again
+    index = tmp_path / "held" / "2Ri8ThtHFdW1ebvALCjfZbS3PX9B" / "index.json"
+    entries = json.loads(index.read_text())
+    index.write_text(
+        json.dumps({h: {k: v for k, v in e.items() if k != "deps"} for h, e in entries.items()})
+    )
+    older = HeldChanges(tmp_path / "held")
+    assert older.deps("2Ri8ThtHFdW1ebvALCjfZbS3PX9B") == {c.hash: [] for c in changes}
+    assert older.keep("2Ri8ThtHFdW1ebvALCjfZbS3PX9B", changes, "Bathmen", "niemand") == 0
+    assert HeldChanges(tmp_path / "held").deps("2Ri8ThtHFdW1ebvALCjfZbS3PX9B") == {
+        c.hash: c.deps for c in changes
+    }
     again.drop("2Ri8ThtHFdW1ebvALCjfZbS3PX9B", [c.hash for c in changes])
     assert (
         again.listing() == [] and not (tmp_path / "held" / "2Ri8ThtHFdW1ebvALCjfZbS3PX9B").exists()
