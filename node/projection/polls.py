@@ -36,17 +36,18 @@ async def polls_about(session: AsyncSession, doc_id: str, at: datetime) -> list[
         .limit(MAX_LISTED)
     )
     rows: Any = (await session.execute(statement)).scalars().all()
-    return [
-        PollSummary(
-            id=row.id,
-            title=row.title,
-            kind=row.kind,
-            closes_at=row.closes_at,
-            open=not row.closed and row.closes_at is not None and row.closes_at > at,
-            vote_count=row.vote_count,
-        )
-        for row in rows
-    ]
+    return [_summary(row, at) for row in rows]
+
+
+def _summary(row: PollRow, at: datetime) -> PollSummary:
+    return PollSummary(
+        id=row.id,
+        title=row.title,
+        kind=row.kind,
+        closes_at=row.closes_at,
+        open=not row.closed and row.closes_at is not None and row.closes_at > at,
+        vote_count=row.vote_count,
+    )
 
 
 class PollListing(msgspec.Struct, frozen=True, kw_only=True):
@@ -82,14 +83,7 @@ async def decisions(
 def _listing(
     row: PollRow, title: str | None, kind: str | None, at: datetime, hidden: set[str]
 ) -> PollListing:
-    summary = PollSummary(
-        id=row.id,
-        title=row.title,
-        kind=row.kind,
-        closes_at=row.closes_at,
-        open=not row.closed and row.closes_at is not None and row.closes_at > at,
-        vote_count=row.vote_count,
-    )
+    summary = _summary(row, at)
     shown = kind in ("initiative", "discussion") and row.about not in hidden
     return PollListing(
         poll=summary,
