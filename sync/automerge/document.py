@@ -272,7 +272,8 @@ class Document:
         self, hashes: Iterable[bytes], deps: Mapping[bytes, Iterable[bytes]] | None = None
     ) -> None:
         """Remember changes held before (by a caller that keeps them, across a reload). With
-        their `deps`, sync goes on asking for a dependency of theirs that never arrived."""
+        their `deps`, sync asks each peer once for a dependency of theirs that never arrived
+        (missing_for_held); deps known already are not forgotten when told again without."""
         deps = deps or {}
         for h in hashes:
             if h not in self._by_hash and (deps.get(h) or h not in self._held):
