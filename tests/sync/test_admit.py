@@ -54,6 +54,21 @@ def shared_start() -> Document:
     return doc
 
 
+def forgery_and_on_top(
+    on_top_by: bytes, key: str, value: str
+) -> tuple[Document, Document, list[bytes], bytes, list[bytes]]:
+    """A sender and a receiver from the shared start; the sender then writes a forgery and a
+    change on top of it by `on_top_by`. Returns (sender, receiver, the forgery's chunks, its
+    hash, the chunks on top), for tests that hand the receiver the two in either order."""
+    sender = shared_start()
+    receiver = Document.load(sender.save())
+    edit(sender, FORGER, "title", "Vervalst")
+    forgery = sender.get_changes(receiver.get_heads())
+    (forgery_hash,) = sender.get_heads()
+    edit(sender, on_top_by, key, value)
+    return sender, receiver, forgery, forgery_hash, sender.get_changes([forgery_hash])
+
+
 def test_a_forged_change_and_what_builds_on_it_are_held_and_the_rest_applied() -> None:
     sender = shared_start()
     receiver = Document.load(sender.save())
@@ -155,13 +170,9 @@ def test_whatever_is_forged_the_receiver_holds_exactly_the_changes_that_need_a_f
 def test_a_forgery_that_comes_after_what_builds_on_it_holds_both() -> None:
     """A peer's Bloom filter can wrongly claim we hold a change: then what builds on it comes
     first and waits, and the change itself only when we ask. If it is held, so is what waited."""
-    sender = shared_start()
-    receiver = Document.load(sender.save())
-    edit(sender, FORGER, "title", "Vervalst")
-    forgery = sender.get_changes(receiver.get_heads())
-    (forgery_hash,) = sender.get_heads()
-    edit(sender, TRUSTED, "summary", "bouwt op de vervalsing")
-    on_top = sender.get_changes([forgery_hash])
+    _, receiver, forgery, forgery_hash, on_top = forgery_and_on_top(
+        TRUSTED, "summary", "bouwt op de vervalsing"
+    )
 
     assert receiver.apply_changes(on_top, trusted) == []  # waits: its dependency is missing
     assert receiver.get_missing_deps() == [forgery_hash]
@@ -175,13 +186,9 @@ def test_a_forgery_that_comes_after_what_builds_on_it_holds_both() -> None:
 def test_a_held_change_asks_for_its_missing_ancestry() -> None:
     """A forgery on top of another that a false Bloom positive kept from us: the first is
     asked for (and held in turn), so letting them in later has all it needs."""
-    sender = shared_start()
-    receiver = Document.load(sender.save())
-    edit(sender, FORGER, "title", "Vervalst")
-    first = sender.get_changes(receiver.get_heads())
-    (first_hash,) = sender.get_heads()
-    edit(sender, OTHER_FORGER, "title", "Nog eens vervalst")
-    second = sender.get_changes([first_hash])
+    sender, receiver, first, first_hash, second = forgery_and_on_top(
+        OTHER_FORGER, "title", "Nog eens vervalst"
+    )
 
     assert len(receiver.apply_changes(second, trusted)) == 1
     assert receiver.missing_for_held() == [first_hash]
@@ -233,33 +240,30 @@ def test_a_held_change_whose_dependency_was_dropped_asks_once_and_sync_goes_quie
     (dropped,) = sender.get_heads()
     edit(sender, OTHER_FORGER, "place", "Vervalste dijk")
     (kept,) = sender.get_heads()
-    s_state, r_state = SyncState(), SyncState()
-    for _ in range(10):
-        m1 = sender.generate_sync_message(s_state)
-        if m1 is not None:
-            receiver.receive_sync_message(r_state, m1, trusted)
-        m2 = receiver.generate_sync_message(r_state)
-        if m2 is not None:
-            sender.receive_sync_message(s_state, m2)
-        if m1 is None and m2 is None:
-            break
+    s_state, r_state = SyncState(), SyncState()  # one peer throughout: it sent `dropped` once
+
+    def exchange(holder: Document) -> tuple[int | None, int]:
+        """Rounds until quiet (None: never), and how many messages asked for `dropped`."""
+        asked = 0
+        for rounds in range(10):
+            m1 = sender.generate_sync_message(s_state)
+            if m1 is not None:
+                holder.receive_sync_message(r_state, m1, trusted)
+            m2 = holder.generate_sync_message(r_state)
+            if m2 is not None:
+                asked += dropped in SyncMessage.decode(m2).need
+                sender.receive_sync_message(s_state, m2)
+            if m1 is None and m2 is None:
+                return rounds, asked
+        return None, asked
+
+    _, asked_first = exchange(receiver)  # asked here when a false Bloom positive kept it back
     assert receiver.held == {dropped, kept}
 
     reopened = Document.load(receiver.save())  # the store kept only the second forgery
     reopened.hold([kept], {kept: [dropped]})
-    asked, quiet_after = 0, None
-    for rounds in range(10):
-        m1 = sender.generate_sync_message(s_state)  # the same peer: it sent `dropped` before
-        if m1 is not None:
-            reopened.receive_sync_message(r_state, m1, trusted)
-        m2 = reopened.generate_sync_message(r_state)
-        if m2 is not None:
-            asked += dropped in SyncMessage.decode(m2).need
-            sender.receive_sync_message(s_state, m2)
-        if m1 is None and m2 is None:
-            quiet_after = rounds
-            break
-    assert quiet_after is not None and quiet_after < 5 and asked == 1
+    quiet_after, asked_again = exchange(reopened)
+    assert quiet_after is not None and quiet_after < 5 and asked_first + asked_again == 1
 
 
 def test_a_held_change_with_a_missing_dependency_does_not_slow_other_changes() -> None:
@@ -285,14 +289,10 @@ def test_a_batch_refused_whole_leaves_the_queue_as_it_was() -> None:
     """A change on top of a forgery waits; a batch that brings the forgery along with a broken
     change is refused whole: the waiting change is still waiting (not lost between queue and
     held), and the forgery still asked for."""
-    sender = shared_start()
-    base = sender.save()
-    receiver = Document.load(base)
-    edit(sender, FORGER, "title", "Vervalst")
-    forgery = sender.get_changes(receiver.get_heads())
-    (forgery_hash,) = sender.get_heads()
-    edit(sender, TRUSTED, "summary", "bouwt op de vervalsing")
-    on_top = sender.get_changes([forgery_hash])
+    _, receiver, forgery, forgery_hash, on_top = forgery_and_on_top(
+        TRUSTED, "summary", "bouwt op de vervalsing"
+    )
+    base = receiver.save()  # the shared start, as the receiver holds it
     one_fork, other_fork = Document.load(base), Document.load(base)
     edit(one_fork, ALSO_TRUSTED, "place", "Dijk")
     edit(other_fork, ALSO_TRUSTED, "place", "Dorp")
